@@ -1,0 +1,64 @@
+import "server-only";
+import { createUser, getUserByEmail, getUserByOAuthAccount, linkOAuthAccount, recordSignIn } from "@/db/queries/users";
+import type { User } from "@/db/schema";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
+import { emailSchema, registerSchema, signInSchema } from "./schemas";
+import { AppError, validationError } from "@/lib/errors";
+
+/** Creates an email + password account. The first account ever created becomes admin. */
+export async function registerWithPassword(input: unknown): Promise<User> {
+  const parsed = registerSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  const { email, password, name } = parsed.data;
+  if (await getUserByEmail({ email })) {
+    throw new AppError("email_taken", undefined, { details: { field: "email" } });
+  }
+  return createUser({ email, name, passwordHash: await hashPassword(password) });
+}
+
+/**
+ * Checks an email + password. Returns the user, or null for any mismatch (without saying which part was wrong).
+ * A disabled account with the right password gets `account_disabled`.
+ */
+export async function authenticateWithPassword(input: unknown): Promise<User | null> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const { email, password } = parsed.data;
+  const user = await getUserByEmail({ email });
+  if (!user?.passwordHash) return burnPasswordCheck(password).then(() => null);
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  if (user.disabledAt) throw new AppError("account_disabled");
+  await recordSignIn({ id: user.id });
+  return user;
+}
+
+export interface OAuthProfile {
+  provider: string;
+  providerAccountId: string;
+  email?: string | null;
+  name?: string | null;
+  image?: string | null;
+}
+
+/**
+ * Signs in through GitHub or Google. A known identity signs in its user; a new identity creates an account,
+ * unless an account already owns that email — then we refuse rather than link silently (which would let whoever
+ * controls the OAuth account take over a password account).
+ */
+export async function signInWithOAuth(profile: OAuthProfile): Promise<User> {
+  const known = await getUserByOAuthAccount(profile);
+  if (known) {
+    if (known.disabledAt) throw new AppError("account_disabled");
+    await recordSignIn({ id: known.id });
+    return known;
+  }
+  const email = emailSchema.safeParse(profile.email);
+  if (!email.success) {
+    throw new AppError("bad_request", "Your account at the sign-in provider has no verified email address.");
+  }
+  if (await getUserByEmail({ email: email.data })) throw new AppError("oauth_email_conflict");
+  const user = await createUser({ email: email.data, name: profile.name, image: profile.image });
+  await linkOAuthAccount({ userId: user.id, provider: profile.provider, providerAccountId: profile.providerAccountId });
+  await recordSignIn({ id: user.id });
+  return user;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+export const PASSWORD_MIN_LENGTH = 8;
+/** bcrypt ignores everything after 72 bytes, so longer passwords are refused rather than silently cut. */
+export const PASSWORD_MAX_BYTES = 72;
+
+export const emailSchema = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address, like name@example.com."));
+
+export const newPasswordSchema = z
+  .string({ error: "Choose a password." })
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+  .refine((p) => new TextEncoder().encode(p).length <= PASSWORD_MAX_BYTES, {
+    message: `Use at most ${PASSWORD_MAX_BYTES} bytes (about ${PASSWORD_MAX_BYTES} plain characters).`,
+  });
+
+export const registerSchema = z.object({
+  email: emailSchema,
+  password: newPasswordSchema,
+  name: z
+    .string()
+    .trim()
+    .max(100, "Use at most 100 characters.")
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
+export type RegisterInput = z.infer<typeof registerSchema>;
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password.").max(1024),
+});
+
+/** Only same-site paths may be used as a return URL after sign-in (no open redirects). */
+export function safeReturnPath(value: unknown, fallback = "/dashboard"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+    return fallback;
+  }
+  if (value.startsWith("/login") || value.startsWith("/register") || value.startsWith("/api/")) return fallback;
+  return value;
+}

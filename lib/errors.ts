@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * The one error type of the app. Each code maps to an HTTP status and a message a person can act on.
+ * JSON shape on the wire: { "error": { "code", "message", "details"? } } — the client rebuilds the same AppError.
+ */
+export const ERROR_CODES = {
+  bad_request: { status: 400, message: "The request is not valid." },
+  validation_failed: { status: 400, message: "Some fields are not valid." },
+  unauthorized: { status: 401, message: "Sign in to continue." },
+  forbidden: { status: 403, message: "You do not have access to this." },
+  admin_required: { status: 403, message: "Only admins can do this." },
+  account_disabled: { status: 403, message: "This account is disabled. Ask an admin to enable it again." },
+  not_found: { status: 404, message: "Not found." },
+  method_not_allowed: { status: 405, message: "This method is not allowed here." },
+  email_taken: { status: 409, message: "An account with this email already exists." },
+  oauth_email_conflict: {
+    status: 409,
+    message: "An account with this email already exists. Sign in with your password instead.",
+  },
+  payload_too_large: { status: 413, message: "The request is too large." },
+  database_not_migrated: {
+    status: 503,
+    message: "The database is not migrated yet. Run `npm run db:migrate` and try again.",
+  },
+  database_unavailable: { status: 503, message: "The database is not reachable right now. Try again shortly." },
+  internal: { status: 500, message: "Something went wrong on our side. Try again; if it keeps happening, tell an admin." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorPayload {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message?: string, options: { details?: unknown; cause?: unknown } = {}) {
+    super(message ?? ERROR_CODES[code].message, { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.details = options.details;
+  }
+
+  toJSON(): ErrorPayload {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+
+  static fromPayload(payload: unknown, fallbackStatus = 500): AppError {
+    const parsed = errorPayloadSchema.safeParse(payload);
+    if (parsed.success) {
+      return new AppError(parsed.data.error.code, parsed.data.error.message, { details: parsed.data.error.details });
+    }
+    return new AppError(fallbackStatus >= 500 ? "internal" : "bad_request");
+  }
+}
+
+const errorPayloadSchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+/** Field name → messages, for forms and for 400 responses. */
+export type FieldErrors = Record<string, string[]>;
+
+export function validationError(error: z.ZodError): AppError {
+  const fieldErrors = z.flattenError(error).fieldErrors as FieldErrors;
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
+  return new AppError("validation_failed", first ? `${where}${first.message}` : undefined, {
+    details: { fieldErrors },
+  });
+}
+
+/** Turns anything thrown into an AppError; unknown errors become `internal` (the caller logs them). */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) return validationError(error);
+  return new AppError("internal", undefined, { cause: error });
+}

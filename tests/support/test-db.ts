@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { migrateDatabase, openDatabase, type DatabaseHandle } from "@/db/client";
+import { installDatabase, uninstallDatabase } from "@/db";
+
+export const TEST_DB_PREFIX = "sb_test_";
+
+export interface TestDatabase {
+  handle: DatabaseHandle;
+  /** Closes the connection and deletes the database (or the PGlite directory). */
+  destroy(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * A fresh, migrated database of its own: a temporary PGlite directory by default, or a new database on the
+ * PostgreSQL server at TEST_DATABASE_URL.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL?.trim();
+  if (!serverUrl) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-test-"));
+    const handle = await openDatabase({ kind: "pglite", dir });
+    await migrateDatabase(handle);
+    return {
+      handle,
+      destroy: async () => {
+        await handle.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `${TEST_DB_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const handle = await openDatabase({ kind: "postgres", url: withDatabase(serverUrl, name) });
+  await migrateDatabase(handle);
+  return {
+    handle,
+    destroy: async () => {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      try {
+        await cleanup.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
+
+/** Gives the calling test file its own fresh database, installed as the process database. */
+export function useTestDatabase(): { current(): DatabaseHandle } {
+  let testDb: TestDatabase | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    installDatabase(testDb.handle);
+  }, 120_000);
+  afterAll(async () => {
+    uninstallDatabase();
+    await testDb?.destroy();
+  }, 60_000);
+  return {
+    current() {
+      if (!testDb) throw new Error("useTestDatabase: the database is not ready (use it inside tests)");
+      return testDb.handle;
+    },
+  };
+}
+
+/** Runs `fn` with a brand-new empty database installed, for tests that need "no users yet". */
+export async function withFreshDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const testDb = await createTestDatabase();
+  installDatabase(testDb.handle);
+  try {
+    return await fn(testDb.handle);
+  } finally {
+    uninstallDatabase();
+    await testDb.destroy();
+  }
+}

@@ -1,0 +1,20 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      "server-only": path.resolve(import.meta.dirname, "tests/support/server-only.ts"),
+    },
+  },
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", ".next/**", "e2e/**", ".data/**"],
+    environment: "node",
+    globalSetup: ["tests/support/global-setup.ts"],
+    env: { PASSWORD_HASH_COST: "4", SPENDBOARD_DATA_DIR: path.resolve(import.meta.dirname, ".data/test") },
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
