@@ -7,27 +7,27 @@ import { isMigrated } from "./index";
 
 describe("resolveDatabaseConfig", () => {
   it("uses embedded PGlite when DATABASE_URL is unset", () => {
-    expect(resolveDatabaseConfig({ PGLITE_DIR: "/tmp/x" } as NodeJS.ProcessEnv)).toEqual({ kind: "pglite", dir: "/tmp/x" });
-    const fallback = resolveDatabaseConfig({ SPENDBOARD_DATA_DIR: "/srv/sb" } as NodeJS.ProcessEnv);
+    expect(resolveDatabaseConfig({ PGLITE_DIR: "/tmp/x" })).toEqual({ kind: "pglite", dir: "/tmp/x" });
+    const fallback = resolveDatabaseConfig({ SPENDBOARD_DATA_DIR: "/srv/sb" });
     expect(fallback).toEqual({ kind: "pglite", dir: path.resolve(process.env.SPENDBOARD_DATA_DIR ?? ".data", "pglite") });
   });
 
   it("uses node-postgres for a server and Neon for a neon.tech host", () => {
-    expect(resolveDatabaseConfig({ DATABASE_URL: "postgres://u@127.0.0.1:5432/db" } as NodeJS.ProcessEnv).kind).toBe(
+    expect(resolveDatabaseConfig({ DATABASE_URL: "postgres://u@127.0.0.1:5432/db" }).kind).toBe(
       "postgres",
     );
     expect(
-      resolveDatabaseConfig({ DATABASE_URL: "postgresql://u:p@ep-cool-1.eu-central-1.aws.neon.tech/db" } as NodeJS.ProcessEnv)
+      resolveDatabaseConfig({ DATABASE_URL: "postgresql://u:p@ep-cool-1.eu-central-1.aws.neon.tech/db" })
         .kind,
     ).toBe("neon");
-    expect(resolveDatabaseConfig({ DATABASE_URL: "postgres://u@notneon.tech.example/db" } as NodeJS.ProcessEnv).kind).toBe(
+    expect(resolveDatabaseConfig({ DATABASE_URL: "postgres://u@notneon.tech.example/db" }).kind).toBe(
       "postgres",
     );
   });
 
   it("refuses a URL that is not postgres://", () => {
-    expect(() => resolveDatabaseConfig({ DATABASE_URL: "mysql://x@y/z" } as NodeJS.ProcessEnv)).toThrow(/postgres:\/\//);
-    expect(() => resolveDatabaseConfig({ DATABASE_URL: "not a url" } as NodeJS.ProcessEnv)).toThrow(/postgres:\/\//);
+    expect(() => resolveDatabaseConfig({ DATABASE_URL: "mysql://x@y/z" })).toThrow(/postgres:\/\//);
+    expect(() => resolveDatabaseConfig({ DATABASE_URL: "not a url" })).toThrow(/postgres:\/\//);
   });
 });
 

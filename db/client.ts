@@ -19,7 +19,7 @@ export interface DatabaseHandle {
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
 
 /** Chooses the driver from the environment: no DATABASE_URL → embedded PGlite; a neon.tech host → Neon. */
-export function resolveDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+export function resolveDatabaseConfig(env: Record<string, string | undefined> = process.env): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
   if (!url) {
     return { kind: "pglite", dir: path.resolve(env.PGLITE_DIR?.trim() || path.join(dataDir(), "pglite")) };

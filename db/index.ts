@@ -42,9 +42,9 @@ function latestMigrationMillis(): number {
 
 export async function isMigrated(db: Db): Promise<boolean> {
   try {
-    const result = await db.execute<{ latest: string | number | null }>(
-      sql`select max(created_at) as latest from drizzle.__drizzle_migrations`,
-    );
+    const result = (await db.execute(sql`select max(created_at) as latest from drizzle.__drizzle_migrations`)) as unknown as {
+      rows: { latest: string | number | null }[];
+    };
     const latest = Number(result.rows[0]?.latest ?? 0);
     return latest >= latestMigrationMillis();
   } catch {

@@ -4,7 +4,7 @@ import { AppError, ERROR_CODES, toAppError } from "./errors";
 
 describe("AppError", () => {
   it("maps every code to a 4xx/5xx status and a non-empty message", () => {
-    for (const [code, { status, message }] of Object.entries(ERROR_CODES)) {
+    for (const [code, { status }] of Object.entries(ERROR_CODES)) {
       const error = new AppError(code as keyof typeof ERROR_CODES);
       expect(error.status, code).toBe(status);
       expect(status >= 400 && status < 600, code).toBe(true);

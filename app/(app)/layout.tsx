@@ -1,0 +1,16 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { AppHeader } from "@/components/layout/app-header";
+import { getCurrentUser } from "@/lib/auth/session";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  // proxy.ts already sent visitors without a session to /login; this also catches disabled or deleted users.
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  return (
+    <div className="min-h-screen">
+      <AppHeader user={user} />
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

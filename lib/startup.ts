@@ -1,0 +1,22 @@
+import "server-only";
+import { startDatabase } from "@/db";
+import { ConfigError, getAuthSecret } from "./server-env";
+
+/** Checks the secrets (refusing to start without them in production) and opens and migrates the database. */
+export function startServer(): void {
+  try {
+    getAuthSecret();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Spendboard cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const started = performance.now();
+  const state = startDatabase();
+  state.ready.then(
+    () => console.log(`[db] ${state.kind} ${state.status} after ${Math.round(performance.now() - started)} ms`),
+    () => undefined, // startDatabase logged why; /api/health answers 503
+  );
+}
