@@ -16,13 +16,13 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
+export const MIGRATIONS_FOLDER = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
 
 /** Chooses the driver from the environment: no DATABASE_URL → embedded PGlite; a neon.tech host → Neon. */
 export function resolveDatabaseConfig(env: Record<string, string | undefined> = process.env): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
   if (!url) {
-    return { kind: "pglite", dir: path.resolve(env.PGLITE_DIR?.trim() || path.join(dataDir(), "pglite")) };
+    return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ env.PGLITE_DIR?.trim() || path.join(/*turbopackIgnore: true*/ dataDir(), "pglite")) };
   }
   let host: string;
   try {

@@ -34,7 +34,7 @@ function shouldMigrateOnStart(kind: DatabaseKind): boolean {
 }
 
 function latestMigrationMillis(): number {
-  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
+  const journal = JSON.parse(readFileSync(path.join(/*turbopackIgnore: true*/ MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
     entries: { when: number }[];
   };
   return Math.max(0, ...journal.entries.map((e) => e.when));

@@ -11,6 +11,10 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: "You do not have access to this." },
   admin_required: { status: 403, message: "Only admins can do this." },
   account_disabled: { status: 403, message: "This account is disabled. Ask an admin to enable it again." },
+  session_ended: {
+    status: 401,
+    message: "Your session has ended: the account was disabled or removed. Sign in again, or ask an admin.",
+  },
   not_found: { status: 404, message: "Not found." },
   method_not_allowed: { status: 405, message: "This method is not allowed here." },
   email_taken: { status: 409, message: "An account with this email already exists." },

@@ -5,7 +5,7 @@ import path from "node:path";
 
 /** Where the embedded database and development secrets live (git-ignored). */
 export function dataDir(): string {
-  return path.resolve(process.env.SPENDBOARD_DATA_DIR ?? ".data");
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SPENDBOARD_DATA_DIR ?? ".data");
 }
 
 /** A production deployment on a real database must be given its secrets; it never invents them. */
@@ -27,7 +27,7 @@ export function secretFromEnvOrDataDir(envName: string, fileName: string, genera
   if (isProductionServer()) {
     throw new ConfigError(`${envName} is not set: a production server with DATABASE_URL needs it (see README).`);
   }
-  const file = path.join(dataDir(), fileName);
+  const file = path.join(/*turbopackIgnore: true*/ dataDir(), fileName);
   try {
     const existing = readFileSync(file, "utf8").trim();
     if (existing) return existing;

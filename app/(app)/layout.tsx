@@ -1,12 +1,10 @@
-import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/layout/app-header";
-import { getCurrentUser } from "@/lib/auth/session";
+import { requireUserPage } from "@/lib/auth/session";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   // proxy.ts already sent visitors without a session to /login; this also catches disabled or deleted users.
-  const user = await getCurrentUser();
-  if (!user) redirect("/login");
+  const user = await requireUserPage();
   return (
     <div className="min-h-screen">
       <AppHeader user={user} />

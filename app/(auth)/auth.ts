@@ -69,7 +69,8 @@ function config(): NextAuthConfig {
         const { pathname, search } = request.nextUrl;
         const signedIn = Boolean(auth?.user?.id);
         if (isPublicPath(pathname)) {
-          if (signedIn && (pathname === "/login" || pathname === "/register")) {
+          // (not when /login carries an error: the session may belong to an account that was just disabled)
+          if (signedIn && (pathname === "/login" || pathname === "/register") && !request.nextUrl.searchParams.has("error")) {
             return Response.redirect(new URL("/dashboard", request.nextUrl));
           }
           return true;

@@ -1,4 +1,5 @@
 import "server-only";
+import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/app/(auth)/auth";
 import { getUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
@@ -26,5 +27,22 @@ export async function requireUser(): Promise<User> {
 export async function requireAdmin(): Promise<User> {
   const user = await requireUser();
   if (user.role !== "admin") throw new AppError("admin_required");
+  return user;
+}
+
+/**
+ * For server components. Layouts and pages render in parallel, so every page checks for itself:
+ * no user → /login; not an admin → the 403 page.
+ */
+export async function requireUserPage(): Promise<User> {
+  const user = await getCurrentUser();
+  // proxy.ts sends visitors without a session to /login first, so here the session outlived its account.
+  if (!user) redirect("/login?error=session_ended");
+  return user;
+}
+
+export async function requireAdminPage(): Promise<User> {
+  const user = await requireUserPage();
+  if (user.role !== "admin") forbidden();
   return user;
 }

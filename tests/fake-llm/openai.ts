@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { chunkText, fakeTokenCount, parseScript, type Script } from "./script";
 import { sendJson, sleep, startSse, type FakeRequest } from "./http";
 
@@ -34,7 +34,7 @@ export function openAIError(res: ServerResponse, status: number, message: string
   sendJson(res, status, { error: { message, type, param: null, code } });
 }
 
-export async function handleOpenAI(req: FakeRequest, res: ServerResponse, _raw: IncomingMessage): Promise<void> {
+export async function handleOpenAI(req: FakeRequest, res: ServerResponse): Promise<void> {
   if (req.method === "GET" && req.path === "/models") {
     sendJson(res, 200, {
       object: "list",

@@ -24,7 +24,7 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-type Handler = (req: FakeRequest, res: ServerResponse, raw: IncomingMessage) => Promise<void>;
+type Handler = (req: FakeRequest, res: ServerResponse) => Promise<void>;
 
 const PROVIDERS: Record<string, { handler: Handler; key: (req: IncomingMessage) => string | undefined; reject: (res: ServerResponse, message: string) => void }> = {
   openai: {
@@ -53,6 +53,10 @@ export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promis
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname === "/health") {
+        sendJson(res, 200, { ok: true });
+        return;
+      }
       const [, providerName, ...rest] = url.pathname.split("/");
       const provider = providerName ? PROVIDERS[providerName] : undefined;
       if (!provider) {
@@ -86,11 +90,7 @@ export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promis
         sendJson(res, 400, { error: { message: "The body is not valid JSON.", type: "invalid_request_error" } });
         return;
       }
-      await provider.handler(
-        { method: req.method ?? "GET", path, query: url.searchParams, headers: req.headers, json },
-        res,
-        req,
-      );
+      await provider.handler({ method: req.method ?? "GET", path, query: url.searchParams, headers: req.headers, json }, res);
     } catch (error) {
       if (!res.headersSent) sendJson(res, 500, { error: { message: `fake upstream crashed: ${(error as Error).message}` } });
       else res.destroy();

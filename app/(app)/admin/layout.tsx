@@ -1,10 +1,8 @@
-import { forbidden } from "next/navigation";
 import type { ReactNode } from "react";
-import { getCurrentUser } from "@/lib/auth/session";
+import { requireAdminPage } from "@/lib/auth/session";
 
-/** Every page under /admin checks the role on the server; a non-admin gets the 403 page. */
+/** Every page under /admin is for admins; each page checks again, since layouts and pages render in parallel. */
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  const user = await getCurrentUser();
-  if (user?.role !== "admin") forbidden();
+  await requireAdminPage();
   return children;
 }

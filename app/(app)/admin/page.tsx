@@ -3,12 +3,12 @@ import { ComingNext } from "@/components/layout/coming-next";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardTitle } from "@/components/ui/card";
 import { listUsers } from "@/db/queries/users";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Admin · Spendboard" };
 
 export default async function AdminPage() {
-  await requireAdmin();
+  await requireAdminPage();
   const { rows, total } = await listUsers({ limit: 50, offset: 0 });
   return (
     <>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ComingNext } from "@/components/layout/coming-next";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card } from "@/components/ui/card";
-import { requireUser } from "@/lib/auth/session";
+import { requireUserPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Dashboard · Spendboard" };
 
@@ -14,7 +14,7 @@ const steps = [
 ];
 
 export default async function DashboardPage() {
-  const user = await requireUser();
+  const user = await requireUserPage();
   return (
     <>
       <PageHeader

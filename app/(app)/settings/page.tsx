@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import { ComingNext } from "@/components/layout/coming-next";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardTitle } from "@/components/ui/card";
-import { requireUser } from "@/lib/auth/session";
+import { requireUserPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Settings · Spendboard" };
 
 export default async function SettingsPage() {
-  const user = await requireUser();
+  const user = await requireUserPage();
   return (
     <>
       <PageHeader title="Settings" description="Your account, your provider keys, your models and your budget." />
