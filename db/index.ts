@@ -111,9 +111,9 @@ export async function databaseHealth(): Promise<{ kind: DatabaseKind; status: St
 }
 
 /** Tests install their own fresh database as the process database. */
-export function installDatabase(handle: DatabaseHandle): void {
+export function installDatabase(handle: DatabaseHandle, status: "ready" | "not_migrated" = "ready"): void {
   const ready = Promise.resolve(handle);
-  holder.__spendboardDb = { kind: handle.kind, status: "ready", handle: ready, ready };
+  holder.__spendboardDb = { kind: handle.kind, status, handle: ready, ready };
 }
 
 export function uninstallDatabase(): void {

@@ -16,7 +16,10 @@ export function startServer(): void {
   const started = performance.now();
   const state = startDatabase();
   state.ready.then(
-    () => console.log(`[db] ${state.kind} ${state.status} after ${Math.round(performance.now() - started)} ms`),
+    () =>
+      state.status === "not_migrated"
+        ? console.warn(`[db] the ${state.kind} database is not migrated: run \`npm run db:migrate\` (or set DB_MIGRATE_ON_START=true)`)
+        : console.log(`[db] ${state.kind} ${state.status} after ${Math.round(performance.now() - started)} ms`),
     () => undefined, // startDatabase logged why; /api/health answers 503
   );
 }
