@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { useTestDatabase, withFreshDatabase } from "@/tests/support/test-db";
+import { freshDatabasePerFile, withFreshDatabase } from "@/tests/support/test-db";
 import { authenticateWithPassword, registerWithPassword, signInWithOAuth } from "./accounts";
 
 const uniqueEmail = (tag = "user") => `${tag}-${randomUUID()}@example.test`;
@@ -49,7 +49,7 @@ describe("first account becomes admin", () => {
 });
 
 describe("password accounts", () => {
-  const db = useTestDatabase();
+  const db = freshDatabasePerFile();
 
   it("stores a bcrypt hash, never the password", async () => {
     const email = uniqueEmail();
@@ -103,7 +103,7 @@ describe("password accounts", () => {
 });
 
 describe("OAuth accounts", () => {
-  useTestDatabase();
+  freshDatabasePerFile();
 
   it("creates a user for a new identity and signs the same user in next time", async () => {
     const providerAccountId = randomUUID();

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { users } from "@/db/schema";
 import { registerWithPassword } from "@/lib/auth/accounts";
-import { useTestDatabase } from "@/tests/support/test-db";
+import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // The session cookie is decoded by Auth.js; here we hand the route the session it would decode and keep
 // everything after it real (route wrapper, database, role read fresh from the users table).
@@ -13,7 +13,7 @@ vi.mock("@/app/(auth)/auth", () => ({ auth: async () => session.current }));
 const { GET: adminUsers } = await import("@/app/api/admin/users/route");
 const { GET: me } = await import("@/app/api/me/route");
 
-const db = useTestDatabase();
+const db = freshDatabasePerFile();
 
 async function makeUser(role: "admin" | "user") {
   const user = await registerWithPassword({ email: `${role}-${randomUUID()}@example.test`, password: "password-123" });

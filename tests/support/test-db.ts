@@ -65,7 +65,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Gives the calling test file its own fresh database, installed as the process database. */
-export function useTestDatabase(): { current(): DatabaseHandle } {
+export function freshDatabasePerFile(): { current(): DatabaseHandle } {
   let testDb: TestDatabase | undefined;
   beforeAll(async () => {
     testDb = await createTestDatabase();
@@ -77,7 +77,7 @@ export function useTestDatabase(): { current(): DatabaseHandle } {
   }, 60_000);
   return {
     current() {
-      if (!testDb) throw new Error("useTestDatabase: the database is not ready (use it inside tests)");
+      if (!testDb) throw new Error("freshDatabasePerFile: the database is not ready (use it inside tests)");
       return testDb.handle;
     },
   };
