@@ -1,6 +1,43 @@
-export { auth as proxy } from "@/app/(auth)/auth";
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { isPublicPath } from "@/lib/auth/public-paths";
+import { AppError } from "@/lib/errors";
+import { getAuthSecret } from "@/lib/server-env";
+
+/**
+ * The sign-in gate. It only reads the session cookie: Auth.js's own middleware re-issues the cookie on every
+ * request, and a link prefetch answered after a sign-out would then sign the user back in.
+ * Pages and route handlers still check the user (and role) themselves; this only sends strangers away early.
+ */
+async function isSignedIn(request: NextRequest): Promise<boolean> {
+  const secret = getAuthSecret();
+  for (const secureCookie of [true, false]) {
+    const token = await getToken({ req: request, secret, secureCookie });
+    if (token?.sub) return true;
+  }
+  return false;
+}
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const { pathname, search, searchParams } = request.nextUrl;
+  const signedIn = await isSignedIn(request);
+  if (isPublicPath(pathname)) {
+    // (not when /login carries an error: the session may belong to an account that was just disabled)
+    if (signedIn && (pathname === "/login" || pathname === "/register") && !searchParams.has("error")) {
+      return NextResponse.redirect(new URL("/dashboard", request.nextUrl));
+    }
+    return NextResponse.next();
+  }
+  if (signedIn) return NextResponse.next();
+  if (pathname.startsWith("/api/")) {
+    return NextResponse.json(new AppError("unauthorized").toJSON(), { status: 401 });
+  }
+  const login = new URL("/login", request.nextUrl);
+  if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);
+  return NextResponse.redirect(login);
+}
 
 export const config = {
-  // Everything but static assets goes through the sign-in check (see the `authorized` callback).
+  // Everything but static assets goes through the gate.
   matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|jpg|jpeg|webp|txt)$).*)"],
 };

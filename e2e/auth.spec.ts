@@ -84,7 +84,8 @@ test.describe("a second account is a plain user", () => {
     const shell = new AppShell(page);
     await expect(shell.nav("Dashboard")).toBeVisible();
     await expect(shell.nav("Admin")).toHaveCount(0);
-    await expect(shell.currentUser()).not.toContainText("admin");
+    await expect(shell.currentUser()).toContainText(email);
+    await expect(shell.adminBadge()).toHaveCount(0);
 
     const response = await page.goto("/admin");
     expect(response?.status()).toBe(403);

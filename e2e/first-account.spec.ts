@@ -10,7 +10,7 @@ test("the first account becomes admin, signs out and signs back in", async ({ pa
   await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
   await expect(page.getByTestId("dashboard-empty")).toContainText("Add a provider key");
   await expect(shell.currentUser()).toContainText(email);
-  await expect(shell.currentUser()).toContainText("admin");
+  await expect(shell.adminBadge()).toHaveText("admin");
 
   await shell.nav("Admin").click();
   await expect(page).toHaveURL(/\/admin$/);

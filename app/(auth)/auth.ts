@@ -7,7 +7,6 @@ import type { Provider } from "next-auth/providers";
 import { getUserByOAuthAccount } from "@/db/queries/users";
 import type { UserRole } from "@/db/schema";
 import { authenticateWithPassword, signInWithOAuth } from "@/lib/auth/accounts";
-import { isPublicPath } from "@/lib/auth/public-paths";
 import { AppError } from "@/lib/errors";
 import { getAuthSecret } from "@/lib/server-env";
 
@@ -64,25 +63,6 @@ function config(): NextAuthConfig {
     pages: { signIn: "/login", error: "/login" },
     providers: providers(),
     callbacks: {
-      /** Runs in proxy.ts for every matched request. */
-      authorized({ auth, request }) {
-        const { pathname, search } = request.nextUrl;
-        const signedIn = Boolean(auth?.user?.id);
-        if (isPublicPath(pathname)) {
-          // (not when /login carries an error: the session may belong to an account that was just disabled)
-          if (signedIn && (pathname === "/login" || pathname === "/register") && !request.nextUrl.searchParams.has("error")) {
-            return Response.redirect(new URL("/dashboard", request.nextUrl));
-          }
-          return true;
-        }
-        if (signedIn) return true;
-        if (pathname.startsWith("/api/")) {
-          return Response.json(new AppError("unauthorized").toJSON(), { status: 401 });
-        }
-        const login = new URL("/login", request.nextUrl);
-        if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);
-        return Response.redirect(login);
-      },
       async signIn({ account, profile }) {
         if (!account || account.type === "credentials") return true;
         try {

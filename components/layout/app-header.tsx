@@ -22,7 +22,9 @@ export function AppHeader({ user }: { user: User }) {
           <span className="hidden text-sm text-zinc-600 sm:inline" data-testid="current-user">
             {user.email}
             {user.role === "admin" ? (
-              <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700">admin</span>
+              <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium text-brand-700" data-testid="admin-badge">
+                admin
+              </span>
             ) : null}
           </span>
           <form action={signOutAction}>

@@ -66,6 +66,10 @@ export class AppShell {
     return this.page.getByTestId("current-user");
   }
 
+  adminBadge() {
+    return this.page.getByTestId("admin-badge");
+  }
+
   async signOut() {
     await this.page.getByTestId("sign-out").click();
     await expect(this.page).toHaveURL(/\/login/);
