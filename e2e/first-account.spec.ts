@@ -3,7 +3,7 @@ import { AppShell, LoginPage, PASSWORD, RegisterPage, uniqueEmail } from "./page
 
 // Runs first, on a database with no accounts (see playwright.config.ts).
 test("the first account becomes admin, signs out and signs back in", async ({ page }) => {
-  const email = uniqueEmail("first-admin");
+  const email = uniqueEmail("first-owner");
   const shell = new AppShell(page);
 
   await new RegisterPage(page).register({ name: "Ada Admin", email, password: PASSWORD });
