@@ -15,6 +15,12 @@ export const ERROR_CODES = {
     status: 401,
     message: "Your session has ended: the account was disabled or removed. Sign in again, or ask an admin.",
   },
+  api_key_required: {
+    status: 400,
+    message: "Add an API key for this provider in Settings first.",
+  },
+  model_required: { status: 400, message: "Choose a model, or set a default model in Settings." },
+  unknown_model: { status: 400, message: "That model is not available to you." },
   not_found: { status: 404, message: "Not found." },
   method_not_allowed: { status: 405, message: "This method is not allowed here." },
   email_taken: { status: 409, message: "An account with this email already exists." },

@@ -1,13 +1,15 @@
 import "server-only";
 import { startDatabase } from "@/db";
+import { masterKeys } from "./crypto/key-vault";
 import { ConfigError, getAuthSecret } from "./server-env";
 
 /** Checks the secrets (refusing to start without them in production) and opens and migrates the database. */
 export function startServer(): void {
   try {
     getAuthSecret();
+    masterKeys();
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || (error instanceof Error && error.name === "KeyVaultError")) {
       console.error(`Spendboard cannot start: ${error.message}`);
       process.exit(1);
     }

@@ -15,7 +15,7 @@ export interface ActionState {
   values?: Record<string, string>;
 }
 
-const NEVER_ECHO = /password|secret|key|token/i;
+const NEVER_ECHO = /password|secret|api_?key|token$/i;
 
 function echoValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};

@@ -1,106 +1,147 @@
 import type { ServerResponse } from "node:http";
-import { chunkText, fakeTokenCount, parseScript, type Script } from "./script";
-import { sendJson, sleep, startSse, type FakeRequest } from "./http";
+import { bearer, redactKey, sendJson, startSse, streamReply, type FakeProvider, type FakeRequest } from "./http";
+import { handleOpenAIResponses } from "./openai-responses";
+import { fakeId, parseScript, resolveUsage, type Script, type TokenUsage } from "./script";
 
-/** OpenAI's wire format: chat completions (streaming and not) and the model list. */
+/**
+ * OpenAI's wire format at `${url}/openai/v1`: chat completions (streaming and not), the Responses API (in
+ * openai-responses.ts) and the model list. The chat-completions engine here is shared with OpenRouter and the
+ * OpenAI-compatible (Ollama-like) endpoint, which differ only in usage fields, ids and error bodies.
+ */
 
 export const OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "o4-mini"];
 
-interface ChatMessage {
-  role: string;
-  content: string | { type: string; text?: string }[] | null;
-}
+type ContentPart = { type?: string; text?: string };
 
-function textOf(content: ChatMessage["content"]): string {
+/** The text of a chat message's `content`: a string, or the text parts of an array. */
+export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((part) => part.text ?? "").join("");
+  if (Array.isArray(content)) {
+    return content.map((part: ContentPart) => (part && typeof part.text === "string" ? part.text : "")).join("");
+  }
   return "";
 }
 
-function usageFor(messages: ChatMessage[], reply: string, script: Script) {
-  const prompt = script.usage?.prompt ?? fakeTokenCount(messages.map((m) => textOf(m.content)).join("\n"));
-  const completion = script.usage?.completion ?? fakeTokenCount(reply);
+export function openAIError(res: ServerResponse, status: number, message: string, type?: string, code?: string | null) {
+  const defaultType = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
+  const defaultCode = status === 401 ? "invalid_api_key" : status === 429 ? "rate_limit_exceeded" : status === 404 ? "unknown_url" : null;
+  sendJson(res, status, { error: { message, type: type ?? defaultType, param: null, code: code === undefined ? defaultCode : code } });
+}
+
+/** OpenAI's chat-completions usage object. `cache_write_tokens` only appears when a cache write was scripted. */
+export function openAIChatUsage(u: TokenUsage) {
   return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: script.usage?.cached ?? 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: script.usage?.reasoning ?? 0, audio_tokens: 0 },
+    prompt_tokens: u.input,
+    completion_tokens: u.output,
+    total_tokens: u.input + u.output,
+    prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: 0, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}) },
+    completion_tokens_details: { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
 
-export function openAIError(res: ServerResponse, status: number, message: string, type = "invalid_request_error") {
-  const code = status === 401 ? "invalid_api_key" : status === 429 ? "rate_limit_exceeded" : null;
-  sendJson(res, status, { error: { message, type, param: null, code } });
+/** What makes one chat-completions speaker (OpenAI, OpenRouter, an Ollama-like server) different from another. */
+export interface ChatFlavour {
+  /** Prefix of response ids: "chatcmpl-" for OpenAI, "gen-" for OpenRouter. */
+  idPrefix: string;
+  error(res: ServerResponse, status: number, message: string): void;
+  usage(u: TokenUsage, script: Script): Record<string, unknown>;
+  /** Send the usage chunk at the end of a stream even when `stream_options.include_usage` was not asked (OpenRouter). */
+  alwaysStreamUsage?: boolean;
+  /** Extra top-level fields on every completion and chunk (OpenRouter's `provider`). */
+  extra?: (model: string) => Record<string, unknown>;
+  /** An SSE comment sent before the first chunk, as OpenRouter's ": OPENROUTER PROCESSING" keep-alive. */
+  keepAlive?: string;
+  systemFingerprint: string | null;
 }
 
-export async function handleOpenAI(req: FakeRequest, res: ServerResponse): Promise<void> {
-  if (req.method === "GET" && req.path === "/models") {
-    sendJson(res, 200, {
-      object: "list",
-      data: OPENAI_MODELS.map((id) => ({ id, object: "model", created: 1_715_367_049, owned_by: "system" })),
-    });
+export const OPENAI_FLAVOUR: ChatFlavour = {
+  idPrefix: "chatcmpl-",
+  error: (res, status, message) => openAIError(res, status, message),
+  usage: (u) => openAIChatUsage(u),
+  extra: () => ({ service_tier: "default" }),
+  systemFingerprint: "fp_fake",
+};
+
+interface ChatBody {
+  model?: unknown;
+  messages?: unknown;
+  stream?: unknown;
+  stream_options?: { include_usage?: unknown } | null;
+}
+
+/** POST /chat/completions: one assistant message, whole or streamed as `chat.completion.chunk`s, then `[DONE]`. */
+export async function handleChatCompletions(req: FakeRequest, res: ServerResponse, flavour: ChatFlavour): Promise<void> {
+  const body = req.json as ChatBody | undefined;
+  if (!body || typeof body !== "object" || typeof body.model !== "string" || !Array.isArray(body.messages) || body.messages.length === 0) {
+    flavour.error(res, 400, "The request needs a model and at least one message.");
     return;
   }
-  if (req.method !== "POST" || req.path !== "/chat/completions") {
-    openAIError(res, 404, `Unknown request URL: ${req.method} ${req.path}.`);
-    return;
-  }
-  const body = req.json as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: boolean } };
-  if (!body || typeof body.model !== "string" || !Array.isArray(body.messages) || body.messages.length === 0) {
-    openAIError(res, 400, "The request needs a model and at least one message.");
-    return;
-  }
-  const messages = body.messages as ChatMessage[];
+  const model = body.model;
+  const messages = (body.messages as unknown[]).filter((m): m is { role?: unknown; content?: unknown } => Boolean(m) && typeof m === "object");
   const lastUser = [...messages].reverse().find((m) => m.role === "user");
-  const script = parseScript(textOf(lastUser?.content ?? ""));
+  const script = parseScript(contentText(lastUser?.content));
   if (script.status && script.status >= 400) {
-    openAIError(res, script.status, `Fake upstream error ${script.status}.`, script.status >= 500 ? "server_error" : "requests");
+    flavour.error(res, script.status, `Fake upstream error ${script.status}.`);
     return;
   }
-  const id = `chatcmpl-fake${Date.now().toString(36)}`;
+  const id = `${flavour.idPrefix}${fakeId()}`;
   const created = Math.floor(Date.now() / 1000);
-  const usage = usageFor(messages, script.reply, script);
+  const usage = flavour.usage(resolveUsage(script, messages.map((m) => contentText(m.content)).join("\n"), script.reply), script);
+  const common = { id, created, model, ...flavour.extra?.(model), system_fingerprint: flavour.systemFingerprint };
 
   if (body.stream !== true) {
     sendJson(res, 200, {
-      id,
+      ...common,
       object: "chat.completion",
-      created,
-      model: body.model,
       choices: [{ index: 0, message: { role: "assistant", content: script.reply, refusal: null }, logprobs: null, finish_reason: "stop" }],
       usage,
-      system_fingerprint: "fp_fake",
     });
     return;
   }
 
-  const includeUsage = body.stream_options?.include_usage === true;
+  const includeUsage = flavour.alwaysStreamUsage === true || body.stream_options?.include_usage === true;
   const sse = startSse(res);
+  if (flavour.keepAlive) sse.comment(flavour.keepAlive);
   const chunk = (delta: object, finishReason: string | null) => ({
-    id,
+    ...common,
     object: "chat.completion.chunk",
-    created,
-    model: body.model,
-    system_fingerprint: "fp_fake",
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
     ...(includeUsage ? { usage: null } : {}),
   });
   sse.data(chunk({ role: "assistant", content: "", refusal: null }, null));
-  const pieces = chunkText(script.reply);
-  for (const [index, piece] of pieces.entries()) {
-    if (script.cutAfter !== undefined && index >= script.cutAfter) {
-      sse.cut();
-      return;
-    }
-    if (script.delayMs) await sleep(script.delayMs);
-    if (sse.closed()) return;
-    sse.data(chunk({ content: piece }, null));
-  }
+  if (!(await streamReply(sse, script, (piece) => sse.data(chunk({ content: piece }, null))))) return;
   sse.data(chunk({}, "stop"));
-  if (includeUsage) {
-    sse.data({ id, object: "chat.completion.chunk", created, model: body.model, system_fingerprint: "fp_fake", choices: [], usage });
-  }
+  if (includeUsage) sse.data({ ...common, object: "chat.completion.chunk", choices: [], usage });
   sse.raw("data: [DONE]\n\n");
   sse.end();
 }
+
+/** GET /models in OpenAI's list shape. */
+export function sendModelList(res: ServerResponse, ids: string[], ownedBy: string): void {
+  sendJson(res, 200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 1_715_367_049, owned_by: ownedBy })) });
+}
+
+export async function handleOpenAI(req: FakeRequest, res: ServerResponse): Promise<void> {
+  const route = `${req.method} ${req.path}`;
+  if (route === "GET /models") return sendModelList(res, OPENAI_MODELS, "system");
+  if (route === "POST /chat/completions") return handleChatCompletions(req, res, OPENAI_FLAVOUR);
+  if (route === "POST /responses") return handleOpenAIResponses(req, res);
+  openAIError(res, 404, `Invalid URL (${req.method} /v1${req.path})`);
+}
+
+export const openaiProvider: FakeProvider = {
+  version: "v1",
+  key: (req) => bearer(req.headers.authorization),
+  unauthorized: (res, key) =>
+    key
+      ? openAIError(res, 401, `Incorrect API key provided: ${redactKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`)
+      : openAIError(
+          res,
+          401,
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+          "invalid_request_error",
+          null,
+        ),
+  error: (res, status, message) => openAIError(res, status, message),
+  handle: handleOpenAI,
+};

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ComingNext } from "@/components/layout/coming-next";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -12,7 +13,11 @@ export default async function AdminPage() {
   const { rows, total } = await listUsers({ limit: 50, offset: 0 });
   return (
     <>
-      <PageHeader title="Admin" description="Everyone on this Spendboard, what they spend, and the limits you set." />
+      <PageHeader title="Admin" description="Everyone on this Spendboard, what they spend, and the limits you set.">
+        <Link href="/admin/models" className="text-sm font-medium text-brand-600 hover:underline" data-testid="admin-models-link">
+          Models and prices →
+        </Link>
+      </PageHeader>
       <Card className="overflow-x-auto p-0">
         <div className="flex items-center justify-between px-6 pt-5">
           <CardTitle>Users</CardTitle>
@@ -51,10 +56,7 @@ export default async function AdminPage() {
             "One user's full breakdown; caps they cannot raise; disabling an account",
           ]}
         />
-        <ComingNext
-          title="Models, prices and audit (next)"
-          items={["The price book with your overrides", "Whether users may use the system keys", "An audit log of every admin change"]}
-        />
+        <ComingNext title="Audit (next)" items={["An audit log of every admin change: roles, caps, price overrides, system-key policy"]} />
       </div>
     </>
   );

@@ -1,49 +1,151 @@
 import type { Metadata } from "next";
-import { ComingNext } from "@/components/layout/coming-next";
+import Link from "next/link";
 import { PageHeader } from "@/components/layout/page-header";
+import { AddKeyForm } from "@/components/settings/add-key-form";
+import { BudgetForm } from "@/components/settings/budget-form";
+import { BudgetUsage } from "@/components/settings/budget-usage";
+import { DefaultModelForm } from "@/components/settings/default-model-form";
+import { KeyList } from "@/components/settings/key-list";
 import { Card, CardTitle } from "@/components/ui/card";
+import { getUserSettings } from "@/db/queries/settings";
+import type { User } from "@/db/schema";
 import { requireUserPage } from "@/lib/auth/session";
+import { cn } from "@/lib/cn";
+import { nanoToUsdString } from "@/lib/money";
+import { listModelGroups } from "@/lib/providers/model-catalog";
+import { parseModelRef } from "@/lib/providers/model-ref";
+import { getBudgetOverview } from "@/lib/settings/budget";
+import { listKeyViews } from "@/lib/settings/provider-keys";
 
 export const metadata: Metadata = { title: "Settings · Spendboard" };
 
-export default async function SettingsPage() {
+const TABS = [
+  { id: "keys", label: "API keys" },
+  { id: "models", label: "Models" },
+  { id: "budget", label: "Budget" },
+  { id: "account", label: "Account" },
+] as const;
+type Tab = (typeof TABS)[number]["id"];
+
+export default async function SettingsPage({ searchParams }: PageProps<"/settings">) {
   const user = await requireUserPage();
+  const requested = (await searchParams).tab;
+  const tab: Tab = TABS.some((t) => t.id === requested) ? (requested as Tab) : "keys";
   return (
     <>
-      <PageHeader title="Settings" description="Your account, your provider keys, your models and your budget." />
-      <div className="grid gap-4 md:grid-cols-2">
-        <Card data-testid="account-card">
-          <CardTitle>Account</CardTitle>
-          <dl className="mt-3 grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-            <dt className="text-zinc-500">Email</dt>
-            <dd>{user.email}</dd>
-            <dt className="text-zinc-500">Name</dt>
-            <dd>{user.name ?? "—"}</dd>
-            <dt className="text-zinc-500">Role</dt>
-            <dd data-testid="account-role">{user.role}</dd>
-            <dt className="text-zinc-500">Member since</dt>
-            <dd>{user.createdAt.toISOString().slice(0, 10)}</dd>
-          </dl>
-        </Card>
-        <ComingNext
-          title="API keys (next)"
-          items={[
-            "Add, replace and delete a key per provider; each is checked against the provider when saved",
-            "Keys are encrypted at rest and only ever shown as their last 4 characters",
-          ]}
-        />
-        <ComingNext
-          title="Models (next)"
-          items={["Every model your keys unlock, with its price per million tokens", "Your default model for new chats"]}
-        />
-        <ComingNext
-          title="Budget (next)"
-          items={[
-            "Monthly and daily cost limits and a monthly token limit, enforced or warn-only",
-            "Alerts at 50%, 80% and 100%, in your time zone",
-          ]}
-        />
-      </div>
+      <PageHeader title="Settings" description="Your provider keys, the models they unlock, your budget and your account." />
+      <nav className="mb-6 flex gap-1 border-b border-zinc-200" aria-label="Settings sections">
+        {TABS.map((t) => (
+          <Link
+            key={t.id}
+            href={`/settings?tab=${t.id}`}
+            aria-current={t.id === tab ? "page" : undefined}
+            data-testid={`tab-${t.id}`}
+            className={cn(
+              "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
+              t.id === tab ? "border-brand-600 text-brand-700" : "border-transparent text-zinc-600 hover:text-zinc-900",
+            )}
+          >
+            {t.label}
+          </Link>
+        ))}
+      </nav>
+      {tab === "keys" ? <KeysTab user={user} /> : null}
+      {tab === "models" ? <ModelsTab user={user} /> : null}
+      {tab === "budget" ? <BudgetTab user={user} /> : null}
+      {tab === "account" ? <AccountTab user={user} /> : null}
     </>
+  );
+}
+
+async function KeysTab({ user }: { user: User }) {
+  const keys = await listKeyViews(user.id);
+  return (
+    <div className="grid gap-4 lg:grid-cols-[3fr_2fr]">
+      <Card>
+        <CardTitle>Your keys</CardTitle>
+        <div className="mt-3">
+          <KeyList keys={keys} timeZone={user.timeZone ?? "UTC"} />
+        </div>
+      </Card>
+      <Card>
+        <CardTitle>Add or replace a key</CardTitle>
+        <p className="mt-1 mb-4 text-sm text-zinc-600">Saving a key for a provider you already have replaces the old one.</p>
+        <AddKeyForm />
+      </Card>
+    </div>
+  );
+}
+
+async function ModelsTab({ user }: { user: User }) {
+  const [groups, settings] = await Promise.all([listModelGroups(user.id), getUserSettings({ userId: user.id })]);
+  const current = settings.defaultModel ? parseModelRef(settings.defaultModel) : null;
+  return (
+    <Card>
+      <CardTitle>Models</CardTitle>
+      {groups.length === 0 ? (
+        <p className="mt-3 text-sm text-zinc-600" data-testid="no-models">
+          No models yet: <Link href="/settings?tab=keys" className="font-medium text-brand-600 hover:underline">add a provider key</Link> first.
+        </p>
+      ) : (
+        <div className="mt-3 space-y-4">
+          <p className="text-sm text-zinc-600" data-testid="current-default-model">
+            Default: {current ? <strong>{current.modelId}</strong> : "none yet"}
+          </p>
+          <DefaultModelForm groups={groups} current={settings.defaultModel} />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+async function BudgetTab({ user }: { user: User }) {
+  const overview = await getBudgetOverview(user.id, user.timeZone);
+  const money = (nano: number | null) => (nano === null ? "" : nanoToUsdString(nano));
+  return (
+    <div className="grid gap-4 lg:grid-cols-[3fr_2fr]">
+      <Card>
+        <CardTitle>Budget</CardTitle>
+        <p className="mt-1 mb-4 text-sm text-zinc-600">
+          Limits apply to the cost of every model call made for you, including chat titles. Months and days follow your time zone.
+        </p>
+        <BudgetForm
+          initial={{
+            monthlyUsd: money(overview.values.monthlyCostLimitNano),
+            dailyUsd: money(overview.values.dailyCostLimitNano),
+            monthlyTokens: overview.values.monthlyTokenLimit === null ? "" : String(overview.values.monthlyTokenLimit),
+            mode: overview.mode,
+            alertThresholds: overview.alertThresholds.join(", "),
+            timeZone: user.timeZone,
+          }}
+        />
+      </Card>
+      <Card>
+        <CardTitle>This period</CardTitle>
+        <div className="mt-3">
+          <BudgetUsage limits={overview.limits} timeZone={overview.timeZone} />
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+function AccountTab({ user }: { user: User }) {
+  return (
+    <Card data-testid="account-card" className="max-w-xl">
+      <CardTitle>Account</CardTitle>
+      <dl className="mt-3 grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+        <dt className="text-zinc-500">Email</dt>
+        <dd>{user.email}</dd>
+        <dt className="text-zinc-500">Name</dt>
+        <dd>{user.name ?? "—"}</dd>
+        <dt className="text-zinc-500">Role</dt>
+        <dd data-testid="account-role">{user.role}</dd>
+        <dt className="text-zinc-500">Time zone</dt>
+        <dd>{user.timeZone ?? "not set (UTC)"}</dd>
+        <dt className="text-zinc-500">Member since</dt>
+        <dd>{user.createdAt.toISOString().slice(0, 10)}</dd>
+      </dl>
+    </Card>
   );
 }

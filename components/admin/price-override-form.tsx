@@ -1,0 +1,45 @@
+"use client";
+
+import { useActionState } from "react";
+import { savePriceOverrideAction } from "@/app/(app)/admin/actions";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
+import { useActionFeedback } from "@/components/ui/use-action-feedback";
+import type { ActionState } from "@/lib/http/action";
+
+export function PriceOverrideForm() {
+  const [state, action, pending] = useActionState<ActionState, FormData>(savePriceOverrideAction, {});
+  useActionFeedback(state);
+  const v = (name: string) => state.values?.[name];
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="space-y-4" data-testid="price-override-form" noValidate>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="space-y-1.5">
+          <Label htmlFor="override-provider">Provider</Label>
+          <Select id="override-provider" name="provider" defaultValue={v("provider") ?? "openai-compatible"}>
+            <option value="openai">OpenAI</option>
+            <option value="anthropic">Anthropic</option>
+            <option value="google">Google Gemini</option>
+            <option value="openrouter">OpenRouter</option>
+            <option value="openai-compatible">OpenAI-compatible (Ollama…)</option>
+          </Select>
+          {e.provider ? <p className="text-sm text-red-600">{e.provider.join(" ")}</p> : null}
+        </div>
+        <FormField id="override-model" name="modelId" label="Model id" placeholder="llama3.2" defaultValue={v("modelId")} errors={e.modelId} />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-4">
+        <FormField id="override-input" name="input" label="Input $/1M" inputMode="decimal" placeholder="0" defaultValue={v("input")} errors={e.input} />
+        <FormField id="override-output" name="output" label="Output $/1M" inputMode="decimal" placeholder="0" defaultValue={v("output")} errors={e.output} />
+        <FormField id="override-cache-read" name="cacheRead" label="Cache read $/1M" inputMode="decimal" placeholder="optional" defaultValue={v("cacheRead")} errors={e.cacheRead} />
+        <FormField id="override-cache-write" name="cacheWrite" label="Cache write $/1M" inputMode="decimal" placeholder="optional" defaultValue={v("cacheWrite")} errors={e.cacheWrite} />
+      </div>
+      <FormField id="override-note" name="note" label="Note (optional)" placeholder="Negotiated price, contract 2026" defaultValue={v("note")} errors={e.note} />
+      <Button type="submit" disabled={pending} data-testid="save-override">
+        Save override
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { priceOverrides, systemKeyPolicy, type PriceOverrideRow, type ProviderKind } from "@/db/schema";
+
+export async function listPriceOverrides(): Promise<PriceOverrideRow[]> {
+  const db = await getDb();
+  return db.select().from(priceOverrides).orderBy(asc(priceOverrides.provider), asc(priceOverrides.modelId));
+}
+
+export async function upsertPriceOverride(
+  values: Omit<PriceOverrideRow, "updatedAt">,
+): Promise<PriceOverrideRow> {
+  const db = await getDb();
+  const { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy } = values;
+  const [row] = await db
+    .insert(priceOverrides)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [priceOverrides.provider, priceOverrides.modelId],
+      set: { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy, updatedAt: new Date() },
+    })
+    .returning();
+  return row!;
+}
+
+export async function deletePriceOverride({ provider, modelId }: { provider: ProviderKind; modelId: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .delete(priceOverrides)
+    .where(and(eq(priceOverrides.provider, provider), eq(priceOverrides.modelId, modelId)))
+    .returning();
+  return row;
+}
+
+/** Providers whose system key users without their own key may use. */
+export async function getSystemKeyPolicy(): Promise<Partial<Record<ProviderKind, boolean>>> {
+  const db = await getDb();
+  const rows = await db.select().from(systemKeyPolicy);
+  return Object.fromEntries(rows.map((r) => [r.provider, r.allowUsers]));
+}
+
+export async function setSystemKeyPolicy({
+  provider,
+  allowUsers,
+  updatedBy,
+}: {
+  provider: ProviderKind;
+  allowUsers: boolean;
+  updatedBy: string;
+}) {
+  const db = await getDb();
+  await db
+    .insert(systemKeyPolicy)
+    .values({ provider, allowUsers, updatedBy })
+    .onConflictDoUpdate({ target: systemKeyPolicy.provider, set: { allowUsers, updatedBy, updatedAt: new Date() } });
+}

@@ -1,0 +1,74 @@
+/**
+ * Budget periods are calendar days and calendar months in the user's time zone.
+ * Pure Intl arithmetic, no time-zone library: correct across DST changes.
+ */
+export type PeriodKind = "day" | "month";
+
+export interface Period {
+  kind: PeriodKind;
+  /** Inclusive start instant. */
+  start: Date;
+  /** Exclusive end instant (= the next period's start): when the budget resets. */
+  end: Date;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function partsIn(instant: Date, timeZone: string): Parts {
+  const formatted = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(formatted.find((p) => p.type === type)?.value);
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+}
+
+/** Offset of the zone from UTC at an instant, in ms. */
+function offsetAt(instant: Date, timeZone: string): number {
+  const p = partsIn(instant, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The instant when the wall clock in `timeZone` first shows year-month-day 00:00. */
+export function startOfLocalDay(year: number, month: number, day: number, timeZone: string): Date {
+  const guess = Date.UTC(year, month - 1, day);
+  let instant = guess - offsetAt(new Date(guess), timeZone);
+  // One correction handles a DST change between the guess and the answer.
+  instant = guess - offsetAt(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
+export function currentPeriod(kind: PeriodKind, timeZone: string, now: Date = new Date()): Period {
+  const p = partsIn(now, timeZone);
+  if (kind === "day") {
+    const start = startOfLocalDay(p.year, p.month, p.day, timeZone);
+    const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+    const end = startOfLocalDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timeZone);
+    return { kind, start, end };
+  }
+  const start = startOfLocalDay(p.year, p.month, 1, timeZone);
+  const nextMonth = p.month === 12 ? { year: p.year + 1, month: 1 } : { year: p.year, month: p.month + 1 };
+  return { kind, start, end: startOfLocalDay(nextMonth.year, nextMonth.month, 1, timeZone) };
+}

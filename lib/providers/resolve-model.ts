@@ -1,0 +1,113 @@
+import "server-only";
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { LanguageModel } from "ai";
+import { getProviderKey, getProviderKeyByName } from "@/db/queries/provider-keys";
+import { getSystemKeyPolicy } from "@/db/queries/prices";
+import { getUserSettings } from "@/db/queries/settings";
+import type { ProviderKey } from "@/db/schema";
+import { decryptSecret } from "@/lib/crypto/key-vault";
+import { AppError } from "@/lib/errors";
+import { parseModelRef, type ModelRef } from "./model-ref";
+import { PROVIDERS, providerBaseUrl, systemKey, type BuiltInProvider, type ProviderKind } from "./registry";
+
+export type KeySource = "user" | "system";
+export type ModelPurpose = "chat" | "background";
+
+export interface ResolvedModel {
+  model: LanguageModel;
+  provider: ProviderKind;
+  modelId: string;
+  endpointId?: string;
+  keySource: KeySource;
+}
+
+// Decrypted keys live in memory for a few seconds at most (never written anywhere), so a burst of requests does
+// not decrypt the same key again and again. The row's updatedAt is part of the cache key: a replaced key is
+// never served from the cache.
+const KEY_CACHE_MS = 10_000;
+const keyCache = new Map<string, { key: string | undefined; expires: number }>();
+
+function decryptedKey(row: ProviderKey): string | undefined {
+  const cacheKey = `${row.id}:${row.updatedAt.getTime()}`;
+  const cached = keyCache.get(cacheKey);
+  if (cached && cached.expires > Date.now()) return cached.key;
+  const key = row.encryptedKey ? decryptSecret(row.encryptedKey, row.userId) : undefined;
+  keyCache.set(cacheKey, { key, expires: Date.now() + KEY_CACHE_MS });
+  if (keyCache.size > 1000) {
+    for (const [k, v] of keyCache) if (v.expires <= Date.now()) keyCache.delete(k);
+  }
+  return key;
+}
+
+export function apiKeyRequired(provider: ProviderKind, modelId?: string): AppError {
+  const label = PROVIDERS[provider].label;
+  return new AppError(
+    "api_key_required",
+    `${modelId ? `${modelId} needs` : "This needs"} an ${label} key. Add one in Settings → API keys.`,
+    { details: { provider, settingsUrl: "/settings?tab=keys" } },
+  );
+}
+
+function instantiate(ref: ModelRef, baseUrl: string, apiKey: string | undefined): LanguageModel {
+  switch (ref.provider) {
+    case "openai":
+      // .chat(): chat completions, which report streamed usage (stream_options.include_usage).
+      return createOpenAI({ baseURL: baseUrl, apiKey }).chat(ref.modelId);
+    case "anthropic":
+      return createAnthropic({ baseURL: baseUrl, apiKey })(ref.modelId);
+    case "google":
+      return createGoogleGenerativeAI({ baseURL: baseUrl, apiKey })(ref.modelId);
+    case "openrouter":
+      return createOpenAICompatible({ name: "openrouter", baseURL: baseUrl, apiKey, includeUsage: true })(ref.modelId);
+    case "openai-compatible":
+      return createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl, apiKey, includeUsage: true })(ref.modelId);
+  }
+}
+
+/**
+ * The model a user's request runs on, with the key it runs under. Precedence: explicit override (a chat's picked
+ * model, an assistant's preferred model) > the user's default > DEFAULT_MODEL. A user's own key first; the
+ * deployment's key only where an admin allowed it, or for background work (titles) — still counted against the user.
+ * No usable key → `api_key_required`, before any upstream call.
+ */
+export async function resolveUserModel(
+  userId: string,
+  { override, purpose = "chat" }: { override?: string | null; purpose?: ModelPurpose } = {},
+): Promise<ResolvedModel> {
+  const settings = await getUserSettings({ userId });
+  const refText = override || settings.defaultModel || process.env.DEFAULT_MODEL?.trim();
+  if (!refText) throw new AppError("model_required");
+  const ref = parseModelRef(refText);
+  if (!ref) throw new AppError("unknown_model", `“${refText}” is not a model this app knows how to call.`);
+
+  if (ref.provider === "openai-compatible") {
+    const endpoint = await getProviderKey({ userId, id: ref.endpointId! });
+    if (!endpoint?.baseUrl) {
+      throw new AppError("unknown_model", "That OpenAI-compatible endpoint no longer exists. Pick another model.", {
+        details: { settingsUrl: "/settings?tab=keys" },
+      });
+    }
+    return {
+      model: instantiate(ref, endpoint.baseUrl, decryptedKey(endpoint)),
+      provider: ref.provider,
+      modelId: ref.modelId,
+      endpointId: endpoint.id,
+      keySource: "user",
+    };
+  }
+
+  const provider = ref.provider as BuiltInProvider;
+  const baseUrl = providerBaseUrl(provider);
+  const own = await getProviderKeyByName({ userId, provider, name: provider });
+  if (own && own.status !== "rejected" && own.encryptedKey) {
+    return { model: instantiate(ref, baseUrl, decryptedKey(own)), provider, modelId: ref.modelId, keySource: "user" };
+  }
+  const deploymentKey = systemKey(provider);
+  if (deploymentKey && (purpose === "background" || (await getSystemKeyPolicy())[provider] === true)) {
+    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
+  }
+  throw apiKeyRequired(provider, ref.modelId);
+}

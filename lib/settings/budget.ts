@@ -1,0 +1,85 @@
+import "server-only";
+import { getBudgets, setTimeZone, upsertBudget } from "@/db/queries/settings";
+import type { Budget, BudgetMode } from "@/db/schema";
+import { currentPeriod } from "@/lib/budgets/periods";
+import type { BudgetInput } from "./schemas";
+
+export const DEFAULT_THRESHOLDS = [50, 80, 100];
+
+export interface BudgetLimitView {
+  kind: "monthly_cost" | "daily_cost" | "monthly_tokens";
+  label: string;
+  limit: number;
+  /** Spent (nano-USD) or used (tokens) so far in the current period. */
+  used: number;
+  resetsAt: string;
+  /** Set by an admin: the user cannot raise it. */
+  cap: boolean;
+}
+
+export interface BudgetOverview {
+  timeZone: string;
+  mode: BudgetMode;
+  alertThresholds: number[];
+  values: { monthlyCostLimitNano: number | null; dailyCostLimitNano: number | null; monthlyTokenLimit: number | null };
+  limits: BudgetLimitView[];
+}
+
+/**
+ * Usage so far in a period. No usage is recorded before the chat capability lands, so this is 0 until the
+ * usage recorder exists; the budget ledger will answer it then.
+ */
+async function usageInPeriod(): Promise<{ costNano: number; tokens: number }> {
+  return { costNano: 0, tokens: 0 };
+}
+
+function limitsOf(budget: Budget | undefined, cap: boolean, timeZone: string, used: { month: { costNano: number; tokens: number }; day: { costNano: number } }): BudgetLimitView[] {
+  if (!budget) return [];
+  const month = currentPeriod("month", timeZone);
+  const day = currentPeriod("day", timeZone);
+  const who = cap ? " (admin cap)" : "";
+  const views: BudgetLimitView[] = [];
+  if (budget.monthlyCostLimitNano !== null) {
+    views.push({ kind: "monthly_cost", label: `Monthly budget${who}`, limit: budget.monthlyCostLimitNano, used: used.month.costNano, resetsAt: month.end.toISOString(), cap });
+  }
+  if (budget.dailyCostLimitNano !== null) {
+    views.push({ kind: "daily_cost", label: `Daily budget${who}`, limit: budget.dailyCostLimitNano, used: used.day.costNano, resetsAt: day.end.toISOString(), cap });
+  }
+  if (budget.monthlyTokenLimit !== null) {
+    views.push({ kind: "monthly_tokens", label: `Monthly tokens${who}`, limit: budget.monthlyTokenLimit, used: used.month.tokens, resetsAt: month.end.toISOString(), cap });
+  }
+  return views;
+}
+
+export async function getBudgetOverview(userId: string, timeZone: string | null): Promise<BudgetOverview> {
+  const zone = timeZone ?? "UTC";
+  const { user, admin } = await getBudgets({ userId });
+  const used = { month: await usageInPeriod(), day: await usageInPeriod() };
+  return {
+    timeZone: zone,
+    mode: user?.mode ?? "enforce",
+    alertThresholds: user?.alertThresholds ?? DEFAULT_THRESHOLDS,
+    values: {
+      monthlyCostLimitNano: user?.monthlyCostLimitNano ?? null,
+      dailyCostLimitNano: user?.dailyCostLimitNano ?? null,
+      monthlyTokenLimit: user?.monthlyTokenLimit ?? null,
+    },
+    limits: [...limitsOf(user, false, zone, used), ...limitsOf(admin, true, zone, used)],
+  };
+}
+
+/** Saves the user's own budget and time zone. An admin cap is a separate row the user cannot touch. */
+export async function saveUserBudget(userId: string, data: BudgetInput): Promise<void> {
+  await upsertBudget({
+    userId,
+    source: "user",
+    values: {
+      monthlyCostLimitNano: data.monthlyUsd,
+      dailyCostLimitNano: data.dailyUsd,
+      monthlyTokenLimit: data.monthlyTokens,
+      mode: data.mode,
+      alertThresholds: data.alertThresholds,
+    },
+  });
+  await setTimeZone({ userId, timeZone: data.timeZone });
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { parseUsdToNano } from "@/lib/money";
+
+const PROVIDER_IDS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"] as const;
+const MAX_PER_MTOK_USD = 10_000;
+
+function parsePerMTok(label: string, value: string, ctx: z.RefinementCtx): number {
+  const nano = parseUsdToNano(value);
+  if (nano === null || nano > MAX_PER_MTOK_USD * 1e9) {
+    ctx.addIssue({ code: "custom", message: `Enter the ${label} price as dollars per million tokens, from 0 to 10000, like 0.15.` });
+    return z.NEVER;
+  }
+  return nano;
+}
+
+const requiredPerMTok = (label: string) =>
+  z
+    .string({ error: `Enter the ${label} price in dollars per million tokens (0 is fine).` })
+    .trim()
+    .min(1, `Enter the ${label} price in dollars per million tokens (0 is fine).`)
+    .transform((value, ctx) => parsePerMTok(label, value, ctx));
+
+const optionalPerMTok = (label: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx): number | null => (value ? parsePerMTok(label, value, ctx) : null));
+
+export const priceOverrideSchema = z.object({
+  provider: z.enum(PROVIDER_IDS, { error: "Choose a provider." }),
+  modelId: z
+    .string()
+    .trim()
+    .min(1, "Enter the model id, like gpt-4o or llama3.2.")
+    .max(200, "That model id is too long.")
+    .regex(/^[\x21-\x7e]+$/, "A model id has no spaces."),
+  input: requiredPerMTok("input"),
+  output: requiredPerMTok("output"),
+  cacheRead: optionalPerMTok("cache read"),
+  cacheWrite: optionalPerMTok("cache write"),
+  note: z.string().trim().max(200, "Use at most 200 characters.").optional().transform((v) => v || null),
+});
+export type PriceOverrideInput = z.infer<typeof priceOverrideSchema>;

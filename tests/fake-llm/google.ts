@@ -1,0 +1,183 @@
+import type { ServerResponse } from "node:http";
+import { CUT_GRACE_MS, headerValue, sendJson, sleep, startSse, streamReply, type FakeProvider, type FakeRequest } from "./http";
+import { chunkText, fakeId, parseScript, resolveUsage, type TokenUsage } from "./script";
+
+/**
+ * Google's Gemini API at `${url}/google/v1beta`:
+ *   POST /models/{model}:generateContent                 one GenerateContentResponse
+ *   POST /models/{model}:streamGenerateContent?alt=sse   SSE `data: {candidates, usageMetadata, modelVersion, responseId}`
+ *                                                        lines ("\r\n"-separated, as Google sends them); without
+ *                                                        `alt=sse`, a JSON array of the same chunks
+ *   POST /models/{model}:countTokens                     { totalTokens }
+ *   GET  /models, GET /models/{model}                    { models: [{ name: "models/…", … }] }
+ * The key comes in `x-goog-api-key` or `?key=`. Errors: { error: { code, message, status, details? } }.
+ * As Google does: a bad key is 400 INVALID_ARGUMENT with reason API_KEY_INVALID (not 401), a missing key is 403
+ * PERMISSION_DENIED, and zero token counts are left out of `usageMetadata` (no `cachedContentTokenCount` without a
+ * cache hit, no `thoughtsTokenCount` without thinking).
+ */
+
+export const GOOGLE_MODELS = [
+  { id: "gemini-2.5-flash", displayName: "Gemini 2.5 Flash", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, generate: true },
+  { id: "gemini-2.5-pro", displayName: "Gemini 2.5 Pro", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, generate: true },
+  { id: "gemini-2.5-flash-lite", displayName: "Gemini 2.5 Flash-Lite", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, generate: true },
+  { id: "gemini-embedding-001", displayName: "Gemini Embedding 001", inputTokenLimit: 2048, outputTokenLimit: 1, generate: false },
+];
+
+const STATUS_NAMES: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  409: "ABORTED",
+  429: "RESOURCE_EXHAUSTED",
+  499: "CANCELLED",
+  500: "INTERNAL",
+  501: "UNIMPLEMENTED",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
+};
+
+const DEFAULT_MESSAGES: Record<number, string> = {
+  429: "You exceeded your current quota, please check your plan and billing details. (fake)",
+  500: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  503: "The model is overloaded. Please try again later.",
+};
+
+export function googleError(res: ServerResponse, status: number, message: string, details?: unknown[]): void {
+  const name = STATUS_NAMES[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION");
+  sendJson(res, status, { error: { code: status, message, status: name, ...(details ? { details } : {}) } });
+}
+
+/** Gemini's usageMetadata: `candidatesTokenCount` leaves the thoughts out; zero counts are omitted, as Google does. */
+export function googleUsage(u: TokenUsage) {
+  return {
+    promptTokenCount: u.input,
+    candidatesTokenCount: u.output - u.reasoning,
+    totalTokenCount: u.input + u.output,
+    ...(u.cacheRead ? { cachedContentTokenCount: u.cacheRead } : {}),
+    promptTokensDetails: [{ modality: "TEXT", tokenCount: u.input }],
+    ...(u.cacheRead ? { cacheTokensDetails: [{ modality: "TEXT", tokenCount: u.cacheRead }] } : {}),
+    ...(u.reasoning ? { thoughtsTokenCount: u.reasoning } : {}),
+  };
+}
+
+interface Content {
+  role?: unknown;
+  parts?: unknown;
+}
+
+function partsText(parts: unknown): string {
+  if (!Array.isArray(parts)) return "";
+  return parts.map((part: { text?: unknown; thought?: unknown }) => (typeof part?.text === "string" && part.thought !== true ? part.text : "")).join("");
+}
+
+function contentsOf(json: unknown): Content[] | undefined {
+  const contents = (json as { contents?: unknown } | undefined)?.contents;
+  if (!Array.isArray(contents) || contents.length === 0) return undefined;
+  return contents.filter((c): c is Content => Boolean(c) && typeof c === "object");
+}
+
+async function generate(req: FakeRequest, res: ServerResponse, model: string, stream: boolean): Promise<void> {
+  const contents = contentsOf(req.json);
+  if (!contents) return googleError(res, 400, "* GenerateContentRequest.contents: contents is not specified\n");
+  const lastUser = [...contents].reverse().find((c) => c.role === "user" || c.role === undefined);
+  const script = parseScript(partsText(lastUser?.parts));
+  if (script.status && script.status >= 400) {
+    return googleError(res, script.status, DEFAULT_MESSAGES[script.status] ?? `Fake upstream error ${script.status}.`);
+  }
+  const system = (req.json as { systemInstruction?: { parts?: unknown } }).systemInstruction;
+  const promptText = [partsText(system?.parts), ...contents.map((c) => partsText(c.parts))].join("\n");
+  const usage = googleUsage(resolveUsage(script, promptText, script.reply));
+  const responseId = fakeId();
+  const chunk = (text: string, final: boolean) => ({
+    candidates: [{ content: { parts: [{ text }], role: "model" }, ...(final ? { finishReason: "STOP" } : {}), index: 0 }],
+    usageMetadata: final
+      ? usage
+      : { promptTokenCount: usage.promptTokenCount, totalTokenCount: usage.promptTokenCount, promptTokensDetails: usage.promptTokensDetails },
+    modelVersion: model,
+    responseId,
+  });
+
+  if (!stream) {
+    sendJson(res, 200, chunk(script.reply, true));
+    return;
+  }
+
+  if (req.query.get("alt") === "sse") {
+    const sse = startSse(res, { lineEnding: "\r\n" });
+    if (!(await streamReply(sse, script, (piece) => sse.data(chunk(piece, false))))) return;
+    sse.data(chunk("", true));
+    sse.end();
+    return;
+  }
+
+  // Without alt=sse, Gemini streams one JSON array whose elements arrive as they are generated.
+  const cut = () => sleep(CUT_GRACE_MS).then(() => void res.socket?.destroy());
+  res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
+  res.flushHeaders();
+  res.write("[");
+  for (const [index, piece] of chunkText(script.reply).entries()) {
+    if (script.cutAfter !== undefined && index >= script.cutAfter) return cut();
+    if (script.delayMs) await sleep(script.delayMs);
+    if (res.destroyed) return;
+    res.write(`${index > 0 ? ",\r\n" : ""}${JSON.stringify(chunk(piece, false))}`);
+  }
+  if (script.cutAfter !== undefined) return cut();
+  res.end(`${chunkText(script.reply).length > 0 ? ",\r\n" : ""}${JSON.stringify(chunk("", true))}]`);
+}
+
+function modelResource(m: (typeof GOOGLE_MODELS)[number]) {
+  return {
+    name: `models/${m.id}`,
+    version: "001",
+    displayName: m.displayName,
+    description: `${m.displayName} (fake)`,
+    inputTokenLimit: m.inputTokenLimit,
+    outputTokenLimit: m.outputTokenLimit,
+    supportedGenerationMethods: m.generate ? ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"] : ["embedContent", "countTextTokens", "countTokens"],
+    ...(m.generate ? { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true } : {}),
+  };
+}
+
+async function handleGoogle(req: FakeRequest, res: ServerResponse): Promise<void> {
+  if (req.method === "GET" && req.path === "/models") return sendJson(res, 200, { models: GOOGLE_MODELS.map(modelResource) });
+  const match = req.path.match(/^\/models\/([^/:]+)(?::(\w+))?$/);
+  if (!match) return googleError(res, 404, `Method not found: ${req.method} ${req.path}`);
+  const model = decodeURIComponent(match[1]!);
+  const method = match[2];
+  if (req.method === "GET" && !method) {
+    const found = GOOGLE_MODELS.find((m) => m.id === model);
+    if (found) return sendJson(res, 200, modelResource(found));
+    return googleError(res, 404, `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+  }
+  if (req.method === "POST" && method === "generateContent") return generate(req, res, model, false);
+  if (req.method === "POST" && method === "streamGenerateContent") return generate(req, res, model, true);
+  if (req.method === "POST" && method === "countTokens") {
+    const contents = contentsOf(req.json) ?? [];
+    return sendJson(res, 200, { totalTokens: resolveUsage({ reply: "", delayMs: 0 }, contents.map((c) => partsText(c.parts)).join("\n"), "").input });
+  }
+  googleError(res, 404, `Method not found: ${req.method} ${req.path}`);
+}
+
+export const googleProvider: FakeProvider = {
+  version: "v1beta",
+  key: (req) => headerValue(req.headers, "x-goog-api-key") ?? req.query.get("key") ?? undefined,
+  unauthorized: (res, key) =>
+    key
+      ? googleError(res, 400, "API key not valid. Please pass a valid API key.", [
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "API_KEY_INVALID",
+            domain: "googleapis.com",
+            metadata: { service: "generativelanguage.googleapis.com" },
+          },
+          { "@type": "type.googleapis.com/google.rpc.LocalizedMessage", locale: "en-US", message: "API key not valid. Please pass a valid API key." },
+        ])
+      : googleError(
+          res,
+          403,
+          "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        ),
+  error: googleError,
+  handle: handleGoogle,
+};

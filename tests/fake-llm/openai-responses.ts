@@ -1,0 +1,121 @@
+import type { ServerResponse } from "node:http";
+import { sendJson, startSse, streamReply, type FakeRequest } from "./http";
+import { contentText, openAIError } from "./openai";
+import { fakeId, parseScript, resolveUsage, type TokenUsage } from "./script";
+
+/**
+ * OpenAI's Responses API at `${url}/openai/v1/responses` (what `createOpenAI(...)(model)` calls): a `response`
+ * object, or a stream of typed events — response.created, response.in_progress, response.output_item.added,
+ * response.content_part.added, response.output_text.delta…, response.output_text.done, response.content_part.done,
+ * response.output_item.done, response.completed — each as `event: <type>` + `data: {type, sequence_number, …}`.
+ * Only text output is produced (no reasoning items, even when reasoning tokens are reported in the usage).
+ */
+
+interface InputItem {
+  type?: unknown;
+  role?: unknown;
+  content?: unknown;
+}
+
+interface ResponsesBody {
+  model?: unknown;
+  input?: unknown;
+  instructions?: unknown;
+  stream?: unknown;
+  max_output_tokens?: unknown;
+  store?: unknown;
+  temperature?: unknown;
+  top_p?: unknown;
+}
+
+/** The Responses usage object. `cache_write_tokens` only appears when a cache write was scripted. */
+export function responsesUsage(u: TokenUsage) {
+  return {
+    input_tokens: u.input,
+    input_tokens_details: { cached_tokens: u.cacheRead, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}) },
+    output_tokens: u.output,
+    output_tokens_details: { reasoning_tokens: u.reasoning },
+    total_tokens: u.input + u.output,
+  };
+}
+
+export async function handleOpenAIResponses(req: FakeRequest, res: ServerResponse): Promise<void> {
+  const body = req.json as ResponsesBody | undefined;
+  if (!body || typeof body !== "object" || typeof body.model !== "string") {
+    openAIError(res, 400, "Missing required parameter: 'model'.", "invalid_request_error", "missing_required_parameter");
+    return;
+  }
+  const items: InputItem[] =
+    typeof body.input === "string"
+      ? [{ role: "user", content: body.input }]
+      : Array.isArray(body.input)
+        ? (body.input as unknown[]).filter((item): item is InputItem => Boolean(item) && typeof item === "object")
+        : [];
+  if (items.length === 0) {
+    openAIError(res, 400, "Missing required parameter: 'input'.", "invalid_request_error", "missing_required_parameter");
+    return;
+  }
+  const lastUser = [...items].reverse().find((item) => item.role === "user");
+  const script = parseScript(contentText(lastUser?.content));
+  if (script.status && script.status >= 400) {
+    openAIError(res, script.status, `Fake upstream error ${script.status}.`);
+    return;
+  }
+  const model = body.model;
+  const promptText = [typeof body.instructions === "string" ? body.instructions : "", ...items.map((item) => contentText(item.content))].join("\n");
+  const usage = responsesUsage(resolveUsage(script, promptText, script.reply));
+  const responseId = `resp_${fakeId()}`;
+  const messageId = `msg_${fakeId()}`;
+  const createdAt = Math.floor(Date.now() / 1000);
+  const textPart = (text: string) => ({ type: "output_text", annotations: [], logprobs: [], text });
+  const message = (status: "in_progress" | "completed", content: object[]) => ({ id: messageId, type: "message", status, content, role: "assistant" });
+  const response = (status: "in_progress" | "completed", output: object[], finalUsage: object | null) => ({
+    id: responseId,
+    object: "response",
+    created_at: createdAt,
+    status,
+    background: false,
+    error: null,
+    incomplete_details: null,
+    instructions: typeof body.instructions === "string" ? body.instructions : null,
+    max_output_tokens: typeof body.max_output_tokens === "number" ? body.max_output_tokens : null,
+    model,
+    output,
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    service_tier: "default",
+    store: body.store !== false,
+    temperature: typeof body.temperature === "number" ? body.temperature : 1,
+    text: { format: { type: "text" }, verbosity: "medium" },
+    tool_choice: "auto",
+    tools: [],
+    top_p: typeof body.top_p === "number" ? body.top_p : 1,
+    truncation: "disabled",
+    usage: finalUsage,
+    user: null,
+    metadata: {},
+  });
+
+  if (body.stream !== true) {
+    sendJson(res, 200, response("completed", [message("completed", [textPart(script.reply)])], usage));
+    return;
+  }
+
+  const sse = startSse(res);
+  let sequence = 0;
+  const event = (type: string, payload: object) => sse.data({ type, sequence_number: sequence++, ...payload }, type);
+  const where = { item_id: messageId, output_index: 0, content_index: 0 };
+  event("response.created", { response: response("in_progress", [], null) });
+  event("response.in_progress", { response: response("in_progress", [], null) });
+  event("response.output_item.added", { output_index: 0, item: message("in_progress", []) });
+  event("response.content_part.added", { ...where, part: textPart("") });
+  const sent = await streamReply(sse, script, (piece) => event("response.output_text.delta", { ...where, delta: piece, logprobs: [] }));
+  if (!sent) return;
+  event("response.output_text.done", { ...where, text: script.reply, logprobs: [] });
+  event("response.content_part.done", { ...where, part: textPart(script.reply) });
+  const done = message("completed", [textPart(script.reply)]);
+  event("response.output_item.done", { output_index: 0, item: done });
+  event("response.completed", { response: response("completed", [done], usage) });
+  sse.end();
+}
