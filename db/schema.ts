@@ -163,3 +163,220 @@ export const systemKeyPolicy = pgTable("system_key_policy", {
   updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Assistants, conversations, messages
+
+/** A user's specialist agent: a system prompt, an optional preferred model, and the assistants it may delegate to. */
+export const assistants = pgTable(
+  "assistants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    systemPrompt: text("system_prompt").notNull(),
+    /** A model ref (lib/providers/model-ref.ts); null → the user's default model. */
+    preferredModel: text("preferred_model"),
+    /** Assistants of the same user this one may call as tools. */
+    delegateIds: uuid("delegate_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("assistants_user_name_unique").on(t.userId, t.name)],
+);
+export type Assistant = typeof assistants.$inferSelect;
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title"),
+    /** The model picked for this conversation (a model ref), remembered for the next message. */
+    model: text("model"),
+    assistantId: uuid("assistant_id").references(() => assistants.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt, t.id)],
+);
+export type Conversation = typeof conversations.$inferSelect;
+
+export const messageRole = pgEnum("message_role", ["system", "user", "assistant"]);
+
+/** UI messages as the AI SDK's useChat sends them (`parts`), in order of `seq`. */
+export const messages = pgTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
+    role: messageRole("role").notNull(),
+    parts: jsonb("parts").$type<unknown[]>().notNull(),
+    /** For assistant messages: model, tokens, cost (see lib/chat/message-metadata.ts). */
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("messages_conversation_seq_idx").on(t.conversationId, t.seq)],
+);
+export type Message = typeof messages.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Usage: one event per model call, daily rollups, the budget ledger and its reservations, notifications
+
+export const usageStatus = pgEnum("usage_status", ["ok", "aborted", "error"]);
+export type UsageStatus = (typeof usageStatus.enumValues)[number];
+export const costSource = pgEnum("cost_source", ["price_book", "provider", "unpriced"]);
+export type CostSource = (typeof costSource.enumValues)[number];
+export const keySourceEnum = pgEnum("key_source", ["user", "system"]);
+
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Unique per model call: `<request id>:<step>`; a retried insert cannot count twice. */
+    requestId: text("request_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    messageId: text("message_id"),
+    assistantId: uuid("assistant_id").references(() => assistants.id, { onDelete: "set null" }),
+    provider: providerKind("provider").notNull(),
+    model: text("model").notNull(),
+    feature: text("feature").notNull(),
+    keySource: keySourceEnum("key_source").notNull(),
+    inputNoCacheTokens: bigint("input_no_cache_tokens", { mode: "number" }).notNull().default(0),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    /** All output tokens, reasoning included. */
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    /** Integer nano-USD; null when the model is unpriced (the cost is unknown, not zero). */
+    costNano: bigint("cost_nano", { mode: "number" }),
+    priced: boolean("priced").notNull(),
+    costSource: costSource("cost_source").notNull(),
+    estimated: boolean("estimated").notNull().default(false),
+    status: usageStatus("status").notNull(),
+    errorMessage: text("error_message"),
+    latencyMs: integer("latency_ms").notNull(),
+    ttftMs: integer("ttft_ms"),
+    rawUsage: jsonb("raw_usage"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("usage_events_request_unique").on(t.requestId),
+    index("usage_events_user_created_idx").on(t.userId, t.createdAt),
+    index("usage_events_created_idx").on(t.createdAt),
+    index("usage_events_conversation_idx").on(t.conversationId),
+    index("usage_events_unpriced_idx").on(t.provider, t.model).where(sql`${t.priced} = false`),
+  ],
+);
+export type UsageEvent = typeof usageEvents.$inferSelect;
+export type NewUsageEvent = typeof usageEvents.$inferInsert;
+
+/** The nil UUID stands for "no assistant" in rollup keys, so the key has no NULLs. */
+export const NO_ASSISTANT = "00000000-0000-0000-0000-000000000000";
+
+/** Per user × day (in the user's time zone) × provider × model × feature × assistant; kept in the event's transaction. */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    provider: providerKind("provider").notNull(),
+    model: text("model").notNull(),
+    feature: text("feature").notNull(),
+    assistantId: uuid("assistant_id").notNull().default(NO_ASSISTANT),
+    requests: bigint("requests", { mode: "number" }).notNull().default(0),
+    errorRequests: bigint("error_requests", { mode: "number" }).notNull().default(0),
+    unpricedRequests: bigint("unpriced_requests", { mode: "number" }).notNull().default(0),
+    estimatedRequests: bigint("estimated_requests", { mode: "number" }).notNull().default(0),
+    inputNoCacheTokens: bigint("input_no_cache_tokens", { mode: "number" }).notNull().default(0),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    costNano: bigint("cost_nano", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.day, t.provider, t.model, t.feature, t.assistantId] }),
+    index("usage_daily_day_idx").on(t.day),
+  ],
+);
+export type UsageDaily = typeof usageDaily.$inferSelect;
+
+export const periodKind = pgEnum("period_kind", ["day", "month"]);
+
+/**
+ * The budget ledger: what a user spent and holds reserved in one period (a calendar day or month in their time
+ * zone). Reservations and settlements update these rows under a row lock, so parallel requests cannot overshoot.
+ */
+export const budgetLedger = pgTable(
+  "budget_ledger",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    periodKind: periodKind("period_kind").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
+    spentNano: bigint("spent_nano", { mode: "number" }).notNull().default(0),
+    reservedNano: bigint("reserved_nano", { mode: "number" }).notNull().default(0),
+    tokensUsed: bigint("tokens_used", { mode: "number" }).notNull().default(0),
+    tokensReserved: bigint("tokens_reserved", { mode: "number" }).notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.periodKind, t.periodStart] })],
+);
+export type BudgetLedgerRow = typeof budgetLedger.$inferSelect;
+
+/** The most a running request may cost, held against the ledger until it settles or expires. */
+export const budgetReservations = pgTable(
+  "budget_reservations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    monthStart: timestamp("month_start", { withTimezone: true }).notNull(),
+    dayStart: timestamp("day_start", { withTimezone: true }).notNull(),
+    amountNano: bigint("amount_nano", { mode: "number" }).notNull(),
+    tokens: bigint("tokens", { mode: "number" }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** Set when it is settled or released (expired); a closed reservation holds nothing. */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("budget_reservations_open_idx").on(t.userId, t.expiresAt).where(sql`${t.closedAt} is null`)],
+);
+export type BudgetReservation = typeof budgetReservations.$inferSelect;
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    href: text("href"),
+    /** Once per threshold per period: e.g. `budget:monthly_cost:user:2026-11-01T00:00:00.000Z:80`. */
+    dedupeKey: text("dedupe_key").notNull(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("notifications_dedupe_unique").on(t.userId, t.dedupeKey), index("notifications_user_created_idx").on(t.userId, t.createdAt)],
+);
+export type Notification = typeof notifications.$inferSelect;

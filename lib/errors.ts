@@ -22,6 +22,11 @@ export const ERROR_CODES = {
   model_required: { status: 400, message: "Choose a model, or set a default model in Settings." },
   unknown_model: { status: 400, message: "That model is not available to you." },
   not_found: { status: 404, message: "Not found." },
+  conversation_not_found: { status: 404, message: "That conversation does not exist." },
+  budget_exceeded: { status: 429, message: "This request does not fit in your budget." },
+  upstream_key_rejected: { status: 502, message: "The provider rejected your API key. Check it in Settings → API keys." },
+  upstream_rate_limited: { status: 503, message: "The provider is rate-limiting requests right now. Try again shortly." },
+  upstream_failed: { status: 502, message: "The provider is failing right now. Try again shortly." },
   method_not_allowed: { status: 405, message: "This method is not allowed here." },
   email_taken: { status: 409, message: "An account with this email already exists." },
   oauth_email_conflict: {

@@ -101,12 +101,16 @@ export async function resolveUserModel(
 
   const provider = ref.provider as BuiltInProvider;
   const baseUrl = providerBaseUrl(provider);
+  const deploymentKey = systemKey(provider);
+  // Background work (titles) runs on the deployment's key when there is one, still counted against the user.
+  if (purpose === "background" && deploymentKey) {
+    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
+  }
   const own = await getProviderKeyByName({ userId, provider, name: provider });
   if (own && own.status !== "rejected" && own.encryptedKey) {
     return { model: instantiate(ref, baseUrl, decryptedKey(own)), provider, modelId: ref.modelId, keySource: "user" };
   }
-  const deploymentKey = systemKey(provider);
-  if (deploymentKey && (purpose === "background" || (await getSystemKeyPolicy())[provider] === true)) {
+  if (deploymentKey && (await getSystemKeyPolicy())[provider] === true) {
     return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
   }
   throw apiKeyRequired(provider, ref.modelId);

@@ -1,0 +1,54 @@
+import "server-only";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/db";
+import { assistants, type Assistant } from "@/db/schema";
+
+export async function listAssistants({ userId }: { userId: string }): Promise<Assistant[]> {
+  const db = await getDb();
+  return db.select().from(assistants).where(eq(assistants.userId, userId)).orderBy(asc(assistants.name));
+}
+
+export async function getOwnAssistant({ id, userId }: { id: string; userId: string }): Promise<Assistant | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(assistants).where(and(eq(assistants.id, id), eq(assistants.userId, userId)));
+  return row;
+}
+
+export async function getOwnAssistants({ ids, userId }: { ids: string[]; userId: string }): Promise<Assistant[]> {
+  if (ids.length === 0) return [];
+  const db = await getDb();
+  return db.select().from(assistants).where(and(inArray(assistants.id, ids), eq(assistants.userId, userId)));
+}
+
+export async function insertAssistant(values: Pick<Assistant, "userId" | "name" | "systemPrompt" | "preferredModel" | "delegateIds">) {
+  const db = await getDb();
+  const [row] = await db.insert(assistants).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function updateAssistant({
+  id,
+  userId,
+  values,
+}: {
+  id: string;
+  userId: string;
+  values: Pick<Assistant, "name" | "systemPrompt" | "preferredModel" | "delegateIds">;
+}): Promise<Assistant | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .update(assistants)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(assistants.id, id), eq(assistants.userId, userId)))
+    .returning();
+  return row;
+}
+
+export async function deleteAssistant({ id, userId }: { id: string; userId: string }): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db
+    .delete(assistants)
+    .where(and(eq(assistants.id, id), eq(assistants.userId, userId)))
+    .returning({ id: assistants.id });
+  return Boolean(row);
+}

@@ -1,0 +1,109 @@
+import "server-only";
+import { and, asc, desc, eq, gte, lt, or, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { conversations, messages, usageEvents, type Conversation, type Message } from "@/db/schema";
+
+/** A conversation by id, only if it belongs to the user (someone else's id reads as "not found"). */
+export async function getOwnConversation({ id, userId }: { id: string; userId: string }): Promise<Conversation | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.userId, userId)));
+  return row;
+}
+
+/** Whether a conversation id exists at all (to refuse reusing someone else's id for a new chat). */
+export async function conversationExists({ id }: { id: string }): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id));
+  return Boolean(row);
+}
+
+export async function createConversation(values: { id: string; userId: string; model: string | null; assistantId: string | null }) {
+  const db = await getDb();
+  const [row] = await db.insert(conversations).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function updateConversation({
+  id,
+  userId,
+  values,
+}: {
+  id: string;
+  userId: string;
+  values: Partial<Pick<Conversation, "title" | "model" | "assistantId">>;
+}): Promise<Conversation | undefined> {
+  const db = await getDb();
+  const [row] = await db
+    .update(conversations)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+    .returning();
+  return row;
+}
+
+/** Sets a generated title unless the user named the conversation meanwhile. Does not bump updatedAt. */
+export async function setGeneratedTitle({ id, title }: { id: string; title: string }): Promise<void> {
+  const db = await getDb();
+  await db.update(conversations).set({ title }).where(and(eq(conversations.id, id), sql`${conversations.title} is null`));
+}
+
+export async function deleteConversation({ id, userId }: { id: string; userId: string }): Promise<boolean> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(conversations)
+      .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+      .returning({ id: conversations.id });
+    return Boolean(row);
+  });
+}
+
+/** Newest first; the cursor is the last item's `updatedAt|id`. */
+export async function listConversations({ userId, limit, cursor }: { userId: string; limit: number; cursor?: { updatedAt: Date; id: string } }) {
+  const db = await getDb();
+  const where = cursor
+    ? and(
+        eq(conversations.userId, userId),
+        or(lt(conversations.updatedAt, cursor.updatedAt), and(eq(conversations.updatedAt, cursor.updatedAt), lt(conversations.id, cursor.id))),
+      )
+    : eq(conversations.userId, userId);
+  return db
+    .select()
+    .from(conversations)
+    .where(where)
+    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .limit(limit + 1);
+}
+
+export async function listMessages({ conversationId }: { conversationId: string }): Promise<Message[]> {
+  const db = await getDb();
+  return db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
+}
+
+/** Deletes a message and every message after it (editing a message, regenerating an answer). */
+export async function deleteMessagesFrom({ conversationId, seq }: { conversationId: string; seq: number }): Promise<void> {
+  const db = await getDb();
+  await db.delete(messages).where(and(eq(messages.conversationId, conversationId), gte(messages.seq, seq)));
+}
+
+export async function insertMessage(values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null }) {
+  const db = await getDb();
+  await db
+    .insert(messages)
+    .values({ ...values, metadata: values.metadata ?? null })
+    .onConflictDoUpdate({ target: messages.id, set: { parts: values.parts, metadata: values.metadata ?? null } });
+}
+
+/** A conversation's cost and tokens from its usage events (titles and delegated assistants included). */
+export async function conversationTotals({ conversationId }: { conversationId: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      costNano: sql<string>`coalesce(sum(${usageEvents.costNano}), 0)`,
+      tokens: sql<string>`coalesce(sum(${usageEvents.inputNoCacheTokens} + ${usageEvents.cacheReadTokens} + ${usageEvents.cacheWriteTokens} + ${usageEvents.outputTokens}), 0)`,
+      unpriced: sql<string>`count(*) filter (where ${usageEvents.priced} = false)`,
+    })
+    .from(usageEvents)
+    .where(eq(usageEvents.conversationId, conversationId));
+  return { costNano: Number(row?.costNano ?? 0), tokens: Number(row?.tokens ?? 0), hasUnpriced: Number(row?.unpriced ?? 0) > 0 };
+}

@@ -1,0 +1,252 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/db";
+import { budgetLedger, budgetReservations, budgets, users, type BudgetLedgerRow } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { formatUsd } from "@/lib/money";
+import { limitsOf, periodsAt, type BudgetLimit, type Periods } from "./limits";
+
+/**
+ * The budget ledger: one row per user and period (calendar month, calendar day in the user's time zone) holding
+ * what was spent and what running requests hold reserved. A request reserves the most it may cost under a row lock
+ * before its upstream call, and the usage recorder settles the reservation to the real cost when the call ends, so
+ * parallel requests — in any number of server processes — cannot overshoot a limit together.
+ */
+
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Executor = Db | Tx;
+
+/** How long a reservation holds if its request dies before settling it. */
+export const RESERVATION_TTL_MS = Number(process.env.BUDGET_RESERVATION_TTL_MS) || 15 * 60_000;
+
+/**
+ * Makes sure the ledger rows of these periods exist. A new row starts from the usage already recorded in its period
+ * (an index range scan, once per user and period), so a changed time zone cannot reset what was spent.
+ */
+export async function ensureLedgerRows(tx: Executor, userId: string, periods: Periods): Promise<void> {
+  for (const [kind, period] of [["month", periods.month], ["day", periods.day]] as const) {
+    await tx.execute(sql`
+      insert into budget_ledger (user_id, period_kind, period_start, period_end, spent_nano, tokens_used)
+      select ${userId}, ${kind}, ${period.start.toISOString()}::timestamptz, ${period.end.toISOString()}::timestamptz,
+             coalesce(sum(cost_nano), 0),
+             coalesce(sum(input_no_cache_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0)
+      from usage_events
+      where user_id = ${userId} and created_at >= ${period.start.toISOString()}::timestamptz
+        and created_at < ${period.end.toISOString()}::timestamptz
+      on conflict do nothing`);
+  }
+}
+
+async function lockLedgerRows(tx: Tx, userId: string, periods: Periods): Promise<{ month: BudgetLedgerRow; day: BudgetLedgerRow }> {
+  // Always month before day: two transactions never wait on each other in opposite orders.
+  const month = await tx
+    .select()
+    .from(budgetLedger)
+    .where(and(eq(budgetLedger.userId, userId), eq(budgetLedger.periodKind, "month"), eq(budgetLedger.periodStart, periods.month.start)))
+    .for("update");
+  const day = await tx
+    .select()
+    .from(budgetLedger)
+    .where(and(eq(budgetLedger.userId, userId), eq(budgetLedger.periodKind, "day"), eq(budgetLedger.periodStart, periods.day.start)))
+    .for("update");
+  return { month: month[0]!, day: day[0]! };
+}
+
+/** Releases the user's reservations whose requests died without settling (their time ran out). */
+export async function releaseExpiredReservations(tx: Tx, userId: string, now: Date): Promise<number> {
+  const expired = await tx
+    .update(budgetReservations)
+    .set({ closedAt: now })
+    .where(and(eq(budgetReservations.userId, userId), isNull(budgetReservations.closedAt), lt(budgetReservations.expiresAt, now)))
+    .returning();
+  for (const r of expired) await releaseFromLedger(tx, r);
+  return expired.length;
+}
+
+async function releaseFromLedger(tx: Executor, r: { userId: string; monthStart: Date; dayStart: Date; amountNano: number; tokens: number }) {
+  for (const [kind, start] of [["month", r.monthStart], ["day", r.dayStart]] as const) {
+    await tx
+      .update(budgetLedger)
+      .set({
+        reservedNano: sql`greatest(0, ${budgetLedger.reservedNano} - ${r.amountNano})`,
+        tokensReserved: sql`greatest(0, ${budgetLedger.tokensReserved} - ${r.tokens})`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(budgetLedger.userId, r.userId), eq(budgetLedger.periodKind, kind), eq(budgetLedger.periodStart, start)));
+  }
+}
+
+/** Closes a reservation (settled or abandoned) and gives its hold back to the ledger. Idempotent. */
+export async function closeReservation(tx: Tx, reservationId: string, now: Date = new Date()): Promise<void> {
+  const [closed] = await tx
+    .update(budgetReservations)
+    .set({ closedAt: now })
+    .where(and(eq(budgetReservations.id, reservationId), isNull(budgetReservations.closedAt)))
+    .returning();
+  if (closed) await releaseFromLedger(tx, closed);
+}
+
+/** Adds a recorded call's real cost and tokens to the ledger rows of the periods it happened in. */
+export async function addSpend(tx: Tx, userId: string, periods: Periods, costNano: number, tokens: number): Promise<void> {
+  for (const [kind, period] of [["month", periods.month], ["day", periods.day]] as const) {
+    await tx
+      .update(budgetLedger)
+      .set({
+        spentNano: sql`${budgetLedger.spentNano} + ${costNano}`,
+        tokensUsed: sql`${budgetLedger.tokensUsed} + ${tokens}`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(budgetLedger.userId, userId), eq(budgetLedger.periodKind, kind), eq(budgetLedger.periodStart, period.start)));
+  }
+}
+
+export interface CallEstimate {
+  /** Counted input tokens of the prompt. */
+  inputTokens: number;
+  /** Cost of the input at the model's price, nano-USD; null when the model is unpriced. */
+  inputCostNano: number | null;
+  /** Output price, nano-USD per million tokens (the higher of output and reasoning); null when unpriced. */
+  outputNanoPerMTok: number | null;
+  /** The output cap the caller asked for. */
+  maxOutputTokens: number;
+}
+
+export interface Reservation {
+  id: string;
+  /** The output cap clamped so that the call cannot cost more than every enforced budget has left. */
+  maxOutputTokens: number;
+  amountNano: number;
+  tokens: number;
+}
+
+const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+
+/** The most `outputTokens` can cost at `nanoPerMTok`, rounded up. */
+function outputCostCeil(outputTokens: number, nanoPerMTok: number): number {
+  return Number(ceilDiv(BigInt(outputTokens) * BigInt(nanoPerMTok), 1_000_000n));
+}
+
+/** The largest output that keeps `inputCost + output` within `headroom` (can be negative when even the input does not fit). */
+function outputThatFits(headroomNano: number, inputCostNano: number, nanoPerMTok: number): number {
+  const left = headroomNano - inputCostNano;
+  if (left < 0) return -1;
+  if (nanoPerMTok === 0) return Number.MAX_SAFE_INTEGER;
+  return Number((BigInt(left) * 1_000_000n) / BigInt(nanoPerMTok));
+}
+
+function exceeded(limit: BudgetLimit, used: number, periods: Periods, timeZone: string): AppError {
+  const resetsAt = (limit.period === "month" ? periods.month.end : periods.day.end).toISOString();
+  const when = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(resetsAt));
+  const isTokens = limit.kind === "monthly_tokens";
+  const amount = (v: number) => (isTokens ? `${v.toLocaleString("en-US")} tokens` : formatUsd(v));
+  const name = limit.name.charAt(0).toUpperCase() + limit.name.slice(1);
+  return new AppError(
+    "budget_exceeded",
+    `${name} reached: ${amount(used)} of ${amount(limit.limit)} used. It resets ${when} (${timeZone}).`,
+    {
+      details: {
+        budget: limit.name,
+        kind: limit.kind,
+        source: limit.source,
+        limitNano: isTokens ? null : limit.limit,
+        spentNano: isTokens ? null : used,
+        limitTokens: isTokens ? limit.limit : null,
+        usedTokens: isTokens ? used : null,
+        resetsAt,
+        settingsUrl: "/settings?tab=budget",
+      },
+    },
+  );
+}
+
+/**
+ * Reserves the most a model call may cost against every enforced budget, atomically (the ledger rows are locked
+ * for the transaction). The output cap is clamped to what the tightest budget has left; when not even the input
+ * and one output token fit, throws `budget_exceeded` naming that budget — the caller makes no upstream call.
+ * Budgets in `warn` mode never block; the usage recorder raises their alerts.
+ */
+export async function reserveBudget(userId: string, estimate: CallEstimate, now: Date = new Date()): Promise<Reservation> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId));
+    const timeZone = user?.timeZone ?? "UTC";
+    const periods = periodsAt(timeZone, now);
+    const rows = await tx.select().from(budgets).where(eq(budgets.userId, userId));
+    const limits = limitsOf({ user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") }).filter(
+      (l) => l.mode === "enforce",
+    );
+
+    await ensureLedgerRows(tx, userId, periods);
+    await releaseExpiredReservations(tx, userId, now);
+    const ledger = await lockLedgerRows(tx, userId, periods);
+
+    let maxOutputTokens = estimate.maxOutputTokens;
+    for (const limit of limits) {
+      const row = limit.period === "month" ? ledger.month : ledger.day;
+      if (limit.kind === "monthly_tokens") {
+        const used = row.tokensUsed + row.tokensReserved;
+        const fits = limit.limit - used - estimate.inputTokens;
+        if (fits < 1) throw exceeded(limit, row.tokensUsed, periods, timeZone);
+        maxOutputTokens = Math.min(maxOutputTokens, fits);
+      } else if (estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null) {
+        const headroom = limit.limit - row.spentNano - row.reservedNano;
+        const fits = outputThatFits(headroom, estimate.inputCostNano, estimate.outputNanoPerMTok);
+        if (fits < 1) throw exceeded(limit, row.spentNano, periods, timeZone);
+        maxOutputTokens = Math.min(maxOutputTokens, fits);
+      }
+      // An unpriced model has no known cost: cost limits cannot hold it back (the dashboard flags its usage).
+    }
+
+    const amountNano =
+      estimate.inputCostNano === null || estimate.outputNanoPerMTok === null
+        ? 0
+        : estimate.inputCostNano + outputCostCeil(maxOutputTokens, estimate.outputNanoPerMTok);
+    const tokens = estimate.inputTokens + maxOutputTokens;
+    const id = randomUUID();
+    await tx.insert(budgetReservations).values({
+      id,
+      userId,
+      monthStart: periods.month.start,
+      dayStart: periods.day.start,
+      amountNano,
+      tokens,
+      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+    });
+    for (const row of [ledger.month, ledger.day]) {
+      await tx
+        .update(budgetLedger)
+        .set({
+          reservedNano: sql`${budgetLedger.reservedNano} + ${amountNano}`,
+          tokensReserved: sql`${budgetLedger.tokensReserved} + ${tokens}`,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(budgetLedger.userId, userId), eq(budgetLedger.periodKind, row.periodKind), eq(budgetLedger.periodStart, row.periodStart)));
+    }
+    return { id, maxOutputTokens, amountNano, tokens };
+  });
+}
+
+/** Gives a reservation back without recording anything (the call never reached the provider). */
+export async function cancelReservation(reservationId: string): Promise<void> {
+  const db = await getDb();
+  await db.transaction((tx) => closeReservation(tx, reservationId));
+}
+
+/** Spent and reserved in the user's current periods, for settings and dashboards. */
+export async function currentLedger(userId: string, timeZone: string, now: Date = new Date()) {
+  const db = await getDb();
+  const periods = periodsAt(timeZone, now);
+  await ensureLedgerRows(db, userId, periods);
+  const rows = await db
+    .select()
+    .from(budgetLedger)
+    .where(and(eq(budgetLedger.userId, userId), sql`(${budgetLedger.periodKind}, ${budgetLedger.periodStart}) in ((${"month"}::period_kind, ${periods.month.start.toISOString()}::timestamptz), (${"day"}::period_kind, ${periods.day.start.toISOString()}::timestamptz))`));
+  const month = rows.find((r) => r.periodKind === "month");
+  const day = rows.find((r) => r.periodKind === "day");
+  return {
+    periods,
+    month: { spentNano: month?.spentNano ?? 0, tokensUsed: month?.tokensUsed ?? 0, reservedNano: month?.reservedNano ?? 0 },
+    day: { spentNano: day?.spentNano ?? 0, tokensUsed: day?.tokensUsed ?? 0, reservedNano: day?.reservedNano ?? 0 },
+  };
+}

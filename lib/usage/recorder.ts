@@ -1,0 +1,180 @@
+import "server-only";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { budgetLedger, budgets, NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type ProviderKind, type UsageStatus } from "@/db/schema";
+import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
+import { addSpend, closeReservation, ensureLedgerRows, type Tx } from "@/lib/budgets/ledger";
+import { limitsOf, periodsAt } from "@/lib/budgets/limits";
+import type { TokenUsage } from "@/lib/pricing/price-book";
+import { totalTokens } from "./tokens";
+
+/** One model call, ready to be stored. */
+export interface UsageRecord {
+  requestId: string;
+  userId: string;
+  conversationId?: string | null;
+  messageId?: string | null;
+  assistantId?: string | null;
+  provider: ProviderKind;
+  model: string;
+  feature: string;
+  keySource: "user" | "system";
+  usage: TokenUsage;
+  costNano: number | null;
+  costSource: CostSource;
+  estimated: boolean;
+  status: UsageStatus;
+  errorMessage?: string | null;
+  latencyMs: number;
+  ttftMs?: number | null;
+  rawUsage?: unknown;
+  startedAt: Date;
+  finishedAt: Date;
+  /** The budget reservation this call held; closed in the same transaction. */
+  reservationId?: string | null;
+}
+
+/** Test seam: lets a test make a write attempt fail. */
+export const recorderHooks: { beforeWrite?: (attempt: number) => void | Promise<void> } = {};
+
+const RETRY_DELAYS_MS = [100, 400, 1600];
+
+/** The calendar day of an instant in a time zone, "YYYY-MM-DD". */
+export function localDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+/**
+ * Stores model calls: each usage event, its daily rollup, the budget ledger's spend and the release of the call's
+ * reservation, all in one transaction (a retried write cannot count twice: request ids are unique). Retries a
+ * failed write a few times; if it still fails, logs every request id and throws.
+ */
+export async function recordUsage(records: UsageRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length + 1; attempt++) {
+    try {
+      await recorderHooks.beforeWrite?.(attempt);
+      await writeUsage(records);
+      return;
+    } catch (error) {
+      lastError = error;
+      const delay = RETRY_DELAYS_MS[attempt - 1];
+      if (delay === undefined) break;
+      console.warn("[usage] write attempt %d failed for %s; retrying: %s", attempt, records.map((r) => r.requestId).join(", "), (error as Error)?.message);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  console.error("[usage] LOST usage for request ids %s after retries:", records.map((r) => r.requestId).join(", "), lastError);
+  throw lastError;
+}
+
+async function writeUsage(records: UsageRecord[]): Promise<void> {
+  const db = await getDb();
+  const userIds = [...new Set(records.map((r) => r.userId))];
+  await db.transaction(async (tx) => {
+    const zones = await tx.select({ id: users.id, timeZone: users.timeZone }).from(users).where(inArray(users.id, userIds));
+    const zoneOf = (userId: string) => zones.find((z) => z.id === userId)?.timeZone ?? "UTC";
+    for (const record of records) await writeOne(tx, record, zoneOf(record.userId));
+    for (const userId of userIds) await alertsFor(tx, userId, zoneOf(userId), records.filter((r) => r.userId === userId).at(-1)!.finishedAt);
+  });
+}
+
+async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void> {
+  const periods = periodsAt(timeZone, r.finishedAt);
+  // Before the insert: a new ledger row sums the events already stored, and must not count this one twice.
+  await ensureLedgerRows(tx, r.userId, periods);
+  const inserted = await tx
+    .insert(usageEvents)
+    .values({
+      requestId: r.requestId,
+      userId: r.userId,
+      conversationId: r.conversationId ?? null,
+      messageId: r.messageId ?? null,
+      assistantId: r.assistantId ?? null,
+      provider: r.provider,
+      model: r.model,
+      feature: r.feature,
+      keySource: r.keySource,
+      inputNoCacheTokens: r.usage.inputNoCache,
+      cacheReadTokens: r.usage.cacheRead,
+      cacheWriteTokens: r.usage.cacheWrite,
+      outputTokens: r.usage.output,
+      reasoningTokens: r.usage.reasoning,
+      costNano: r.costNano,
+      priced: r.costNano !== null,
+      costSource: r.costSource,
+      estimated: r.estimated,
+      status: r.status,
+      errorMessage: r.errorMessage ?? null,
+      latencyMs: Math.max(0, Math.round(r.latencyMs)),
+      ttftMs: r.ttftMs === null || r.ttftMs === undefined ? null : Math.max(0, Math.round(r.ttftMs)),
+      rawUsage: r.rawUsage ?? null,
+      startedAt: r.startedAt,
+      createdAt: r.finishedAt,
+    })
+    .onConflictDoNothing({ target: usageEvents.requestId })
+    .returning({ id: usageEvents.id });
+  if (inserted.length > 0) {
+    const cost = r.costNano ?? 0;
+    const one = (flag: boolean) => (flag ? 1 : 0);
+    await tx
+      .insert(usageDaily)
+      .values({
+        userId: r.userId,
+        day: localDay(r.finishedAt, timeZone),
+        provider: r.provider,
+        model: r.model,
+        feature: r.feature,
+        assistantId: r.assistantId ?? NO_ASSISTANT,
+        requests: 1,
+        errorRequests: one(r.status === "error"),
+        unpricedRequests: one(r.costNano === null),
+        estimatedRequests: one(r.estimated),
+        inputNoCacheTokens: r.usage.inputNoCache,
+        cacheReadTokens: r.usage.cacheRead,
+        cacheWriteTokens: r.usage.cacheWrite,
+        outputTokens: r.usage.output,
+        reasoningTokens: r.usage.reasoning,
+        costNano: cost,
+      })
+      .onConflictDoUpdate({
+        target: [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId],
+        set: {
+          requests: sql`${usageDaily.requests} + 1`,
+          errorRequests: sql`${usageDaily.errorRequests} + ${one(r.status === "error")}`,
+          unpricedRequests: sql`${usageDaily.unpricedRequests} + ${one(r.costNano === null)}`,
+          estimatedRequests: sql`${usageDaily.estimatedRequests} + ${one(r.estimated)}`,
+          inputNoCacheTokens: sql`${usageDaily.inputNoCacheTokens} + ${r.usage.inputNoCache}`,
+          cacheReadTokens: sql`${usageDaily.cacheReadTokens} + ${r.usage.cacheRead}`,
+          cacheWriteTokens: sql`${usageDaily.cacheWriteTokens} + ${r.usage.cacheWrite}`,
+          outputTokens: sql`${usageDaily.outputTokens} + ${r.usage.output}`,
+          reasoningTokens: sql`${usageDaily.reasoningTokens} + ${r.usage.reasoning}`,
+          costNano: sql`${usageDaily.costNano} + ${cost}`,
+        },
+      });
+    await addSpend(tx, r.userId, periods, cost, totalTokens(r.usage));
+  }
+  if (r.reservationId) await closeReservation(tx, r.reservationId, r.finishedAt);
+}
+
+async function alertsFor(tx: Tx, userId: string, timeZone: string, at: Date): Promise<void> {
+  const rows = await tx.select().from(budgets).where(eq(budgets.userId, userId));
+  const limits = limitsOf({ user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") });
+  if (limits.length === 0) return;
+  const periods = periodsAt(timeZone, at);
+  const ledger = await tx
+    .select()
+    .from(budgetLedger)
+    .where(and(eq(budgetLedger.userId, userId), inArray(budgetLedger.periodStart, [periods.month.start, periods.day.start])));
+  const month = ledger.find((l) => l.periodKind === "month" && l.periodStart.getTime() === periods.month.start.getTime());
+  const day = ledger.find((l) => l.periodKind === "day" && l.periodStart.getTime() === periods.day.start.getTime());
+  await raiseBudgetAlerts(
+    tx,
+    userId,
+    limits,
+    periods,
+    { month: { spentNano: month?.spentNano ?? 0, tokensUsed: month?.tokensUsed ?? 0 }, day: { spentNano: day?.spentNano ?? 0 } },
+    timeZone,
+  );
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { vi } from "vitest";
+import { registerWithPassword } from "@/lib/auth/accounts";
+import { saveProviderKey } from "@/lib/settings/provider-keys";
+import type { FakeLlm } from "@/tests/fake-llm/server";
+
+/**
+ * Test support for the chat API: who is signed in (Auth.js decodes a cookie; tests say who instead — everything
+ * after that is real), keys stored through the real settings code against the fake upstream, and a reader for the
+ * AI SDK's UI message stream (SSE).
+ */
+export interface TestSession {
+  current: null | { user: { id: string } };
+}
+const holder = globalThis as typeof globalThis & { __testSession?: TestSession };
+export const session: TestSession = (holder.__testSession ??= { current: null });
+
+/** For `vi.mock("@/app/(auth)/auth", () => mockAuth())` in a test file. */
+export function mockAuth() {
+  return { auth: async () => (globalThis as typeof globalThis & { __testSession?: TestSession }).__testSession?.current ?? null };
+}
+
+export async function newUser(prefix = "chat") {
+  const user = await registerWithPassword({ email: `${prefix}-${randomUUID()}@example.test`, password: "password-123" });
+  return user;
+}
+
+export function signIn(user: { id: string }) {
+  session.current = { user: { id: user.id } };
+}
+
+export function pointProvidersAt(fake: FakeLlm) {
+  vi.stubEnv("OPENAI_BASE_URL", fake.baseUrls.openai);
+  vi.stubEnv("ANTHROPIC_BASE_URL", fake.baseUrls.anthropic);
+  vi.stubEnv("GOOGLE_BASE_URL", fake.baseUrls.google);
+  vi.stubEnv("OPENROUTER_BASE_URL", fake.baseUrls.openrouter);
+  for (const name of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "OPENROUTER_API_KEY"]) vi.stubEnv(name, "");
+}
+
+export async function addKey(userId: string, provider: "openai" | "anthropic" | "google" | "openrouter", apiKey = `sk-test-${provider}-${randomUUID().slice(0, 8)}`) {
+  await saveProviderKey(userId, { provider, apiKey } as Parameters<typeof saveProviderKey>[1]);
+  return apiKey;
+}
+
+export function userMessage(text: string, id: string = randomUUID()) {
+  return { id, role: "user" as const, parts: [{ type: "text", text }] };
+}
+
+export interface ChatCall {
+  status: number;
+  /** Parsed UI message chunks (for a stream), or the JSON body (for an error). */
+  chunks: { type: string; [key: string]: unknown }[];
+  json?: { error: { code: string; message: string; details?: Record<string, unknown> } };
+  text: string;
+}
+
+export function parseSse(text: string) {
+  return text
+    .split("\n\n")
+    .map((block) => block.replace(/^data: /, "").trim())
+    .filter((data) => data && data !== "[DONE]")
+    .map((data) => JSON.parse(data) as { type: string; [key: string]: unknown });
+}
+
+type Handler = (request: Request) => Promise<Response>;
+
+export async function postChat(handler: Handler, body: unknown, init: { signal?: AbortSignal } = {}): Promise<ChatCall> {
+  const response = await handler(
+    new Request("http://localhost/api/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: init.signal,
+    }),
+  );
+  const text = await response.text();
+  if (response.headers.get("content-type")?.includes("application/json")) {
+    return { status: response.status, chunks: [], json: JSON.parse(text), text };
+  }
+  return { status: response.status, chunks: parseSse(text), text };
+}
+
+export function streamedText(call: ChatCall): string {
+  return call.chunks
+    .filter((c) => c.type === "text-delta")
+    .map((c) => String(c.delta))
+    .join("");
+}
