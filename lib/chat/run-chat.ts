@@ -170,7 +170,8 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
       return undefined;
     },
     onError: (error) => {
-      failure = toChatError(error, resolved.provider, resolved.keySource, endpointName);
+      // The first error is the real one; the UI stream may report it again, already turned into text.
+      failure ??= toChatError(error, resolved.provider, resolved.keySource, endpointName);
       return failure.message;
     },
     onEnd: ({ responseMessage, isAborted }) => ended?.({ responseMessage, isAborted }),
@@ -181,7 +182,7 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   runInBackground(`chat ${collector.requestId}`, async () => {
     const end = await endedPromise;
     await collector.idle();
-    const status: ChatMessageMetadata["status"] = failure ? "error" : end?.isAborted || signal.aborted ? "aborted" : "ok";
+    const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
     if (parts.length > 0) {
       await insertMessage({
@@ -215,9 +216,16 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
       for (const chunk of buffered) controller.enqueue(chunk);
     },
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        // Never break the browser's stream: say what happened as the protocol's error chunk and end cleanly.
+        failure ??= toChatError(error, resolved.provider, resolved.keySource, endpointName);
+        controller.enqueue({ type: "error", errorText: failure.message });
+        controller.close();
+      }
     },
     cancel: (reason) => reader.cancel(reason),
   });

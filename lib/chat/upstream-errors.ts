@@ -32,7 +32,7 @@ export function toChatError(error: unknown, provider: ProviderKind, keySource: "
         "upstream_key_rejected",
         keySource === "system"
           ? `${label} rejected the deployment's key (${status}: ${reason}). Tell an admin.`
-          : `${label} rejected your ${label} key (${status}: ${reason}). Replace it in Settings → API keys.`,
+          : `Your ${label} key was rejected (${status}: ${reason}). Replace it in Settings → API keys.`,
         { details: { provider, status, settingsUrl: "/settings?tab=keys" } },
       );
     }

@@ -245,8 +245,15 @@ export function meterModel(model: LanguageModel, ctx: MeterContext, collector: U
             observe(value);
             controller.enqueue(value);
           } catch (error) {
-            finish(isAbort(error, params.abortSignal) ? "aborted" : "error", undefined, error);
-            controller.error(error);
+            if (isAbort(error, params.abortSignal)) {
+              finish("aborted", undefined, error);
+              controller.error(error);
+              return;
+            }
+            // A dropped connection: hand it on as the protocol's error part, so the caller ends the step cleanly.
+            finish("error", undefined, error);
+            controller.enqueue({ type: "error", error });
+            controller.close();
           }
         },
         async cancel(reason) {

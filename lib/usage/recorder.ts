@@ -61,7 +61,12 @@ export async function recordUsage(records: UsageRecord[]): Promise<void> {
       lastError = error;
       const delay = RETRY_DELAYS_MS[attempt - 1];
       if (delay === undefined) break;
-      console.warn("[usage] write attempt %d failed for %s; retrying: %s", attempt, records.map((r) => r.requestId).join(", "), (error as Error)?.message);
+      console.warn(
+        "[usage] write attempt %d failed for %s; retrying: %s",
+        attempt,
+        records.map((r) => r.requestId).join(", "),
+        ((error as Error & { cause?: Error })?.cause?.message ?? (error as Error)?.message ?? String(error)).split("\n")[0],
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
