@@ -26,7 +26,7 @@ import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { formatModelRef } from "@/lib/providers/model-ref";
 import { resolveUserModel } from "@/lib/providers/resolve-model";
 import { runInBackground } from "@/lib/usage/background";
-import { DEFAULT_MAX_OUTPUT_TOKENS, meterModel, UsageCollector } from "@/lib/usage/metering";
+import { defaultMaxOutputTokens, meterModel, UsageCollector } from "@/lib/usage/metering";
 import { recordUsage } from "@/lib/usage/recorder";
 import { MAX_MESSAGE_CHARS, type ChatMessageMetadata, type chatRequestSchema } from "./contract";
 import { delegateTools } from "./delegation";
@@ -143,7 +143,7 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     messages: await convertToModelMessages(uiMessages),
     tools,
     stopWhen: stepCountIs(tools ? MAX_TOOL_STEPS : 1),
-    maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+    maxOutputTokens: defaultMaxOutputTokens(),
     abortSignal: signal,
     maxRetries: 1,
     onError: () => {}, // surfaced as an `error` chunk and mapped below

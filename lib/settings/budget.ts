@@ -1,6 +1,7 @@
 import "server-only";
 import { getBudgets, setTimeZone, upsertBudget } from "@/db/queries/settings";
 import type { Budget, BudgetMode } from "@/db/schema";
+import { currentLedger } from "@/lib/budgets/ledger";
 import { currentPeriod } from "@/lib/budgets/periods";
 import type { BudgetInput } from "./schemas";
 
@@ -25,14 +26,6 @@ export interface BudgetOverview {
   limits: BudgetLimitView[];
 }
 
-/**
- * Usage so far in a period. No usage is recorded before the chat capability lands, so this is 0 until the
- * usage recorder exists; the budget ledger will answer it then.
- */
-async function usageInPeriod(): Promise<{ costNano: number; tokens: number }> {
-  return { costNano: 0, tokens: 0 };
-}
-
 function limitsOf(budget: Budget | undefined, cap: boolean, timeZone: string, used: { month: { costNano: number; tokens: number }; day: { costNano: number } }): BudgetLimitView[] {
   if (!budget) return [];
   const month = currentPeriod("month", timeZone);
@@ -54,7 +47,11 @@ function limitsOf(budget: Budget | undefined, cap: boolean, timeZone: string, us
 export async function getBudgetOverview(userId: string, timeZone: string | null): Promise<BudgetOverview> {
   const zone = timeZone ?? "UTC";
   const { user, admin } = await getBudgets({ userId });
-  const used = { month: await usageInPeriod(), day: await usageInPeriod() };
+  const ledger = await currentLedger(userId, zone);
+  const used = {
+    month: { costNano: ledger.month.spentNano, tokens: ledger.month.tokensUsed },
+    day: { costNano: ledger.day.spentNano, tokens: ledger.day.tokensUsed },
+  };
   return {
     timeZone: zone,
     mode: user?.mode ?? "enforce",

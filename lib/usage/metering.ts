@@ -17,7 +17,11 @@ import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toToken
  * else an estimate from the prompt and the text streamed so far (marked `estimated`).
  */
 
-export const DEFAULT_MAX_OUTPUT_TOKENS = Number(process.env.CHAT_MAX_OUTPUT_TOKENS) || 4096;
+/** The output cap of a chat answer unless the budget clamps it lower (`CHAT_MAX_OUTPUT_TOKENS`, default 4096). */
+export function defaultMaxOutputTokens(): number {
+  const configured = Number(process.env.CHAT_MAX_OUTPUT_TOKENS);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : 4096;
+}
 
 export interface MeterContext {
   userId: string;
@@ -114,7 +118,7 @@ export function meterModel(model: LanguageModel, ctx: MeterContext, collector: U
 
   async function prepare(params: LanguageModelV4CallOptions): Promise<LanguageModelV4CallOptions> {
     const promptTokens = estimatePromptTokens(params.prompt as { role: string; content: unknown }[]);
-    const maxOutputTokens = params.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    const maxOutputTokens = params.maxOutputTokens ?? defaultMaxOutputTokens();
     let reservation: Reservation | null = null;
     if (ctx.enforceBudget !== false) {
       const found = lookupPrice(ctx.provider, ctx.modelId, { overrides: ctx.overrides });

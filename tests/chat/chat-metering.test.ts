@@ -275,3 +275,28 @@ describe("conversation turns", () => {
 });
 
 void parseSse;
+
+describe("unpriced usage", () => {
+  it("is priced once an admin adds an override, with rollups and the ledger following", async () => {
+    const user = await newUser();
+    signIn(user);
+    await saveProviderKey(user.id, { provider: "openai-compatible", name: "Lab GPU", baseUrl: fake.baseUrls.compat } as Parameters<typeof saveProviderKey>[1]);
+    const [endpoint] = await db.current().db.select().from(providerKeys).where(eq(providerKeys.userId, user.id));
+    await chatAs(`openai-compatible:${endpoint!.id}:qwen-lab`, "[[reply:ok]] [[usage:prompt=1000,completion=2000]]");
+    const { upsertPriceOverride } = await import("@/db/queries/prices");
+    const { repriceUnpricedUsage } = await import("@/lib/pricing/reprice");
+    // $0.10 in, $0.20 out per MTok: 1,000×100 + 2,000×200 = 500,000 nano-USD.
+    await upsertPriceOverride({ provider: "openai-compatible", modelId: "qwen-lab", inputNanoPerMTok: 100_000_000, outputNanoPerMTok: 200_000_000, cacheReadNanoPerMTok: null, cacheWriteNanoPerMTok: null, note: null, updatedBy: null });
+    const result = await repriceUnpricedUsage({ provider: "openai-compatible" });
+    expect(result.repriced).toBeGreaterThanOrEqual(1);
+    const events = (await chatEvents(user.id)).filter((e) => e.model === "qwen-lab");
+    expect(events[0]).toMatchObject({ priced: true, costNano: 500_000, costSource: "price_book" });
+    const { usageDaily } = await import("@/db/schema");
+    const rollups = await db.current().db.select().from(usageDaily).where(and(eq(usageDaily.userId, user.id), eq(usageDaily.model, "qwen-lab")));
+    const chatRollup = rollups.find((r) => r.feature === "chat")!;
+    expect(chatRollup).toMatchObject({ costNano: 500_000, unpricedRequests: 0 });
+    const [month] = await db.current().db.select().from(budgetLedger).where(and(eq(budgetLedger.userId, user.id), eq(budgetLedger.periodKind, "month")));
+    const all = await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, user.id));
+    expect(month!.spentNano).toBe(all.reduce((sum, e) => sum + (e.costNano ?? 0), 0));
+  });
+});

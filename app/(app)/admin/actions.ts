@@ -5,6 +5,7 @@ import { z } from "zod";
 import { deletePriceOverride, setSystemKeyPolicy, upsertPriceOverride } from "@/db/queries/prices";
 import { adminAction } from "@/lib/http/action";
 import { normaliseModelId } from "@/lib/pricing/model-id";
+import { repriceUnpricedUsage } from "@/lib/pricing/reprice";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { priceOverrideSchema } from "@/lib/settings/price-override-schema";
 
@@ -20,8 +21,12 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
     note: data.note,
     updatedBy: admin.id,
   });
+  const { repriced } = await repriceUnpricedUsage({ provider: data.provider });
   revalidatePath("/admin/models");
-  return { ok: true, message: `Price override saved for ${modelId}.` };
+  return {
+    ok: true,
+    message: `Price override saved for ${modelId}.${repriced > 0 ? ` ${repriced} past unpriced call${repriced === 1 ? " is" : "s are"} now priced.` : ""}`,
+  };
 });
 
 export const deletePriceOverrideAction = adminAction(
