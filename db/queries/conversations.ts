@@ -86,12 +86,19 @@ export async function deleteMessagesFrom({ conversationId, seq }: { conversation
   await db.delete(messages).where(and(eq(messages.conversationId, conversationId), gte(messages.seq, seq)));
 }
 
-export async function insertMessage(values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null }) {
+/** Stores (or rewrites) a message of this conversation; false when the id belongs to another conversation. */
+export async function insertMessage(values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null }): Promise<boolean> {
   const db = await getDb();
-  await db
+  const rows = await db
     .insert(messages)
     .values({ ...values, metadata: values.metadata ?? null })
-    .onConflictDoUpdate({ target: messages.id, set: { parts: values.parts, metadata: values.metadata ?? null } });
+    .onConflictDoUpdate({
+      target: messages.id,
+      set: { parts: values.parts, metadata: values.metadata ?? null },
+      setWhere: eq(messages.conversationId, values.conversationId),
+    })
+    .returning({ id: messages.id });
+  return rows.length > 0;
 }
 
 /** A conversation's cost and tokens from its usage events (titles and delegated assistants included). */

@@ -60,7 +60,7 @@ export function conversationCost(messages: ChatUIMessage[]): { costNano: number;
 export function toChatMessages(detail: ConversationDetail): ChatUIMessage[] {
   return detail.messages
     .filter((m) => m.role !== "system")
-    .map((m) => ({ id: m.id, role: m.role, parts: m.parts as ChatUIMessage["parts"], metadata: m.metadata }));
+    .map((m) => ({ id: m.id, role: m.role, parts: m.parts as ChatUIMessage["parts"], metadata: m.metadata ?? undefined }));
 }
 
 /**

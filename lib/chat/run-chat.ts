@@ -105,7 +105,8 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   if (body.trigger === "submit-message" && body.message) {
     const edited = history.find((m) => m.id === body.message!.id);
     if (edited) await deleteMessagesFrom({ conversationId: conversation.id, seq: edited.seq });
-    await insertMessage({ id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts });
+    const stored = await insertMessage({ id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts });
+    if (!stored) throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
   } else {
     const lastUser = [...history].reverse().find((m) => m.role === "user");
     if (!lastUser) throw new AppError("validation_failed", "There is no message to answer yet.");

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:chat` — what metering costs: time to first token (TTFT) of a streamed answer through our
+ * /api/chat route (auth, budget reservation, model resolution, metering middleware, UI stream) versus the fake
+ * upstream directly, c=1, BENCH_REQUESTS (default 200) requests each, p50/p99. Needs `npm run build` first.
+ * Runs `next start` on a fresh embedded database in a temporary directory; the fake upstream runs in-process.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { installDatabase, uninstallDatabase } from "@/db";
+import { migrateDatabase, openDatabase } from "@/db/client";
+import { setDefaultModel } from "@/db/queries/settings";
+import { registerWithPassword } from "@/lib/auth/accounts";
+import { saveProviderKey } from "@/lib/settings/provider-keys";
+import { startFakeLlm } from "@/tests/fake-llm/server";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const WARMUP = 10;
+const PORT = Number(process.env.BENCH_PORT ?? 3200);
+const REPLY = "[[reply:Metering adds a reservation before the call and a write after it; this answer is short.]]";
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** Reads a streamed response until `isFirst(text so far)` holds; returns the TTFT and drains the rest. */
+async function ttft(response: Response, started: number, isFirst: (text: string) => boolean): Promise<number> {
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let first: number | null = null;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (first === null && isFirst(text)) first = performance.now() - started;
+  }
+  if (first === null) throw new Error(`no content in the stream: ${text.slice(0, 300)}`);
+  return first;
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-bench-chat-"));
+const fake = await startFakeLlm();
+const env = {
+  ...process.env,
+  NODE_ENV: "production" as const,
+  NEXT_TELEMETRY_DISABLED: "1",
+  SPENDBOARD_DATA_DIR: dir,
+  PGLITE_DIR: path.join(dir, "pglite"),
+  DATABASE_URL: "",
+  AUTH_SECRET: randomBytes(32).toString("base64"),
+  AUTH_URL: `http://127.0.0.1:${PORT}`,
+  KEY_ENCRYPTION_KEYS: randomBytes(32).toString("base64"),
+  OPENAI_BASE_URL: fake.baseUrls.openai,
+};
+Object.assign(process.env, env);
+
+// Seed a user with an OpenAI key (checked against the fake) before the server opens the database.
+const handle = await openDatabase({ kind: "pglite", dir: env.PGLITE_DIR });
+await migrateDatabase(handle);
+installDatabase(handle);
+const user = await registerWithPassword({ email: `bench-${randomUUID()}@example.test`, password: "bench-password-1" });
+await saveProviderKey(user.id, { provider: "openai", apiKey: "sk-test-bench-0000" } as Parameters<typeof saveProviderKey>[1]);
+await setDefaultModel({ userId: user.id, defaultModel: "openai:gpt-4o-mini" });
+uninstallDatabase();
+await handle.close();
+
+const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "inherit"] });
+const base = `http://127.0.0.1:${PORT}`;
+try {
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false);
+    if (ok) break;
+    if (i > 240) throw new Error("the server did not become healthy in 60 s (did you run `npm run build`?)");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const token = await encode({ token: { sub: user.id, role: user.role }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
+  const cookie = `authjs.session-token=${token}`;
+
+  const direct = async () => {
+    const started = performance.now();
+    const response = await fetch(`${fake.baseUrls.openai}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-test-bench-0000" },
+      body: JSON.stringify({ model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: `Hello ${REPLY}` }] }),
+    });
+    return ttft(response, started, (text) => text.includes('"content":"'));
+  };
+  const viaRoute = async () => {
+    const started = performance.now();
+    const response = await fetch(`${base}/api/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ id: randomUUID(), message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: `Hello ${REPLY}` }] } }),
+    });
+    return ttft(response, started, (text) => text.includes('"type":"text-delta"'));
+  };
+
+  const run = async (label: string, fn: () => Promise<number>) => {
+    for (let i = 0; i < WARMUP; i++) await fn();
+    const samples: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < REQUESTS; i++) samples.push(await fn());
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${label.padEnd(26)} TTFT p50 ${ms(percentile(samples, 50)).padStart(9)}  p99 ${ms(percentile(samples, 99)).padStart(9)}  (${REQUESTS} requests in ${seconds.toFixed(1)} s)`);
+    return samples;
+  };
+  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, streamed answers, embedded PGlite`);
+  const a = await run("fake upstream directly", direct);
+  const b = await run("through /api/chat", viaRoute);
+  console.log(`metering + proxy overhead   p50 +${ms(percentile(b, 50) - percentile(a, 50))}, p99 +${ms(percentile(b, 99) - percentile(a, 99))}`);
+} finally {
+  server.kill("SIGTERM");
+  await fake.close();
+  await new Promise((r) => setTimeout(r, 500));
+  await rm(dir, { recursive: true, force: true });
+}
