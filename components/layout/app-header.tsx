@@ -3,10 +3,12 @@ import { signOutAction } from "@/app/(auth)/actions";
 import { Button } from "@/components/ui/button";
 import type { User } from "@/db/schema";
 import { MainNav, type NavItem } from "./main-nav";
+import { NotificationBell } from "./notification-bell";
 
 export function AppHeader({ user }: { user: User }) {
   const items: NavItem[] = [
     { href: "/chat", label: "Chat" },
+    { href: "/assistants", label: "Assistants" },
     { href: "/dashboard", label: "Dashboard" },
     { href: "/settings", label: "Settings" },
   ];
@@ -19,6 +21,7 @@ export function AppHeader({ user }: { user: User }) {
         </Link>
         <MainNav items={items} />
         <div className="ml-auto flex items-center gap-3">
+          <NotificationBell />
           <span className="hidden text-sm text-zinc-600 sm:inline" data-testid="current-user">
             {user.email}
             {user.role === "admin" ? (

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { assistants, type Assistant } from "@/db/schema";
 
@@ -44,11 +44,19 @@ export async function updateAssistant({
   return row;
 }
 
+/** Deletes an assistant and takes it out of the delegates of the user's other assistants, in one transaction. */
 export async function deleteAssistant({ id, userId }: { id: string; userId: string }): Promise<boolean> {
   const db = await getDb();
-  const [row] = await db
-    .delete(assistants)
-    .where(and(eq(assistants.id, id), eq(assistants.userId, userId)))
-    .returning({ id: assistants.id });
-  return Boolean(row);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(assistants)
+      .where(and(eq(assistants.id, id), eq(assistants.userId, userId)))
+      .returning({ id: assistants.id });
+    if (!row) return false;
+    await tx
+      .update(assistants)
+      .set({ delegateIds: sql`array_remove(${assistants.delegateIds}, ${id}::uuid)` })
+      .where(and(eq(assistants.userId, userId), sql`${id}::uuid = any(${assistants.delegateIds})`));
+    return true;
+  });
 }

@@ -96,7 +96,7 @@ export async function assertModelAvailable(userId: string, ref: ModelRef): Promi
   const group = groups.find((g) => g.provider === ref.provider && g.endpointId === ref.endpointId);
   if (!group) {
     if (ref.provider === "openai-compatible") throw new AppError("unknown_model", "That endpoint does not exist. Add it under API keys first.");
-    throw new AppError("api_key_required", `Add an ${PROVIDERS[ref.provider].label} key in Settings → API keys to use ${ref.modelId}.`, {
+    throw new AppError("api_key_required", `Add ${/^[AEIOU]/.test(PROVIDERS[ref.provider].label) ? "an" : "a"} ${PROVIDERS[ref.provider].label} key in Settings → API keys to use ${ref.modelId}.`, {
       details: { provider: ref.provider, settingsUrl: "/settings?tab=keys" },
     });
   }

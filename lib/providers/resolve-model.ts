@@ -46,7 +46,7 @@ export function apiKeyRequired(provider: ProviderKind, modelId?: string): AppErr
   const label = PROVIDERS[provider].label;
   return new AppError(
     "api_key_required",
-    `${modelId ? `${modelId} needs` : "This needs"} an ${label} key. Add one in Settings → API keys.`,
+    `${modelId ? `${modelId} needs` : "This needs"} ${/^[AEIOU]/.test(label) ? "an" : "a"} ${label} key. Add one in Settings → API keys.`,
     { details: { provider, settingsUrl: "/settings?tab=keys" } },
   );
 }
