@@ -302,9 +302,9 @@ describe("provider specifics through the SDK", () => {
 
   it("OpenRouter computes a cost at the fake rate when none is scripted", async () => {
     const openrouter = createOpenAICompatible({ name: "openrouter", baseURL: fake.baseUrls.openrouter, apiKey: KEY, includeUsage: true });
-    const { finishUsage } = await drain(openrouter("anthropic/claude-sonnet-4.5"), "[[reply:a b]] [[usage:prompt=1000000,completion=1000000]]");
-    // $0.15 per million prompt tokens + $0.60 per million completion tokens.
-    expect((finishUsage?.raw as { cost?: number }).cost).toBeCloseTo(0.75, 10);
+    const { finishUsage } = await drain(openrouter("anthropic/claude-sonnet-4.5"), "[[reply:a b]] [[usage:prompt=1000000,completion=1000]]");
+    // $0.15 per million prompt tokens + $0.60 per million completion tokens: 0.15 + 0.0006.
+    expect((finishUsage?.raw as { cost?: number }).cost).toBeCloseTo(0.1506, 10);
   });
 
   it("Anthropic reasoning tokens come through when scripted", async () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { bearer, headerValue, sendJson, startSse, streamReply, type FakeProvider, type FakeRequest } from "./http";
-import { fakeId, parseScript, resolveUsage, type TokenUsage } from "./script";
+import { bearer, declaredToolNames, headerValue, sendJson, startSse, streamPieces, streamReply, type FakeProvider, type FakeRequest } from "./http";
+import { capOutput, chunkArguments, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, type TokenUsage } from "./script";
 
 /**
  * Anthropic's Messages API at `${url}/anthropic/v1`:
@@ -8,6 +8,9 @@ import { fakeId, parseScript, resolveUsage, type TokenUsage } from "./script";
  *                         ping, content_block_delta (text_delta)…, content_block_stop, message_delta, message_stop
  *   GET  /models          Anthropic's paginated list ({ data, has_more, first_id, last_id }; `limit`, `after_id`)
  *   GET  /models/{id}     one model
+ * `[[tool:…]]` directives are answered with `tool_use` blocks and `stop_reason: "tool_use"` (streamed as
+ * content_block_start with an empty `input`, then input_json_delta pieces); tool results come back as `tool_result`
+ * blocks in a user message (`content`: a string or text blocks).
  * The key comes in `x-api-key` (or `Authorization: Bearer`, as with the SDK's `authToken`); `anthropic-version` is
  * required, as the real API requires it. Errors: { type: "error", error: { type, message }, request_id }.
  */
@@ -56,10 +59,21 @@ export function anthropicUsage(u: TokenUsage) {
   };
 }
 
+type Block = { type?: unknown; text?: unknown; content?: unknown };
+
 function blocksText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.map((block: { type?: unknown; text?: unknown }) => (block?.type === "text" && typeof block.text === "string" ? block.text : "")).join("");
+  return content.map((block: Block) => (block?.type === "text" && typeof block.text === "string" ? block.text : "")).join("");
+}
+
+function toolResultBlocks(content: unknown): Block[] {
+  return Array.isArray(content) ? content.filter((block: Block) => block?.type === "tool_result") : [];
+}
+
+/** A user message that only carries tool results is not a prompt. */
+function isPrompt(m: { role?: unknown; content?: unknown }): boolean {
+  return m.role === "user" && !(Array.isArray(m.content) && m.content.length > 0 && toolResultBlocks(m.content).length === m.content.length);
 }
 
 interface MessagesBody {
@@ -77,15 +91,25 @@ async function handleMessages(req: FakeRequest, res: ServerResponse): Promise<vo
   if (typeof body.max_tokens !== "number") return anthropicError(res, 400, "max_tokens: Field required");
   if (!Array.isArray(body.messages) || body.messages.length === 0) return anthropicError(res, 400, "messages: at least one message is required");
   const messages = (body.messages as unknown[]).filter((m): m is { role?: unknown; content?: unknown } => Boolean(m) && typeof m === "object");
-  const lastUser = [...messages].reverse().find((m) => m.role === "user");
-  const script = parseScript(blocksText(lastUser?.content));
+  const promptIndex = messages.findLastIndex(isPrompt);
+  const sincePrompt = messages.slice(Math.max(promptIndex, 0));
+  const toolResults = sincePrompt.flatMap((m) => toolResultBlocks(m.content).map((block) => blocksText(block.content)));
+  const script = capOutput(parseScript(blocksText(messages[promptIndex]?.content), toolResults), body.max_tokens);
   if (script.status && script.status >= 400) {
     const message = script.status === 529 ? "Overloaded" : script.status === 429 ? "Number of request tokens has exceeded your per-minute rate limit (fake)." : `Fake upstream error ${script.status}.`;
     return anthropicError(res, script.status, message);
   }
+  const calls = dueToolCalls(script, countResultRounds(sincePrompt.map((m) => toolResultBlocks(m.content).length > 0)), declaredToolNames(body)).map((call) => ({
+    ...call,
+    id: `toolu_${fakeId()}`,
+  }));
   const model = body.model;
-  const promptText = [blocksText(body.system), ...messages.map((m) => blocksText(m.content))].join("\n");
-  const usage = anthropicUsage(resolveUsage(script, promptText, script.reply));
+  const promptText = [
+    blocksText(body.system),
+    ...messages.map((m) => [blocksText(m.content), ...toolResultBlocks(m.content).map((block) => blocksText(block.content))].join("\n")),
+  ].join("\n");
+  const usage = anthropicUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply));
+  const stopReason = calls.length > 0 ? "tool_use" : "end_turn";
   const id = `msg_${fakeId()}`;
 
   if (body.stream !== true) {
@@ -94,8 +118,11 @@ async function handleMessages(req: FakeRequest, res: ServerResponse): Promise<vo
       type: "message",
       role: "assistant",
       model,
-      content: [{ type: "text", text: script.reply }],
-      stop_reason: "end_turn",
+      content:
+        calls.length > 0
+          ? calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: call.input ?? call.arguments }))
+          : [{ type: "text", text: script.reply }],
+      stop_reason: stopReason,
       stop_sequence: null,
       usage,
     });
@@ -108,13 +135,29 @@ async function handleMessages(req: FakeRequest, res: ServerResponse): Promise<vo
   event("message_start", {
     message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...inputUsage, output_tokens: 1 } },
   });
-  event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
-  event("ping", {});
-  const sent = await streamReply(sse, script, (piece) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }));
+  let sent: boolean;
+  if (calls.length > 0) {
+    // One content block per call: opened with an empty input, filled by input_json_delta pieces, then closed.
+    const pieces = calls.flatMap((call, index) =>
+      chunkArguments(call.arguments).map((partial, n, all) => ({ call, index, partial, first: n === 0, last: n === all.length - 1 })),
+    );
+    sent = await streamPieces(sse, script, pieces, ({ call, index, partial, first, last }) => {
+      if (first) {
+        event("content_block_start", { index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } });
+        if (index === 0) event("ping", {});
+      }
+      event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: partial } });
+      if (last) event("content_block_stop", { index });
+    });
+  } else {
+    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
+    event("ping", {});
+    sent = await streamReply(sse, script, (piece) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }));
+    if (sent) event("content_block_stop", { index: 0 });
+  }
   if (!sent) return;
-  event("content_block_stop", { index: 0 });
   event("message_delta", {
-    delta: { stop_reason: "end_turn", stop_sequence: null },
+    delta: { stop_reason: stopReason, stop_sequence: null },
     usage: {
       input_tokens: usage.input_tokens,
       cache_creation_input_tokens: usage.cache_creation_input_tokens,

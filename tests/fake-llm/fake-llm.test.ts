@@ -264,7 +264,7 @@ describe("Anthropic Messages", () => {
   it("answers a message whose input_tokens leave the cache out", async () => {
     const response = await messages({
       model: "claude-sonnet-4-5",
-      max_tokens: 100,
+      max_tokens: 1000,
       messages: [{ role: "user", content: "[[reply:Hello]] [[usage:prompt=1300,cached=400,cacheWrite=100,completion=300]]" }],
     });
     const body = await response.json();

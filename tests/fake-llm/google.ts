@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { CUT_GRACE_MS, headerValue, sendJson, sleep, startSse, streamReply, type FakeProvider, type FakeRequest } from "./http";
-import { chunkText, fakeId, parseScript, resolveUsage, type TokenUsage } from "./script";
+import { CUT_GRACE_MS, declaredToolNames, headerValue, sendJson, sleep, startSse, streamPieces, type FakeProvider, type FakeRequest } from "./http";
+import { capOutput, chunkText, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, type ToolCallDirective, type TokenUsage } from "./script";
 
 /**
  * Google's Gemini API at `${url}/google/v1beta`:
@@ -10,6 +10,9 @@ import { chunkText, fakeId, parseScript, resolveUsage, type TokenUsage } from ".
  *                                                        `alt=sse`, a JSON array of the same chunks
  *   POST /models/{model}:countTokens                     { totalTokens }
  *   GET  /models, GET /models/{model}                    { models: [{ name: "models/…", … }] }
+ * `[[tool:…]]` directives are answered with `functionCall` parts ({ name, args }, no id, as Gemini 2.5 sends them)
+ * and `finishReason: "STOP"`, one call per streamed chunk; tool results come back as `functionResponse` parts
+ * ({ name, response: { name, content } }) in a user content.
  * The key comes in `x-goog-api-key` or `?key=`. Errors: { error: { code, message, status, details? } }.
  * As Google does: a bad key is 400 INVALID_ARGUMENT with reason API_KEY_INVALID (not 401), a missing key is 403
  * PERMISSION_DENIED, and zero token counts are left out of `usageMetadata` (no `cachedContentTokenCount` without a
@@ -66,9 +69,29 @@ interface Content {
   parts?: unknown;
 }
 
+type Part = { text?: unknown; thought?: unknown; functionResponse?: { response?: unknown } };
+
 function partsText(parts: unknown): string {
   if (!Array.isArray(parts)) return "";
-  return parts.map((part: { text?: unknown; thought?: unknown }) => (typeof part?.text === "string" && part.thought !== true ? part.text : "")).join("");
+  return parts.map((part: Part) => (typeof part?.text === "string" && part.thought !== true ? part.text : "")).join("");
+}
+
+/** The content of each `functionResponse` part: `response.content` (the AI SDK's shape), else the whole response. */
+function functionResponses(parts: unknown): string[] {
+  if (!Array.isArray(parts)) return [];
+  return parts
+    .filter((part: Part) => part?.functionResponse && typeof part.functionResponse === "object")
+    .map((part: Part) => {
+      const response = part.functionResponse!.response as { content?: unknown } | undefined;
+      const content = response && typeof response === "object" && "content" in response ? response.content : response;
+      return typeof content === "string" ? content : JSON.stringify(content ?? null);
+    });
+}
+
+/** A user content that only carries function responses is not a prompt. */
+function isPrompt(c: Content): boolean {
+  if (c.role !== "user" && c.role !== undefined) return false;
+  return !(Array.isArray(c.parts) && c.parts.length > 0 && functionResponses(c.parts).length === c.parts.length);
 }
 
 function contentsOf(json: unknown): Content[] | undefined {
@@ -80,32 +103,41 @@ function contentsOf(json: unknown): Content[] | undefined {
 async function generate(req: FakeRequest, res: ServerResponse, model: string, stream: boolean): Promise<void> {
   const contents = contentsOf(req.json);
   if (!contents) return googleError(res, 400, "* GenerateContentRequest.contents: contents is not specified\n");
-  const lastUser = [...contents].reverse().find((c) => c.role === "user" || c.role === undefined);
-  const script = parseScript(partsText(lastUser?.parts));
+  const promptIndex = contents.findLastIndex(isPrompt);
+  const sincePrompt = contents.slice(Math.max(promptIndex, 0));
+  const toolResults = sincePrompt.flatMap((c) => functionResponses(c.parts));
+  const script = capOutput(parseScript(partsText(contents[promptIndex]?.parts), toolResults), ((req.json as { generationConfig?: { maxOutputTokens?: unknown } }).generationConfig ?? {}).maxOutputTokens);
   if (script.status && script.status >= 400) {
     return googleError(res, script.status, DEFAULT_MESSAGES[script.status] ?? `Fake upstream error ${script.status}.`);
   }
+  const calls = dueToolCalls(script, countResultRounds(sincePrompt.map((c) => functionResponses(c.parts).length > 0)), declaredToolNames(req.json));
   const system = (req.json as { systemInstruction?: { parts?: unknown } }).systemInstruction;
-  const promptText = [partsText(system?.parts), ...contents.map((c) => partsText(c.parts))].join("\n");
-  const usage = googleUsage(resolveUsage(script, promptText, script.reply));
+  const promptText = [partsText(system?.parts), ...contents.map((c) => [partsText(c.parts), ...functionResponses(c.parts)].join("\n"))].join("\n");
+  const usage = googleUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply));
   const responseId = fakeId();
-  const chunk = (text: string, final: boolean) => ({
-    candidates: [{ content: { parts: [{ text }], role: "model" }, ...(final ? { finishReason: "STOP" } : {}), index: 0 }],
+  const chunkOf = (parts: object[], final: boolean) => ({
+    candidates: [{ content: { parts, role: "model" }, ...(final ? { finishReason: "STOP" } : {}), index: 0 }],
     usageMetadata: final
       ? usage
       : { promptTokenCount: usage.promptTokenCount, totalTokenCount: usage.promptTokenCount, promptTokensDetails: usage.promptTokensDetails },
     modelVersion: model,
     responseId,
   });
+  const chunk = (text: string, final: boolean) => chunkOf([{ text }], final);
+  const callPart = (call: ToolCallDirective) => ({ functionCall: { name: call.name, args: call.input ?? call.arguments } });
 
   if (!stream) {
-    sendJson(res, 200, chunk(script.reply, true));
+    sendJson(res, 200, calls.length > 0 ? chunkOf(calls.map(callPart), true) : chunk(script.reply, true));
     return;
   }
 
+  // Streamed: the text one word per chunk, or each function call whole in its own chunk (Gemini does not stream
+  // arguments); then a closing chunk with the finish reason and the full usage.
+  const pieces = calls.length > 0 ? calls.map((call) => chunkOf([callPart(call)], false)) : chunkText(script.reply).map((piece) => chunk(piece, false));
+
   if (req.query.get("alt") === "sse") {
     const sse = startSse(res, { lineEnding: "\r\n" });
-    if (!(await streamReply(sse, script, (piece) => sse.data(chunk(piece, false))))) return;
+    if (!(await streamPieces(sse, script, pieces, (piece) => sse.data(piece)))) return;
     sse.data(chunk("", true));
     sse.end();
     return;
@@ -116,14 +148,14 @@ async function generate(req: FakeRequest, res: ServerResponse, model: string, st
   res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
   res.flushHeaders();
   res.write("[");
-  for (const [index, piece] of chunkText(script.reply).entries()) {
+  for (const [index, piece] of pieces.entries()) {
     if (script.cutAfter !== undefined && index >= script.cutAfter) return cut();
     if (script.delayMs) await sleep(script.delayMs);
     if (res.destroyed) return;
-    res.write(`${index > 0 ? ",\r\n" : ""}${JSON.stringify(chunk(piece, false))}`);
+    res.write(`${index > 0 ? ",\r\n" : ""}${JSON.stringify(piece)}`);
   }
   if (script.cutAfter !== undefined) return cut();
-  res.end(`${chunkText(script.reply).length > 0 ? ",\r\n" : ""}${JSON.stringify(chunk("", true))}]`);
+  res.end(`${pieces.length > 0 ? ",\r\n" : ""}${JSON.stringify(chunk("", true))}]`);
 }
 
 function modelResource(m: (typeof GOOGLE_MODELS)[number]) {

@@ -32,6 +32,28 @@ export function isAcceptedKey(key: string | undefined): boolean {
   return Boolean(key?.startsWith("sk-test-") && !key.startsWith("sk-test-invalid"));
 }
 
+/**
+ * The names of the function tools a request body declares, whatever the provider's shape (OpenAI chat
+ * `tools[].function.name`; Responses and Anthropic `tools[].name`; Gemini `tools[].functionDeclarations[].name`).
+ * Undefined when it declares none.
+ */
+export function declaredToolNames(json: unknown): string[] | undefined {
+  const tools = json && typeof json === "object" ? (json as { tools?: unknown }).tools : undefined;
+  if (!Array.isArray(tools)) return undefined;
+  const names: string[] = [];
+  for (const tool of tools as { name?: unknown; function?: { name?: unknown }; functionDeclarations?: unknown }[]) {
+    if (!tool || typeof tool !== "object") continue;
+    if (typeof tool.function?.name === "string") names.push(tool.function.name);
+    else if (typeof tool.name === "string") names.push(tool.name);
+    else if (Array.isArray(tool.functionDeclarations)) {
+      for (const declaration of tool.functionDeclarations as { name?: unknown }[]) {
+        if (typeof declaration?.name === "string") names.push(declaration.name);
+      }
+    }
+  }
+  return names.length > 0 ? names : undefined;
+}
+
 export function bearer(header: string | string[] | undefined): string | undefined {
   return typeof header === "string" ? header.match(/^Bearer\s+(.+)$/i)?.[1] : undefined;
 }
@@ -104,7 +126,15 @@ export function startSse(res: ServerResponse, { lineEnding = "\n" }: { lineEndin
  * (cut, or the client went away), true when every piece was sent and the provider should send its closing events.
  */
 export async function streamReply(sse: Sse, script: Script, emit: (piece: string, index: number) => void): Promise<boolean> {
-  for (const [index, piece] of chunkText(script.reply).entries()) {
+  return streamPieces(sse, script, chunkText(script.reply), emit);
+}
+
+/**
+ * `streamReply` for any list of pieces (a tool-call answer streams its calls' arguments this way): the script's delay
+ * before each piece, and `cut-after` counting these pieces.
+ */
+export async function streamPieces<T>(sse: Sse, script: Script, pieces: T[], emit: (piece: T, index: number) => void): Promise<boolean> {
+  for (const [index, piece] of pieces.entries()) {
     if (script.cutAfter !== undefined && index >= script.cutAfter) {
       await sse.cut();
       return false;

@@ -1,20 +1,25 @@
 import type { ServerResponse } from "node:http";
-import { sendJson, startSse, streamReply, type FakeRequest } from "./http";
+import { declaredToolNames, sendJson, startSse, streamPieces, streamReply, type FakeRequest } from "./http";
 import { contentText, openAIError } from "./openai";
-import { fakeId, parseScript, resolveUsage, type TokenUsage } from "./script";
+import { capOutput, chunkArguments, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, type TokenUsage } from "./script";
 
 /**
  * OpenAI's Responses API at `${url}/openai/v1/responses` (what `createOpenAI(...)(model)` calls): a `response`
  * object, or a stream of typed events — response.created, response.in_progress, response.output_item.added,
  * response.content_part.added, response.output_text.delta…, response.output_text.done, response.content_part.done,
  * response.output_item.done, response.completed — each as `event: <type>` + `data: {type, sequence_number, …}`.
- * Only text output is produced (no reasoning items, even when reasoning tokens are reported in the usage).
+ * Only text output is produced (no reasoning items, even when reasoning tokens are reported in the usage), or, for
+ * `[[tool:…]]` directives, `function_call` items (streamed as response.output_item.added,
+ * response.function_call_arguments.delta…, response.function_call_arguments.done, response.output_item.done).
+ * Tool results come back as `function_call_output` input items (`output`: a string or `input_text` parts).
  */
 
 interface InputItem {
   type?: unknown;
   role?: unknown;
   content?: unknown;
+  /** `function_call_output` items: the tool's result. */
+  output?: unknown;
 }
 
 interface ResponsesBody {
@@ -26,6 +31,7 @@ interface ResponsesBody {
   store?: unknown;
   temperature?: unknown;
   top_p?: unknown;
+  tools?: unknown;
 }
 
 /** The Responses usage object. `cache_write_tokens` only appears when a cache write was scripted. */
@@ -55,20 +61,40 @@ export async function handleOpenAIResponses(req: FakeRequest, res: ServerRespons
     openAIError(res, 400, "Missing required parameter: 'input'.", "invalid_request_error", "missing_required_parameter");
     return;
   }
-  const lastUser = [...items].reverse().find((item) => item.role === "user");
-  const script = parseScript(contentText(lastUser?.content));
+  const promptIndex = items.findLastIndex((item) => item.role === "user");
+  const sincePrompt = items.slice(promptIndex + 1);
+  const isResult = (item: InputItem) => item.type === "function_call_output";
+  const toolResults = sincePrompt.filter(isResult).map((item) => contentText(item.output));
+  const script = capOutput(parseScript(contentText(items[promptIndex]?.content), toolResults), (body as Record<string, unknown>).max_output_tokens);
   if (script.status && script.status >= 400) {
     openAIError(res, script.status, `Fake upstream error ${script.status}.`);
     return;
   }
+  const calls = dueToolCalls(script, countResultRounds(sincePrompt.map(isResult)), declaredToolNames(body)).map((call) => ({
+    ...call,
+    itemId: `fc_${fakeId()}`,
+    callId: `call_${fakeId()}`,
+  }));
   const model = body.model;
-  const promptText = [typeof body.instructions === "string" ? body.instructions : "", ...items.map((item) => contentText(item.content))].join("\n");
-  const usage = responsesUsage(resolveUsage(script, promptText, script.reply));
+  const promptText = [
+    typeof body.instructions === "string" ? body.instructions : "",
+    ...items.map((item) => contentText(isResult(item) ? item.output : item.content)),
+  ].join("\n");
+  const usage = responsesUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply));
   const responseId = `resp_${fakeId()}`;
   const messageId = `msg_${fakeId()}`;
   const createdAt = Math.floor(Date.now() / 1000);
   const textPart = (text: string) => ({ type: "output_text", annotations: [], logprobs: [], text });
   const message = (status: "in_progress" | "completed", content: object[]) => ({ id: messageId, type: "message", status, content, role: "assistant" });
+  const functionCall = (call: (typeof calls)[number], status: "in_progress" | "completed", args: string) => ({
+    id: call.itemId,
+    type: "function_call",
+    status,
+    arguments: args,
+    call_id: call.callId,
+    name: call.name,
+  });
+  const tools = Array.isArray(body.tools) ? body.tools : [];
   const response = (status: "in_progress" | "completed", output: object[], finalUsage: object | null) => ({
     id: responseId,
     object: "response",
@@ -89,13 +115,44 @@ export async function handleOpenAIResponses(req: FakeRequest, res: ServerRespons
     temperature: typeof body.temperature === "number" ? body.temperature : 1,
     text: { format: { type: "text" }, verbosity: "medium" },
     tool_choice: "auto",
-    tools: [],
+    tools,
     top_p: typeof body.top_p === "number" ? body.top_p : 1,
     truncation: "disabled",
     usage: finalUsage,
     user: null,
     metadata: {},
   });
+
+  if (calls.length > 0) {
+    const done = calls.map((call) => functionCall(call, "completed", call.arguments));
+    if (body.stream !== true) {
+      sendJson(res, 200, response("completed", done, usage));
+      return;
+    }
+    const sse = startSse(res);
+    let sequence = 0;
+    const event = (type: string, payload: object) => sse.data({ type, sequence_number: sequence++, ...payload }, type);
+    event("response.created", { response: response("in_progress", [], null) });
+    event("response.in_progress", { response: response("in_progress", [], null) });
+    // The argument deltas are the pieces `delay` and `cut-after` apply to; each call's first piece opens its item,
+    // its last one closes it.
+    const pieces = calls.flatMap((call, index) =>
+      chunkArguments(call.arguments).map((delta, n, all) => ({ call, index, delta, first: n === 0, last: n === all.length - 1 })),
+    );
+    const sent = await streamPieces(sse, script, pieces, ({ call, index, delta, first, last }) => {
+      const where = { item_id: call.itemId, output_index: index };
+      if (first) event("response.output_item.added", { output_index: index, item: functionCall(call, "in_progress", "") });
+      event("response.function_call_arguments.delta", { ...where, delta });
+      if (last) {
+        event("response.function_call_arguments.done", { ...where, arguments: call.arguments });
+        event("response.output_item.done", { output_index: index, item: done[index] });
+      }
+    });
+    if (!sent) return;
+    event("response.completed", { response: response("completed", done, usage) });
+    sse.end();
+    return;
+  }
 
   if (body.stream !== true) {
     sendJson(res, 200, response("completed", [message("completed", [textPart(script.reply)])], usage));

@@ -1,7 +1,18 @@
 import type { ServerResponse } from "node:http";
-import { bearer, redactKey, sendJson, startSse, streamReply, type FakeProvider, type FakeRequest } from "./http";
+import { bearer, declaredToolNames, redactKey, sendJson, startSse, streamPieces, streamReply, type FakeProvider, type FakeRequest } from "./http";
 import { handleOpenAIResponses } from "./openai-responses";
-import { fakeId, parseScript, resolveUsage, type Script, type TokenUsage } from "./script";
+import {
+  chunkArguments,
+  countResultRounds,
+  dueToolCalls,
+  fakeId,
+  capOutput,
+  parseScript,
+  resolveUsage,
+  toolCallsText,
+  type Script,
+  type TokenUsage,
+} from "./script";
 
 /**
  * OpenAI's wire format at `${url}/openai/v1`: chat completions (streaming and not), the Responses API (in
@@ -69,7 +80,14 @@ interface ChatBody {
   stream_options?: { include_usage?: unknown } | null;
 }
 
-/** POST /chat/completions: one assistant message, whole or streamed as `chat.completion.chunk`s, then `[DONE]`. */
+type ChatMessage = { role?: unknown; content?: unknown };
+
+/**
+ * POST /chat/completions: one assistant message, whole or streamed as `chat.completion.chunk`s, then `[DONE]`. With
+ * `[[tool:…]]` directives and fewer tool results than `tool-rounds` since the last user message, the message is
+ * `tool_calls` instead (finish reason `tool_calls`), streamed as OpenAI streams them: per call, a first delta with
+ * its index, id, type and name (arguments ""), then deltas carrying pieces of the arguments.
+ */
 export async function handleChatCompletions(req: FakeRequest, res: ServerResponse, flavour: ChatFlavour): Promise<void> {
   const body = req.json as ChatBody | undefined;
   if (!body || typeof body !== "object" || typeof body.model !== "string" || !Array.isArray(body.messages) || body.messages.length === 0) {
@@ -77,23 +95,40 @@ export async function handleChatCompletions(req: FakeRequest, res: ServerRespons
     return;
   }
   const model = body.model;
-  const messages = (body.messages as unknown[]).filter((m): m is { role?: unknown; content?: unknown } => Boolean(m) && typeof m === "object");
-  const lastUser = [...messages].reverse().find((m) => m.role === "user");
-  const script = parseScript(contentText(lastUser?.content));
+  const messages = (body.messages as unknown[]).filter((m): m is ChatMessage => Boolean(m) && typeof m === "object");
+  const promptIndex = messages.findLastIndex((m) => m.role === "user");
+  const sincePrompt = messages.slice(promptIndex + 1);
+  const toolResults = sincePrompt.filter((m) => m.role === "tool").map((m) => contentText(m.content));
+  const script = capOutput(parseScript(contentText(messages[promptIndex]?.content), toolResults), (body as Record<string, unknown>).max_completion_tokens ?? (body as Record<string, unknown>).max_tokens);
   if (script.status && script.status >= 400) {
     flavour.error(res, script.status, `Fake upstream error ${script.status}.`);
     return;
   }
+  const calls = dueToolCalls(script, countResultRounds(sincePrompt.map((m) => m.role === "tool")), declaredToolNames(body)).map((call) => ({
+    ...call,
+    id: `call_${fakeId()}`,
+  }));
   const id = `${flavour.idPrefix}${fakeId()}`;
   const created = Math.floor(Date.now() / 1000);
-  const usage = flavour.usage(resolveUsage(script, messages.map((m) => contentText(m.content)).join("\n"), script.reply), script);
+  const output = calls.length > 0 ? toolCallsText(calls) : script.reply;
+  const usage = flavour.usage(resolveUsage(script, messages.map((m) => contentText(m.content)).join("\n"), output), script);
   const common = { id, created, model, ...flavour.extra?.(model), system_fingerprint: flavour.systemFingerprint };
+  const finishReason = calls.length > 0 ? "tool_calls" : "stop";
 
   if (body.stream !== true) {
+    const message =
+      calls.length > 0
+        ? {
+            role: "assistant",
+            content: null,
+            tool_calls: calls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })),
+            refusal: null,
+          }
+        : { role: "assistant", content: script.reply, refusal: null };
     sendJson(res, 200, {
       ...common,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: script.reply, refusal: null }, logprobs: null, finish_reason: "stop" }],
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
       usage,
     });
     return;
@@ -108,9 +143,18 @@ export async function handleChatCompletions(req: FakeRequest, res: ServerRespons
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
     ...(includeUsage ? { usage: null } : {}),
   });
-  sse.data(chunk({ role: "assistant", content: "", refusal: null }, null));
-  if (!(await streamReply(sse, script, (piece) => sse.data(chunk({ content: piece }, null))))) return;
-  sse.data(chunk({}, "stop"));
+  if (calls.length > 0) {
+    sse.data(chunk({ role: "assistant", content: null, refusal: null }, null));
+    const pieces = calls.flatMap((call, index) => [
+      { index, id: call.id, type: "function", function: { name: call.name, arguments: "" } },
+      ...chunkArguments(call.arguments).map((piece) => ({ index, function: { arguments: piece } })),
+    ]);
+    if (!(await streamPieces(sse, script, pieces, (toolCall) => sse.data(chunk({ tool_calls: [toolCall] }, null))))) return;
+  } else {
+    sse.data(chunk({ role: "assistant", content: "", refusal: null }, null));
+    if (!(await streamReply(sse, script, (piece) => sse.data(chunk({ content: piece }, null))))) return;
+  }
+  sse.data(chunk({}, finishReason));
   if (includeUsage) sse.data({ ...common, object: "chat.completion.chunk", choices: [], usage });
   sse.raw("data: [DONE]\n\n");
   sse.end();

@@ -7,6 +7,24 @@
  *   [[cut-after:3]]                stream 3 text chunks, then drop the connection (no usage, no final event)
  *   [[usage:prompt=1000,completion=500,cached=200,reasoning=50,cacheWrite=100]]  report these token counts
  *   [[cost:0.00012]]               OpenRouter only: the USD cost to report in `usage.cost`
+ *   [[tool:NAME:JSON-ARGS]]        call the tool NAME with these arguments, e.g. [[tool:ask_researcher:{"task":"find facts"}]]
+ *                                  (the JSON may hold `:`, `}` and `]` but never `]]`; no JSON means `{}`). Several
+ *                                  tool directives make several (parallel) tool calls in one answer.
+ *   [[tool-rounds:2]]              how many rounds of tool calls to make before answering with text (default 1)
+ *
+ * Tool calls: a "round" is one answer's tool calls and the tool results sent back for them. While the conversation
+ * holds fewer rounds of tool results than `tool-rounds` after the prompt (the last user message that is more than
+ * tool results), the answer is the `[[tool:…]]` calls, in the provider's own wire format and finish reason (OpenAI
+ * `tool_calls`; Responses `function_call` items; Anthropic `tool_use` blocks and `stop_reason: "tool_use"`; Gemini
+ * `functionCall` parts with `finishReason: "STOP"`) and no text. Once enough results are back, the answer is text:
+ * the `[[reply:…]]` if given, else "Tool results: " and the results' contents joined with " | ". Tool results are
+ * recognised as each provider sends them: OpenAI `role: "tool"` messages, Responses `function_call_output` items,
+ * Anthropic `tool_result` blocks, Gemini `functionResponse` parts. As with a real model, only tools the request
+ * declares are called: a directive naming a tool the request does not offer is ignored (so a call made without
+ * tools, such as a chat-title request carrying the same user message, gets text). Tool-call answers report usage
+ * too (the output estimate counts the calls' names and arguments), honour `delay`, and stream their arguments in
+ * pieces that count towards `cut-after`, like a text reply's words. Every directive is read from the prompt on
+ * every step of a loop.
  *
  * Token counts always mean the same thing, whatever the provider (they are what the AI SDK reports back):
  *   prompt      all input tokens, cache reads and cache writes included (SDK `inputTokens`)
@@ -26,18 +44,41 @@ export interface Script {
   usage?: Partial<Record<"prompt" | "completion" | "cached" | "reasoning" | "cacheWrite", number>>;
   /** USD, for OpenRouter's `usage.cost`. */
   cost?: number;
+  /** The `[[tool:…]]` calls, in order (absent when there are none). */
+  tools?: ToolCallDirective[];
+  /** `[[tool-rounds:N]]`: rounds of tool calls before the text answer (absent: 1). */
+  toolRounds?: number;
 }
 
-const DIRECTIVE = /\[\[(\w[\w-]*):([^\]]*)\]\]/g;
+/** One `[[tool:NAME:JSON-ARGS]]` directive. */
+export interface ToolCallDirective {
+  name: string;
+  /** The arguments as written, a JSON text (`{}` when none were given). Sent as is, even when it is not valid JSON. */
+  arguments: string;
+  /** The arguments parsed, when they are a JSON object (Anthropic's `input` and Gemini's `args` are objects). */
+  input?: Record<string, unknown>;
+}
+
+/** `[[name:value]]`; the value may hold a single `]` (JSON arrays) but never `]]`. */
+const DIRECTIVE = /\[\[(\w[\w-]*):((?:[^\]]|\](?!\]))*)\]\]/g;
 const USAGE_KEYS = new Set(["prompt", "completion", "cached", "reasoning", "cacheWrite"]);
 
-export function parseScript(prompt: string): Script {
+/**
+ * The script in a prompt. `toolResults` are the contents of the tool results sent back since the prompt: when there
+ * are any and no `[[reply:…]]` was given, the reply quotes them.
+ */
+export function parseScript(prompt: string, toolResults: string[] = []): Script {
   const script: Script = { reply: "", delayMs: 0 };
   let reply: string | undefined;
   for (const [, name, value] of prompt.matchAll(DIRECTIVE)) {
     const v = value!.trim();
     if (name === "reply") reply = v;
-    else if (name === "status") script.status = Number(v);
+    else if (name === "tool") {
+      const call = parseToolDirective(v);
+      if (call) (script.tools ??= []).push(call);
+    } else if (name === "tool-rounds") {
+      if (/^\d+$/.test(v)) script.toolRounds = Number(v);
+    } else if (name === "status") script.status = Number(v);
     else if (name === "delay") script.delayMs = Number(v) || 0;
     else if (name === "cut-after") script.cutAfter = Number(v);
     else if (name === "cost") {
@@ -54,8 +95,52 @@ export function parseScript(prompt: string): Script {
     }
   }
   const plain = prompt.replace(DIRECTIVE, "").trim();
-  script.reply = reply ?? `This is the fake upstream answering: ${plain.slice(0, 80) || "(empty prompt)"}.`;
+  script.reply =
+    reply ??
+    (toolResults.length > 0
+      ? `Tool results: ${toolResults.join(" | ")}`
+      : `This is the fake upstream answering: ${plain.slice(0, 80) || "(empty prompt)"}.`);
   return script;
+}
+
+function parseToolDirective(value: string): ToolCallDirective | undefined {
+  const colon = value.indexOf(":");
+  const name = (colon === -1 ? value : value.slice(0, colon)).trim();
+  if (!/^[\w.-]+$/.test(name)) return undefined;
+  const args = colon === -1 ? "" : value.slice(colon + 1).trim();
+  const call: ToolCallDirective = { name, arguments: args || "{}" };
+  try {
+    const parsed: unknown = JSON.parse(call.arguments);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) call.input = parsed as Record<string, unknown>;
+  } catch {
+    // Left as written: the SDK reports the invalid arguments, as it would a model's.
+  }
+  return call;
+}
+
+/**
+ * The tool calls this answer makes, given how many rounds of tool results came back since the prompt and which tools
+ * the request declares: the `[[tool:…]]` calls of declared tools while that is fewer than `tool-rounds` (default 1),
+ * none after (then the answer is text).
+ */
+export function dueToolCalls(script: Script, resultRounds: number, declared: readonly string[] | undefined): ToolCallDirective[] {
+  if (resultRounds >= (script.toolRounds ?? 1)) return [];
+  return (script.tools ?? []).filter((call) => declared?.includes(call.name));
+}
+
+/** The rounds of tool results in a list of messages: runs of consecutive messages (or items) that carry results. */
+export function countResultRounds(carriesResults: boolean[]): number {
+  return carriesResults.filter((carries, i) => carries && !carriesResults[i - 1]).length;
+}
+
+/** What a tool-call answer "says", for the output token estimate: each call's name and arguments. */
+export function toolCallsText(calls: ToolCallDirective[]): string {
+  return calls.map((call) => `${call.name}${call.arguments}`).join("\n");
+}
+
+/** Splits a tool call's JSON arguments into streamed pieces (at most 12 characters each), as providers stream them. */
+export function chunkArguments(args: string): string[] {
+  return args.match(/[\s\S]{1,12}/g) ?? [""];
 }
 
 /** Splits a reply into streamed pieces: one word (with its following space) per chunk. */
@@ -88,6 +173,20 @@ export function resolveUsage(script: Script, promptText: string, reply: string):
   const output = u.completion ?? fakeTokenCount(reply) + (u.reasoning ?? 0);
   const reasoning = Math.min(u.reasoning ?? 0, output);
   return { input, cacheRead, cacheWrite, output, reasoning };
+}
+
+/**
+ * Real providers never produce more output than the request allows (`max_tokens` and friends): the reply is cut to
+ * about that many tokens and reported output counts are capped, as a provider would stop with finish reason "length".
+ */
+export function capOutput(script: Script, maxTokens: unknown): Script {
+  if (typeof maxTokens !== "number" || !Number.isFinite(maxTokens) || maxTokens <= 0) return script;
+  const usage = script.usage ? { ...script.usage } : undefined;
+  if (usage?.completion !== undefined) usage.completion = Math.min(usage.completion, maxTokens);
+  if (usage?.reasoning !== undefined) usage.reasoning = Math.min(usage.reasoning, maxTokens);
+  const room = Math.max(0, maxTokens - (usage?.reasoning ?? 0));
+  const reply = fakeTokenCount(script.reply) > room ? script.reply.slice(0, room * 4) : script.reply;
+  return { ...script, reply, ...(usage ? { usage } : {}) };
 }
 
 /** A short unique-enough id suffix, like the random tails real providers put on ids. */

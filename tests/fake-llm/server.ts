@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { anthropicProvider } from "./anthropic";
 import { compatProvider } from "./compat";
 import { googleProvider } from "./google";
-import { isAcceptedKey, sendJson, type FakeProvider } from "./http";
+import { declaredToolNames, isAcceptedKey, sendJson, type FakeProvider } from "./http";
 import { openaiProvider } from "./openai";
 import { openRouterProvider } from "./openrouter";
 
@@ -27,8 +27,10 @@ export { isAcceptedKey } from "./http";
  * key is refused too (Google: 403), except on `compat` (never checked) and OpenRouter's public model list.
  *
  * What the answer says, how long it takes, whether it fails or breaks off and the token counts it reports are
- * scripted with directives in the last user message: see script.ts. Anything unexpected (unknown route, wrong
- * version segment, bad JSON, missing fields) gets a 4xx in the provider's own error shape; the server never crashes.
+ * scripted with directives in the last user message: see script.ts (which also tells how `[[tool:…]]` directives
+ * make tool calls, in each provider's format, until the tool results come back). Anything unexpected (unknown
+ * route, wrong version segment, bad JSON, missing fields) gets a 4xx in the provider's own error shape; the server
+ * never crashes.
  */
 export interface RecordedRequest {
   provider: string;
@@ -41,6 +43,12 @@ export interface RecordedRequest {
   apiKey?: string;
   /** The model asked for: the body's `model`, or Gemini's `models/{model}:…` path segment. */
   model?: string;
+  /**
+   * The names of the tools the request declares, in order, whatever the provider's shape (OpenAI chat
+   * `tools[].function.name`; Responses and Anthropic `tools[].name`; Gemini `tools[].functionDeclarations[].name`).
+   * Absent when the request declares none.
+   */
+  tools?: string[];
   body: unknown;
 }
 
@@ -107,6 +115,7 @@ export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promis
         }
       }
       const key = provider.key({ headers: req.headers, query: url.searchParams });
+      const tools = declaredToolNames(json);
       requests.push({
         provider: providerName,
         method,
@@ -114,6 +123,7 @@ export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promis
         authorization: req.headers.authorization,
         apiKey: key,
         model: modelOf(path, json),
+        ...(tools ? { tools } : {}),
         body: json,
       });
       if (version !== provider.version) {
