@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { PASSWORD, RegisterPage, uniqueEmail } from "./pages/auth-pages";
+import { AssistantsPage } from "./pages/assistants-page";
 import { ChatPage } from "./pages/chat-page";
 import { SettingsPage } from "./pages/settings-page";
 
@@ -64,7 +65,56 @@ test.describe("chat", () => {
     await chat.send("spend [[usage:prompt=10,completion=500]] [[reply:Spent.]]");
     await chat.waitForAnswer();
     await chat.send("and again");
-    await expect(chat.error()).toContainText(/Monthly budget reached: \$0\.0001\d* of \$0\.0001 used\. It resets/);
+    // The first answer was clamped to what $0.0001 allowed; the next one cannot fit at all.
+    await expect(chat.error()).toContainText(/Monthly budget reached: \$0\.0000\d+ of \$0\.0001 used\. It resets \w{3} \d+, \d{4}/);
     await expect(chat.error().getByRole("link", { name: /budget settings/i })).toHaveAttribute("href", "/settings?tab=budget");
+    // The alerts crossed on the way (50%, 80%) show in the bell.
+    await page.reload();
+    await expect(page.getByTestId("notification-count")).toHaveText(/[1-9]/, { timeout: 40_000 });
+    await page.getByTestId("notification-bell").click();
+    await expect(page.getByTestId("notifications")).toContainText("80% of your monthly budget used");
+  });
+
+  test("a key removed after chatting: the chat names the provider that needs a key and links to settings", async ({ page }) => {
+    await userWithOpenAiKey(page, "removedkey");
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.pickModel("openai:gpt-4o-mini");
+    await chat.send("first [[reply:ok]]");
+    await chat.waitForAnswer();
+    const id = chat.conversationId();
+    expect(id).not.toBeNull();
+
+    const settings = new SettingsPage(page);
+    await settings.open("keys");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await settings.keyRow("openai").getByTestId("delete-key").click();
+    await expect(page.getByTestId("no-keys")).toBeVisible();
+
+    await chat.goto(id!);
+    await chat.send("second");
+    await expect(chat.error()).toContainText("gpt-4o-mini needs an OpenAI key");
+    await expect(page.getByTestId("chat-error-link")).toHaveAttribute("href", "/settings?tab=keys");
+  });
+
+  test("an assistant delegates to another; the answer shows the cost of every call", async ({ page }) => {
+    await userWithOpenAiKey(page, "assistants");
+    const assistants = new AssistantsPage(page);
+    await assistants.goto();
+    await assistants.create({ name: "Researcher", prompt: "You find facts.", model: "openai:gpt-4o-mini" });
+    await expect(assistants.card("Researcher")).toBeVisible();
+    await assistants.create({ name: "Lead", prompt: "You coordinate.", model: "openai:gpt-4o-mini", delegates: ["Researcher"] });
+    await expect(assistants.card("Lead")).toBeVisible();
+
+    const chat = new ChatPage(page);
+    await chat.goto();
+    await chat.pickAssistant("Lead");
+    await chat.send('Plan [[tool:ask_researcher:{"task":"three facts about Lisbon"}]] [[usage:prompt=100,completion=20]]');
+    await chat.waitForAnswer();
+    // The second step quotes the tool result: the Researcher's own answer to the task.
+    await expect(chat.lastAssistant()).toContainText("Tool results:");
+    await expect(chat.lastAssistant()).toContainText("three facts about Lisbon");
+    // Two steps of the Lead (100 in / 20 out each) and one call of the Researcher: at least 2 × $0.000027.
+    await expect(chat.costLine()).toContainText(/\$0\.0000[6-9]|\$0\.0001/);
   });
 });

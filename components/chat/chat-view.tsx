@@ -177,7 +177,7 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
           onSend={send}
           onStop={() => ignore(stop())}
           busy={busy}
-          blockedReason={noModels ? "Add a provider key in Settings first." : null}
+          blockedReason={noModels && model === null ? "Add a provider key in Settings first." : null}
           pickers={
             <>
               <ModelPicker groups={models.data?.groups} value={model} onChange={setPickedModel} disabled={busy} />
