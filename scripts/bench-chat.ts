@@ -12,13 +12,17 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { installDatabase, uninstallDatabase } from "@/db";
 import { migrateDatabase, openDatabase } from "@/db/client";
-import { setDefaultModel } from "@/db/queries/settings";
+import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
 import { startFakeLlm } from "@/tests/fake-llm/server";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARMUP = 10;
+/** Pause between requests (a person reads the answer before writing again); 0 = back to back. */
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
+/** A monthly budget for the bench user (USD), so every call reserves and settles against it; empty = none. */
+const BUDGET_USD = process.env.BENCH_BUDGET_USD ?? "1000";
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
 const REPLY = "[[reply:Metering adds a reservation before the call and a write after it; this answer is short.]]";
 
@@ -68,10 +72,25 @@ installDatabase(handle);
 const user = await registerWithPassword({ email: `bench-${randomUUID()}@example.test`, password: "bench-password-1" });
 await saveProviderKey(user.id, { provider: "openai", apiKey: "sk-test-bench-0000" } as Parameters<typeof saveProviderKey>[1]);
 await setDefaultModel({ userId: user.id, defaultModel: "openai:gpt-4o-mini" });
+// With a budget every call takes the reservation path (a locked ledger transaction before the call).
+if (BUDGET_USD) {
+  await upsertBudget({
+    userId: user.id,
+    source: "user",
+    values: { monthlyCostLimitNano: Number(BUDGET_USD) * 1e9, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
+  });
+}
 uninstallDatabase();
 await handle.close();
 
-const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "inherit"] });
+if (await fetch(`http://127.0.0.1:${PORT}/api/health`).then(() => true, () => false)) {
+  throw new Error(`something already listens on port ${PORT}; stop it or set BENCH_PORT`);
+}
+// The Next.js CLI directly (not through npx), so that killing it stops the server.
+const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+  env,
+  stdio: ["ignore", "ignore", "inherit"],
+});
 const base = `http://127.0.0.1:${PORT}`;
 try {
   for (let i = 0; ; i++) {
@@ -82,6 +101,8 @@ try {
   }
   const token = await encode({ token: { sub: user.id, role: user.role }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
   const cookie = `authjs.session-token=${token}`;
+  const me = await fetch(`${base}/api/me`, { headers: { cookie } });
+  if (!me.ok) throw new Error(`the bench user cannot sign in: /api/me answered ${me.status} ${await me.text()}`);
 
   const direct = async () => {
     const started = performance.now();
@@ -102,21 +123,39 @@ try {
     return ttft(response, started, (text) => text.includes('"type":"text-delta"'));
   };
 
+  if (process.env.BENCH_PROBE) {
+    const probe = async (label: string, url: string, init?: RequestInit) => {
+      const t: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const s0 = performance.now();
+        await (await fetch(url, init)).text();
+        t.push(performance.now() - s0);
+      }
+      console.log(`${label.padEnd(26)} p50 ${ms(percentile(t, 50))}`);
+    };
+    await probe("GET /api/health", `${base}/api/health`);
+    await probe("GET /api/me (auth)", `${base}/api/me`, { headers: { cookie } });
+    await probe("GET /api/conversations", `${base}/api/conversations`, { headers: { cookie } });
+  }
   const run = async (label: string, fn: () => Promise<number>) => {
     for (let i = 0; i < WARMUP; i++) await fn();
     const samples: number[] = [];
     const started = performance.now();
-    for (let i = 0; i < REQUESTS; i++) samples.push(await fn());
+    for (let i = 0; i < REQUESTS; i++) {
+      samples.push(await fn());
+      if (GAP_MS > 0) await new Promise((r) => setTimeout(r, GAP_MS));
+    }
     const seconds = (performance.now() - started) / 1000;
     console.log(`${label.padEnd(26)} TTFT p50 ${ms(percentile(samples, 50)).padStart(9)}  p99 ${ms(percentile(samples, 99)).padStart(9)}  (${REQUESTS} requests in ${seconds.toFixed(1)} s)`);
     return samples;
   };
-  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, streamed answers, embedded PGlite`);
+  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, embedded PGlite`);
   const a = await run("fake upstream directly", direct);
   const b = await run("through /api/chat", viaRoute);
   console.log(`metering + proxy overhead   p50 +${ms(percentile(b, 50) - percentile(a, 50))}, p99 +${ms(percentile(b, 99) - percentile(a, 99))}`);
 } finally {
   server.kill("SIGTERM");
+  await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)));
   await fake.close();
   await new Promise((r) => setTimeout(r, 500));
   await rm(dir, { recursive: true, force: true });

@@ -34,6 +34,14 @@ export async function ensureLedgerRows(tx: Executor, userId: string, periods: Pe
       from usage_events
       where user_id = ${userId} and created_at >= ${period.start.toISOString()}::timestamptz
         and created_at < ${period.end.toISOString()}::timestamptz
+        and not exists (
+          select 1 from budget_ledger
+          where user_id = ${userId} and period_kind = ${kind} and period_start = ${period.start.toISOString()}::timestamptz
+        )
+      having not exists (
+        select 1 from budget_ledger
+        where user_id = ${userId} and period_kind = ${kind} and period_start = ${period.start.toISOString()}::timestamptz
+      )
       on conflict do nothing`);
   }
 }
@@ -164,10 +172,17 @@ function exceeded(limit: BudgetLimit, used: number, periods: Periods, timeZone: 
  * Reserves the most a model call may cost against every enforced budget, atomically (the ledger rows are locked
  * for the transaction). The output cap is clamped to what the tightest budget has left; when not even the input
  * and one output token fit, throws `budget_exceeded` naming that budget — the caller makes no upstream call.
- * Budgets in `warn` mode never block; the usage recorder raises their alerts.
+ * Budgets in `warn` mode never block; the usage recorder raises their alerts. Without any enforced budget there is
+ * nothing to reserve: null.
  */
-export async function reserveBudget(userId: string, estimate: CallEstimate, now: Date = new Date()): Promise<Reservation> {
+export async function reserveBudget(userId: string, estimate: CallEstimate, now: Date = new Date()): Promise<Reservation | null> {
   const db = await getDb();
+  // No enforced limit: nothing to hold back, and no lock to take (the recorder still keeps the ledger).
+  const enforced = await db
+    .select({ source: budgets.source })
+    .from(budgets)
+    .where(and(eq(budgets.userId, userId), eq(budgets.mode, "enforce")));
+  if (enforced.length === 0) return null;
   return db.transaction(async (tx) => {
     const [user] = await tx.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId));
     const timeZone = user?.timeZone ?? "UTC";

@@ -230,5 +230,6 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  return createUIMessageStreamResponse({ stream });
+  // no-transform: a compressing proxy must not hold chunks back to fill its buffer.
+  return createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform" } });
 }

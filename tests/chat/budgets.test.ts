@@ -158,19 +158,31 @@ describe("budgets that hold", () => {
     expect(open.filter((r) => r.closedAt === null)).toHaveLength(0);
   });
 
+  it("without an enforced budget nothing is reserved, but the ledger still counts the spend", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "openai");
+    await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("[[reply:ok]] [[usage:prompt=10,completion=10]]") });
+    await waitForBackgroundWork();
+    const held = await db.current().db.select().from(budgetReservations).where(eq(budgetReservations.userId, user.id));
+    expect(held).toHaveLength(0);
+    const all = await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, user.id));
+    expect((await monthRow(user.id)).spentNano).toBe(all.reduce((sum, e) => sum + (e.costNano ?? 0), 0));
+  });
+
   it("releases the reservation of a request that died once it expires", async () => {
     const user = await newUser();
     const { reserveBudget } = await import("@/lib/budgets/ledger");
     await upsertBudget({ userId: user.id, source: "user", values: budget({ monthlyCostLimitNano: 1_000_000 }) });
     const held = await reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 });
-    expect(held.amountNano).toBe(601_500);
+    expect(held!.amountNano).toBe(601_500);
     // A second request only gets what is left: 398,500 nano-USD minus its input → 661 output tokens.
     const second = await reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 });
-    expect(second.maxOutputTokens).toBe(661);
+    expect(second!.maxOutputTokens).toBe(661);
     await expect(reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 })).rejects.toMatchObject({ code: "budget_exceeded" });
     // An hour later both are expired and released.
     const later = new Date(Date.now() + 60 * 60_000);
     const third = await reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 }, later);
-    expect(third.maxOutputTokens).toBe(1000);
+    expect(third!.maxOutputTokens).toBe(1000);
   });
 });
