@@ -100,13 +100,14 @@ test.describe("a second account is a plain user", () => {
     expect((await me.json()).user).toMatchObject({ email, role: "user" });
   });
 
-  test("the placeholder pages say what they will hold", async ({ page }) => {
+  test("a new user's pages say what to do first", async ({ page }) => {
     await new RegisterPage(page).register({ email: uniqueEmail("tour"), password: PASSWORD });
+    await expect(page.getByText("Nothing is recorded yet.")).toBeVisible();
     const shell = new AppShell(page);
     await shell.nav("Chat").click();
-    await expect(page.getByRole("heading", { name: "Chat", exact: true })).toBeVisible();
-    await expect(page.getByText("Stream answers from OpenAI")).toBeVisible();
-    await shell.nav("Settings").click();
+    await expect(page.getByTestId("no-models")).toContainText("Add a provider key in Settings first.");
+    await page.getByTestId("add-key-link").click();
+    await expect(page).toHaveURL(/\/settings\?tab=keys$/);
     await expect(page.getByTestId("no-keys")).toBeVisible();
   });
 
