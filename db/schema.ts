@@ -380,3 +380,44 @@ export const notifications = pgTable(
   (t) => [uniqueIndex("notifications_dedupe_unique").on(t.userId, t.dedupeKey), index("notifications_user_created_idx").on(t.userId, t.createdAt)],
 );
 export type Notification = typeof notifications.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Audit log and alert webhooks
+
+/**
+ * Who changed what and when: roles, caps, disabling, price overrides, system-key policy, users' key additions and
+ * deletions (never a key itself). Rows are only ever inserted.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    /** Kept in clear so the log still reads after the actor is deleted. */
+    actorEmail: text("actor_email").notNull(),
+    /** e.g. "user.role_changed", "user.cap_set", "user.disabled", "price_override.saved", "key.added". */
+    action: text("action").notNull(),
+    targetUserId: uuid("target_user_id").references(() => users.id, { onDelete: "set null" }),
+    targetEmail: text("target_email"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_log_created_idx").on(t.createdAt), index("audit_log_target_idx").on(t.targetUserId, t.createdAt)],
+);
+export type AuditLogRow = typeof auditLog.$inferSelect;
+
+/**
+ * Where budget alerts are POSTed (Slack-compatible JSON with a `text` field): one per user (`scope` = the user id)
+ * and one for the organisation (`scope` = "org", set by admins).
+ */
+export const alertWebhooks = pgTable("alert_webhooks", {
+  scope: text("scope").primaryKey(),
+  userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+  url: text("url").notNull(),
+  lastStatus: text("last_status"),
+  lastError: text("last_error"),
+  lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+export type AlertWebhook = typeof alertWebhooks.$inferSelect;

@@ -1,0 +1,189 @@
+import { z } from "zod";
+
+/**
+ * The wire contract of the cost dashboards (user and admin). Shared by the route handlers and the UI; no server-only
+ * imports here. Money is integer nano-USD; format it only for display (lib/money.ts `formatUsd`).
+ *
+ * Every endpoint takes a date range in the subject user's time zone (for admin org-wide views: each user's own days
+ * as recorded in the daily rollups; the hourly "today" view uses the viewer's time zone):
+ *   ?range=today|7d|30d|this_month|last_month|custom[&from=YYYY-MM-DD&to=YYYY-MM-DD]   (from/to inclusive; custom only)
+ * Bad input → 400 validation_failed with the reason: malformed dates, end before start, more than 400 days, unknown
+ * range / groupBy / by values, page sizes out of bounds.
+ *
+ * User (always the signed-in user; any userId-like parameter is ignored):
+ *   GET /api/usage/summary                         → UsageSummary
+ *   GET /api/usage/timeseries?groupBy=provider|model|none → UsageTimeseries  (by hour for range=today, else by day)
+ *   GET /api/usage/breakdown?by=model|provider|feature|assistant → UsageBreakdown
+ *   GET /api/usage/recent?cursor=&limit=1..100      → RecentPage (newest first)
+ *   GET /api/usage/export                          → text/csv, streamed: every usage event in the range
+ * Admin (role checked on the server; 403 otherwise):
+ *   GET /api/admin/users?range&q=&sort=&dir=&page=&pageSize=1..100 → AdminUserPage
+ *   GET /api/admin/usage/summary | /timeseries?groupBy=user|provider|model|none | /breakdown?by=… → same shapes, organisation-wide
+ *   GET /api/admin/usage/unpriced                  → { models: UnpricedModel[] }
+ *   GET /api/admin/users/:id/usage/summary | timeseries | breakdown | recent | export → one user's dashboard
+ *   GET /api/admin/audit?cursor=&limit=            → AuditPage
+ */
+
+export const RANGE_PRESETS = ["today", "7d", "30d", "this_month", "last_month", "custom"] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+export const MAX_RANGE_DAYS = 400;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates look like 2026-11-24.");
+
+export const rangeQuerySchema = z
+  .object({
+    range: z.enum(RANGE_PRESETS, { error: `range must be one of ${RANGE_PRESETS.join(", ")}` }).default("30d"),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.range !== "custom") return;
+    if (!q.from || !q.to) {
+      ctx.addIssue({ code: "custom", message: "A custom range needs from and to (YYYY-MM-DD).", path: ["from"] });
+      return;
+    }
+    const from = Date.parse(`${q.from}T00:00:00Z`);
+    const to = Date.parse(`${q.to}T00:00:00Z`);
+    if (Number.isNaN(from) || new Date(from).toISOString().slice(0, 10) !== q.from) ctx.addIssue({ code: "custom", message: `${q.from} is not a date.`, path: ["from"] });
+    else if (Number.isNaN(to) || new Date(to).toISOString().slice(0, 10) !== q.to) ctx.addIssue({ code: "custom", message: `${q.to} is not a date.`, path: ["to"] });
+    else if (to < from) ctx.addIssue({ code: "custom", message: "The end date is before the start date.", path: ["to"] });
+    else if ((to - from) / 86_400_000 + 1 > MAX_RANGE_DAYS) ctx.addIssue({ code: "custom", message: `A range can span at most ${MAX_RANGE_DAYS} days.`, path: ["to"] });
+  });
+export type RangeQuery = z.output<typeof rangeQuerySchema>;
+
+export const GROUP_BY = ["none", "provider", "model"] as const;
+export const ADMIN_GROUP_BY = ["none", "provider", "model", "user"] as const;
+export const BREAKDOWN_BY = ["model", "provider", "feature", "assistant"] as const;
+export const ADMIN_BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "user"] as const;
+
+/** The resolved range: inclusive local days, and the instants they span in `timeZone`. */
+export interface ResolvedRange {
+  preset: RangePreset;
+  from: string;
+  to: string;
+  timeZone: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface TokenTotals {
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export interface UsageTotals extends TokenTotals {
+  costNano: number;
+  requests: number;
+  errorRequests: number;
+  unpricedRequests: number;
+  estimatedRequests: number;
+  /** costNano / priced requests, rounded; 0 without requests. */
+  avgCostPerRequestNano: number;
+}
+
+export interface BudgetProgress {
+  kind: "monthly_cost" | "daily_cost" | "monthly_tokens";
+  label: string;
+  limit: number;
+  used: number;
+  resetsAt: string;
+  cap: boolean;
+}
+
+export interface UsageSummary {
+  range: ResolvedRange;
+  totals: UsageTotals;
+  budgets: BudgetProgress[];
+}
+
+export interface UsageTimeseries {
+  range: ResolvedRange;
+  bucket: "hour" | "day";
+  /** Series keys in the order to stack them (largest total first; the rest beyond 8 summed as "other"). */
+  keys: string[];
+  /** One point per bucket in the range, zero-filled: `t` is YYYY-MM-DD (day) or an ISO instant (hour). */
+  points: { t: string; values: Record<string, number>; requests: number }[];
+}
+
+export interface BreakdownRow extends UsageTotals {
+  key: string;
+  label: string;
+}
+
+export interface UsageBreakdown {
+  range: ResolvedRange;
+  by: string;
+  rows: BreakdownRow[];
+}
+
+export interface RecentEvent extends TokenTotals {
+  id: string;
+  createdAt: string;
+  provider: string;
+  model: string;
+  feature: string;
+  costNano: number | null;
+  priced: boolean;
+  estimated: boolean;
+  costSource: string;
+  status: "ok" | "aborted" | "error";
+  latencyMs: number;
+  ttftMs: number | null;
+  conversationId: string | null;
+}
+
+export interface RecentPage {
+  items: RecentEvent[];
+  nextCursor: string | null;
+}
+
+export const ADMIN_USER_SORT = ["spend", "budget", "pct", "requests", "last_active", "email"] as const;
+
+export interface AdminUserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  role: "admin" | "user";
+  disabled: boolean;
+  spendNano: number;
+  /** The tightest monthly cost limit (user budget or admin cap), nano-USD; null without one. */
+  budgetNano: number | null;
+  pctUsed: number | null;
+  requests: number;
+  topModel: string | null;
+  lastActiveAt: string | null;
+}
+
+export interface AdminUserPage {
+  range: ResolvedRange;
+  items: AdminUserRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  orgTotals: UsageTotals;
+}
+
+export interface UnpricedModel {
+  provider: string;
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  createdAt: string;
+  actorEmail: string;
+  action: string;
+  targetEmail: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
