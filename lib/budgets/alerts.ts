@@ -1,5 +1,5 @@
 import "server-only";
-import { notifications } from "@/db/schema";
+import { notifications, type Notification } from "@/db/schema";
 import { formatUsd } from "@/lib/money";
 import type { Tx } from "./ledger";
 import type { BudgetLimit, Periods } from "./limits";
@@ -7,6 +7,7 @@ import type { BudgetLimit, Periods } from "./limits";
 /**
  * Crossing an alert threshold (50/80/100% by default) of any budget creates one in-app notification per threshold
  * per period: the dedupe key holds the limit, its period start and the threshold, and inserts that collide do nothing.
+ * Returns the notifications this call actually created (not those that already existed), for the alert webhooks.
  */
 export async function raiseBudgetAlerts(
   tx: Tx,
@@ -15,7 +16,8 @@ export async function raiseBudgetAlerts(
   periods: Periods,
   used: { month: { spentNano: number; tokensUsed: number }; day: { spentNano: number } },
   timeZone: string,
-): Promise<void> {
+): Promise<Notification[]> {
+  const created: Notification[] = [];
   for (const limit of limits) {
     if (limit.limit <= 0) continue;
     const period = limit.period === "month" ? periods.month : periods.day;
@@ -28,7 +30,7 @@ export async function raiseBudgetAlerts(
       const body = `${format(value)} of ${format(limit.limit)} used this ${limit.period}; it resets ${resets}.${
         threshold >= 100 && limit.mode === "enforce" ? " New requests are refused until then." : ""
       }`;
-      await tx
+      const inserted = await tx
         .insert(notifications)
         .values({
           userId,
@@ -38,7 +40,10 @@ export async function raiseBudgetAlerts(
           href: "/settings?tab=budget",
           dedupeKey: `budget:${limit.kind}:${limit.source}:${period.start.toISOString()}:${threshold}`,
         })
-        .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] });
+        .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
+        .returning();
+      created.push(...inserted);
     }
   }
+  return created;
 }

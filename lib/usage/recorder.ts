@@ -1,11 +1,13 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { budgetLedger, budgets, NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type ProviderKind, type UsageStatus } from "@/db/schema";
+import { budgetLedger, budgets, NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type Notification, type ProviderKind, type UsageStatus } from "@/db/schema";
+import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import { addSpend, closeReservation, ensureLedgerRows, type Tx } from "@/lib/budgets/ledger";
 import { limitsOf, periodsAt } from "@/lib/budgets/limits";
 import type { TokenUsage } from "@/lib/pricing/price-book";
+import { runInBackground } from "./background";
 import { totalTokens } from "./tokens";
 
 /** One model call, ready to be stored. */
@@ -47,7 +49,8 @@ export function localDay(instant: Date, timeZone: string): string {
 /**
  * Stores model calls: each usage event, its daily rollup, the budget ledger's spend and the release of the call's
  * reservation, all in one transaction (a retried write cannot count twice: request ids are unique). Retries a
- * failed write a few times; if it still fails, logs every request id and throws.
+ * failed write a few times; if it still fails, logs every request id and throws. Budget alerts the write created are
+ * handed to the alert webhooks once it has committed, in the background (a failing webhook cannot fail the write).
  */
 export async function recordUsage(records: UsageRecord[]): Promise<void> {
   if (records.length === 0) return;
@@ -55,7 +58,8 @@ export async function recordUsage(records: UsageRecord[]): Promise<void> {
   for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length + 1; attempt++) {
     try {
       await recorderHooks.beforeWrite?.(attempt);
-      await writeUsage(records);
+      const alerts = await writeUsage(records);
+      if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
       return;
     } catch (error) {
       lastError = error;
@@ -74,14 +78,17 @@ export async function recordUsage(records: UsageRecord[]): Promise<void> {
   throw lastError;
 }
 
-async function writeUsage(records: UsageRecord[]): Promise<void> {
+/** Writes the records in one transaction; returns the budget alert notifications it created. */
+async function writeUsage(records: UsageRecord[]): Promise<Notification[]> {
   const db = await getDb();
   const userIds = [...new Set(records.map((r) => r.userId))];
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const zones = await tx.select({ id: users.id, timeZone: users.timeZone }).from(users).where(inArray(users.id, userIds));
     const zoneOf = (userId: string) => zones.find((z) => z.id === userId)?.timeZone ?? "UTC";
     for (const record of records) await writeOne(tx, record, zoneOf(record.userId));
-    for (const userId of userIds) await alertsFor(tx, userId, zoneOf(userId), records.filter((r) => r.userId === userId).at(-1)!.finishedAt);
+    const alerts: Notification[] = [];
+    for (const userId of userIds) alerts.push(...(await alertsFor(tx, userId, zoneOf(userId), records.filter((r) => r.userId === userId).at(-1)!.finishedAt)));
+    return alerts;
   });
 }
 
@@ -163,10 +170,10 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
   if (r.reservationId) await closeReservation(tx, r.reservationId, r.finishedAt);
 }
 
-async function alertsFor(tx: Tx, userId: string, timeZone: string, at: Date): Promise<void> {
+async function alertsFor(tx: Tx, userId: string, timeZone: string, at: Date): Promise<Notification[]> {
   const rows = await tx.select().from(budgets).where(eq(budgets.userId, userId));
   const limits = limitsOf({ user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") });
-  if (limits.length === 0) return;
+  if (limits.length === 0) return [];
   const periods = periodsAt(timeZone, at);
   const ledger = await tx
     .select()
@@ -174,7 +181,7 @@ async function alertsFor(tx: Tx, userId: string, timeZone: string, at: Date): Pr
     .where(and(eq(budgetLedger.userId, userId), inArray(budgetLedger.periodStart, [periods.month.start, periods.day.start])));
   const month = ledger.find((l) => l.periodKind === "month" && l.periodStart.getTime() === periods.month.start.getTime());
   const day = ledger.find((l) => l.periodKind === "day" && l.periodStart.getTime() === periods.day.start.getTime());
-  await raiseBudgetAlerts(
+  return raiseBudgetAlerts(
     tx,
     userId,
     limits,

@@ -61,10 +61,10 @@ describe("API authorization", () => {
     const admin = await makeUser("admin");
     const member = await makeUser("user");
     session.current = { user: { id: admin.id, role: "admin" } };
-    const response = await adminUsers(get(`/api/admin/users?search=${encodeURIComponent(member.email.slice(0, 20))}`));
+    const response = await adminUsers(get(`/api/admin/users?q=${encodeURIComponent(member.email.slice(0, 20))}`));
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body.users.map((u: { email: string }) => u.email)).toEqual([member.email]);
+    expect(body.items.map((u: { email: string }) => u.email)).toEqual([member.email]);
     expect(body.total).toBe(1);
     expect(JSON.stringify(body)).not.toMatch(/password/i);
   });

@@ -28,6 +28,13 @@ const session = vi.hoisted(() => ({ current: null as null | { user: { id: string
 vi.mock("@/app/(auth)/auth", () => ({ auth: async () => session.current }));
 // Outside a Next.js request there is no incremental cache to revalidate.
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+// Client components read the router while rendering; outside Next.js there is none, so give them an inert one.
+vi.mock("next/navigation", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/navigation")>()),
+  useRouter: () => ({ push: () => undefined, replace: () => undefined, refresh: () => undefined, prefetch: () => undefined, back: () => undefined, forward: () => undefined }),
+  usePathname: () => "/admin",
+  useSearchParams: () => new URLSearchParams(),
+}));
 
 const actions = await import("@/app/(app)/settings/actions");
 const db = freshDatabasePerFile();
@@ -162,6 +169,16 @@ const ROUTE_FILES_EXCLUDED: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "Auth.js handler",
 };
 const ROUTE_FILES_CALLED = [
+  "app/api/admin/audit/route.ts",
+  "app/api/admin/usage/breakdown/route.ts",
+  "app/api/admin/usage/summary/route.ts",
+  "app/api/admin/usage/timeseries/route.ts",
+  "app/api/admin/usage/unpriced/route.ts",
+  "app/api/admin/users/[id]/usage/breakdown/route.ts",
+  "app/api/admin/users/[id]/usage/export/route.ts",
+  "app/api/admin/users/[id]/usage/recent/route.ts",
+  "app/api/admin/users/[id]/usage/summary/route.ts",
+  "app/api/admin/users/[id]/usage/timeseries/route.ts",
   "app/api/admin/users/route.ts",
   "app/api/assistants/route.ts",
   "app/api/chat/route.ts",
@@ -172,6 +189,11 @@ const ROUTE_FILES_CALLED = [
   "app/api/models/route.ts",
   "app/api/notifications/read/route.ts",
   "app/api/notifications/route.ts",
+  "app/api/usage/breakdown/route.ts",
+  "app/api/usage/export/route.ts",
+  "app/api/usage/recent/route.ts",
+  "app/api/usage/summary/route.ts",
+  "app/api/usage/timeseries/route.ts",
 ];
 
 function routeFilesOnDisk(): string[] {
@@ -276,7 +298,10 @@ describe("plaintext provider keys never leak", () => {
     const { default: AdminModelsPage } = await import("@/app/(app)/admin/models/page");
     const { default: AdminPage } = await import("@/app/(app)/admin/page");
     expect(await renderPage("admin models page", AdminModelsPage())).toContain("Models and prices");
-    expect(await renderPage("admin users page", AdminPage())).toContain("Users");
+    // In the app, the (app) layout gives every page its TanStack Query client.
+    const { QueryProvider } = await import("@/components/providers/query-provider");
+    const { createElement } = await import("react");
+    expect(await renderPage("admin users page", createElement(QueryProvider, null, await AdminPage()))).toContain("Users");
   });
 
   it("answers every route handler as that user (chat turns through each provider included)", async () => {
@@ -291,6 +316,7 @@ describe("plaintext provider keys never leak", () => {
     const conversation = await import("@/app/api/conversations/[id]/route");
     const health = await import("@/app/api/health/route");
     const adminUsers = await import("@/app/api/admin/users/route");
+    const adminAudit = await import("@/app/api/admin/audit/route");
 
     expect((await callRoute("GET /api/me", me.GET, { url: "/api/me" })).status).toBe(200);
     const modelList = await callRoute("GET /api/models", models.GET, { url: "/api/models" });
@@ -330,8 +356,41 @@ describe("plaintext provider keys never leak", () => {
     const last = conversationIds.at(-1)!;
     expect((await callRoute("DELETE /api/conversations/[id]", conversation.DELETE, { method: "DELETE", url: `/api/conversations/${last}`, params: { id: last } })).status).toBe(204);
 
+    // The usage dashboards, after the chat turns so there is usage to show.
+    const usageRoutes = {
+      summary: await import("@/app/api/usage/summary/route"),
+      timeseries: await import("@/app/api/usage/timeseries/route"),
+      breakdown: await import("@/app/api/usage/breakdown/route"),
+      recent: await import("@/app/api/usage/recent/route"),
+      export: await import("@/app/api/usage/export/route"),
+    };
+    for (const [name, mod] of Object.entries(usageRoutes)) {
+      expect((await callRoute(`GET /api/usage/${name}`, mod.GET, { url: `/api/usage/${name}?range=7d` })).status, name).toBe(200);
+    }
+
     session.current = { user: { id: state.adminId } };
     expect((await callRoute("GET /api/admin/users", adminUsers.GET, { url: "/api/admin/users" })).status).toBe(200);
+    const adminUsageRoutes = {
+      summary: await import("@/app/api/admin/usage/summary/route"),
+      timeseries: await import("@/app/api/admin/usage/timeseries/route"),
+      breakdown: await import("@/app/api/admin/usage/breakdown/route"),
+      unpriced: await import("@/app/api/admin/usage/unpriced/route"),
+    };
+    for (const [name, mod] of Object.entries(adminUsageRoutes)) {
+      expect((await callRoute(`GET /api/admin/usage/${name}`, mod.GET, { url: `/api/admin/usage/${name}?range=7d` })).status, name).toBe(200);
+    }
+    const adminUserUsageRoutes = {
+      summary: await import("@/app/api/admin/users/[id]/usage/summary/route"),
+      timeseries: await import("@/app/api/admin/users/[id]/usage/timeseries/route"),
+      breakdown: await import("@/app/api/admin/users/[id]/usage/breakdown/route"),
+      recent: await import("@/app/api/admin/users/[id]/usage/recent/route"),
+      export: await import("@/app/api/admin/users/[id]/usage/export/route"),
+    };
+    for (const [name, mod] of Object.entries(adminUserUsageRoutes)) {
+      const url = `/api/admin/users/${state.userId}/usage/${name}?range=7d`;
+      expect((await callRoute(`GET /api/admin/users/[id]/usage/${name}`, mod.GET, { url, params: { id: state.userId } })).status, name).toBe(200);
+    }
+    expect((await callRoute("GET /api/admin/audit", adminAudit.GET, { url: "/api/admin/audit" })).status).toBe(200);
   });
 
   it("dumps every table of the database", async () => {

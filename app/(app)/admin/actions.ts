@@ -2,12 +2,20 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { deletePriceOverride, setSystemKeyPolicy, upsertPriceOverride } from "@/db/queries/prices";
+import { getDb } from "@/db";
+import { deletePriceOverride, getSystemKeyPolicy, setSystemKeyPolicy, upsertPriceOverride } from "@/db/queries/prices";
+import { deleteWebhook, ORG_WEBHOOK_SCOPE, saveWebhook, sendTestWebhook, webhookFormSchema, webhookHost } from "@/lib/alerts/webhooks";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { adminAction } from "@/lib/http/action";
+import { nanoToUsdString } from "@/lib/money";
 import { normaliseModelId } from "@/lib/pricing/model-id";
 import { repriceUnpricedUsage } from "@/lib/pricing/reprice";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { priceOverrideSchema } from "@/lib/settings/price-override-schema";
+
+// The price and policy queries take no transaction, so each audit row is written right after its change commits.
+
+const perMTok = (nano: number | null) => (nano === null ? undefined : nanoToUsdString(nano));
 
 export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (data, admin) => {
   const { modelId } = normaliseModelId(data.provider, data.modelId);
@@ -21,6 +29,19 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
     note: data.note,
     updatedBy: admin.id,
   });
+  await recordAudit(await getDb(), {
+    actor: admin,
+    action: "price_override.saved",
+    details: {
+      provider: data.provider,
+      modelId,
+      inputUsdPerMTok: perMTok(data.input),
+      outputUsdPerMTok: perMTok(data.output),
+      cacheReadUsdPerMTok: perMTok(data.cacheRead),
+      cacheWriteUsdPerMTok: perMTok(data.cacheWrite),
+      note: data.note ?? undefined,
+    },
+  });
   const { repriced } = await repriceUnpricedUsage({ provider: data.provider });
   revalidatePath("/admin/models");
   return {
@@ -31,18 +52,66 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
 
 export const deletePriceOverrideAction = adminAction(
   z.object({ provider: priceOverrideSchema.shape.provider, modelId: z.string().min(1) }),
-  async ({ provider, modelId }) => {
+  async ({ provider, modelId }, admin) => {
     const removed = await deletePriceOverride({ provider, modelId });
+    if (!removed) return { error: "That override does not exist." };
+    await recordAudit(await getDb(), {
+      actor: admin,
+      action: "price_override.deleted",
+      details: {
+        provider,
+        modelId,
+        inputUsdPerMTok: perMTok(removed.inputNanoPerMTok),
+        outputUsdPerMTok: perMTok(removed.outputNanoPerMTok),
+      },
+    });
     revalidatePath("/admin/models");
-    return removed ? { ok: true, message: `Override for ${modelId} removed.` } : { error: "That override does not exist." };
+    return { ok: true, message: `Override for ${modelId} removed.` };
   },
 );
 
 export const setSystemKeyPolicyAction = adminAction(
   z.object({ provider: z.enum(BUILT_IN_PROVIDERS), allowUsers: z.enum(["true", "false"]) }),
   async ({ provider, allowUsers }, admin) => {
-    await setSystemKeyPolicy({ provider, allowUsers: allowUsers === "true", updatedBy: admin.id });
+    const before = (await getSystemKeyPolicy())[provider] === true;
+    const after = allowUsers === "true";
+    await setSystemKeyPolicy({ provider, allowUsers: after, updatedBy: admin.id });
+    if (before !== after) {
+      const word = (allowed: boolean) => (allowed ? "users may use it" : "admins and background work only");
+      await recordAudit(await getDb(), { actor: admin, action: "system_key_policy.changed", details: { provider, from: word(before), to: word(after) } });
+    }
     revalidatePath("/admin/models");
-    return { ok: true, message: allowUsers === "true" ? `Users without a key may now use the ${provider} system key.` : `The ${provider} system key is no longer shared with users.` };
+    return { ok: true, message: after ? `Users without a key may now use the ${provider} system key.` : `The ${provider} system key is no longer shared with users.` };
   },
 );
+
+// The organisation's webhook for budget alerts (every user's alerts are posted to it). Audited by host only: the
+// path of a chat webhook URL is itself a secret.
+
+export const saveOrgWebhookAction = adminAction(webhookFormSchema, async ({ url }, admin) => {
+  const { previousUrl } = await saveWebhook({ scope: ORG_WEBHOOK_SCOPE, userId: null, url });
+  if (previousUrl !== url) {
+    await recordAudit(await getDb(), {
+      actor: admin,
+      action: "org_webhook.saved",
+      details: { host: webhookHost(url), previousHost: previousUrl ? webhookHost(previousUrl) : undefined },
+    });
+  }
+  revalidatePath("/admin/audit");
+  return { ok: true, message: "Organisation webhook saved. Use “Send test” to check it." };
+});
+
+export const deleteOrgWebhookAction = adminAction(z.object({}), async (_data, admin) => {
+  const removed = await deleteWebhook(ORG_WEBHOOK_SCOPE);
+  if (!removed) return { error: "There is no organisation webhook." };
+  await recordAudit(await getDb(), { actor: admin, action: "org_webhook.deleted", details: { host: webhookHost(removed) } });
+  revalidatePath("/admin/audit");
+  return { ok: true, message: "Organisation webhook removed." };
+});
+
+export const testOrgWebhookAction = adminAction(z.object({}), async (_data, admin) => {
+  const outcome = await sendTestWebhook(ORG_WEBHOOK_SCOPE, admin);
+  revalidatePath("/admin/audit");
+  if (!outcome) return { error: "Save a webhook URL first." };
+  return outcome.ok ? { ok: true, message: "Test alert delivered." } : { error: `Test alert ${outcome.status}. ${outcome.error ?? ""}`.trim() };
+});

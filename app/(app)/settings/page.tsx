@@ -6,7 +6,9 @@ import { BudgetForm } from "@/components/settings/budget-form";
 import { BudgetUsage } from "@/components/settings/budget-usage";
 import { DefaultModelForm } from "@/components/settings/default-model-form";
 import { KeyList } from "@/components/settings/key-list";
+import { WebhookForm } from "@/components/settings/webhook-form";
 import { Card, CardTitle } from "@/components/ui/card";
+import { deleteWebhookAction, saveWebhookAction, testWebhookAction } from "@/app/(app)/settings/webhook-actions";
 import { getUserSettings } from "@/db/queries/settings";
 import type { User } from "@/db/schema";
 import { requireUserPage } from "@/lib/auth/session";
@@ -14,6 +16,7 @@ import { cn } from "@/lib/cn";
 import { nanoToUsdString } from "@/lib/money";
 import { listModelGroups } from "@/lib/providers/model-catalog";
 import { parseModelRef } from "@/lib/providers/model-ref";
+import { getWebhookView } from "@/lib/alerts/webhooks";
 import { getBudgetOverview } from "@/lib/settings/budget";
 import { listKeyViews } from "@/lib/settings/provider-keys";
 
@@ -100,7 +103,7 @@ async function ModelsTab({ user }: { user: User }) {
 }
 
 async function BudgetTab({ user }: { user: User }) {
-  const overview = await getBudgetOverview(user.id, user.timeZone);
+  const [overview, webhook] = await Promise.all([getBudgetOverview(user.id, user.timeZone), getWebhookView(user.id)]);
   const money = (nano: number | null) => (nano === null ? "" : nanoToUsdString(nano));
   return (
     <div className="grid gap-4 lg:grid-cols-[3fr_2fr]">
@@ -125,6 +128,19 @@ async function BudgetTab({ user }: { user: User }) {
         <div className="mt-3">
           <BudgetUsage limits={overview.limits} timeZone={overview.timeZone} />
         </div>
+      </Card>
+      <Card>
+        <CardTitle>Webhook for budget alerts</CardTitle>
+        <p className="mt-1 mb-4 text-sm text-zinc-600">
+          Each budget alert is also posted here as JSON with a Slack-compatible <code>text</code> field.
+        </p>
+        <WebhookForm
+          webhook={webhook}
+          timeZone={overview.timeZone}
+          saveAction={saveWebhookAction}
+          testAction={testWebhookAction}
+          deleteAction={deleteWebhookAction}
+        />
       </Card>
     </div>
   );

@@ -1,20 +1,14 @@
-import { z } from "zod";
-import { listUsers } from "@/db/queries/users";
+import type { AdminUserPage } from "@/lib/dashboard/contract";
+import { adminUserParams, getAdminUserPage, parseDashboardQuery } from "@/lib/dashboard/queries";
+import { effectiveTimeZone, resolveRange } from "@/lib/dashboard/range";
 import { route } from "@/lib/http/route";
 
-const querySchema = z.object({
-  search: z.string().trim().max(200).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-/** Admins only: every user, searchable by email or name, paginated. */
-export const GET = route("admin", async (request) => {
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const { rows, total } = await listUsers({
-    search: query.search || undefined,
-    limit: query.pageSize,
-    offset: (query.page - 1) * query.pageSize,
-  });
-  return { users: rows, total, page: query.page, pageSize: query.pageSize };
+/**
+ * GET /api/admin/users?range…&q=&sort=spend|budget|pct|requests|last_active|email&dir=asc|desc&page=&pageSize=1..100
+ * → AdminUserPage: every user (searchable by email or name) with their spend in the range. Admins only.
+ */
+export const GET = route("admin", async (request, { user }): Promise<AdminUserPage> => {
+  const query = parseDashboardQuery(request, adminUserParams);
+  const range = resolveRange(query, effectiveTimeZone(user.timeZone));
+  return getAdminUserPage({ range, q: query.q, sort: query.sort, dir: query.dir, page: query.page, pageSize: query.pageSize });
 });

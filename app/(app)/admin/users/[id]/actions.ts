@@ -1,0 +1,192 @@
+"use server";
+
+import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import type { DbExecutor } from "@/db/queries/audit";
+import { budgets, users, type Budget, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/audit-log";
+import { AppError } from "@/lib/errors";
+import { adminAction, type ActionState } from "@/lib/http/action";
+import { formatUsd, nanoToUsdString } from "@/lib/money";
+import { DEFAULT_THRESHOLDS } from "@/lib/settings/budget";
+import { budgetSchema } from "@/lib/settings/schemas";
+
+/**
+ * What an admin can change about one user: a cap (a separate `source: "admin"` budget row the user cannot see in
+ * their form or change; the ledger enforces the tighter of both), the role, and whether the account is disabled.
+ * Each change commits in one transaction with its audit row. Role and disable changes also take one advisory lock,
+ * so two admins acting at once cannot leave the deployment without an enabled admin.
+ */
+
+const ADMIN_SET_LOCK = 0x5b0a4e;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const userId = z.string({ error: "That user does not exist." }).trim();
+
+async function lockTarget(tx: DbExecutor, id: string): Promise<User> {
+  if (!UUID.test(id)) throw new AppError("not_found", "That user does not exist.");
+  const [user] = await tx.select().from(users).where(eq(users.id, id)).for("update");
+  if (!user) throw new AppError("not_found", "That user does not exist.");
+  return user;
+}
+
+/** Under the lock: the acting admin must still be an enabled admin (another admin may have just changed that). */
+async function lockAdminSet(tx: DbExecutor, actor: User): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_SET_LOCK})`);
+  const [fresh] = await tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, actor.id));
+  if (!fresh || fresh.role !== "admin" || fresh.disabledAt) throw new AppError("admin_required");
+}
+
+function done(target: User, message: string): ActionState {
+  revalidatePath(`/admin/users/${target.id}`);
+  revalidatePath("/admin");
+  revalidatePath("/admin/audit");
+  return { ok: true, message };
+}
+
+type CapValues = Pick<Budget, "monthlyCostLimitNano" | "dailyCostLimitNano" | "monthlyTokenLimit" | "mode">;
+
+/** "$20.00/month, $2.00/day, enforce" — for audit rows and messages. */
+function describeCap(cap: CapValues | undefined): string {
+  if (!cap) return "none";
+  const parts: string[] = [];
+  if (cap.monthlyCostLimitNano !== null) parts.push(`${formatUsd(cap.monthlyCostLimitNano)}/month`);
+  if (cap.dailyCostLimitNano !== null) parts.push(`${formatUsd(cap.dailyCostLimitNano)}/day`);
+  if (cap.monthlyTokenLimit !== null) parts.push(`${cap.monthlyTokenLimit.toLocaleString("en-US")} tokens/month`);
+  return `${parts.join(", ")} (${cap.mode === "enforce" ? "blocks" : "warns only"})`;
+}
+
+const capSchema = budgetSchema
+  .pick({ monthlyUsd: true, dailyUsd: true, monthlyTokens: true, mode: true })
+  .extend({ userId });
+
+/** Sets (or changes) the admin cap. At least one limit; the user's own budget stays as it is. */
+export const setCapAction = adminAction(capSchema, async (data, admin) => {
+  if (data.monthlyUsd === null && data.dailyUsd === null && data.monthlyTokens === null) {
+    throw new AppError("validation_failed", "Set at least one limit, or clear the cap.", {
+      details: { fieldErrors: { monthlyUsd: ["Set at least one limit (monthly, daily or tokens), or clear the cap."] } },
+    });
+  }
+  const values: CapValues = {
+    monthlyCostLimitNano: data.monthlyUsd,
+    dailyCostLimitNano: data.dailyUsd,
+    monthlyTokenLimit: data.monthlyTokens,
+    mode: data.mode,
+  };
+  const db = await getDb();
+  const target = await db.transaction(async (tx) => {
+    const target = await lockTarget(tx, data.userId);
+    const [previous] = await tx.select().from(budgets).where(and(eq(budgets.userId, target.id), eq(budgets.source, "admin")));
+    await tx
+      .insert(budgets)
+      .values({ userId: target.id, source: "admin", ...values, alertThresholds: DEFAULT_THRESHOLDS })
+      .onConflictDoUpdate({ target: [budgets.userId, budgets.source], set: { ...values, updatedAt: new Date() } });
+    await recordAudit(tx, {
+      actor: admin,
+      target,
+      action: "user.cap_set",
+      details: {
+        monthlyUsd: data.monthlyUsd === null ? undefined : nanoToUsdString(data.monthlyUsd),
+        dailyUsd: data.dailyUsd === null ? undefined : nanoToUsdString(data.dailyUsd),
+        monthlyTokens: data.monthlyTokens ?? undefined,
+        mode: data.mode,
+        previous: describeCap(previous),
+      },
+    });
+    return target;
+  });
+  return done(target, `Cap for ${target.email} set: ${describeCap(values)}.`);
+});
+
+/** Removes the admin cap; the user's own budget (if any) still applies. */
+export const clearCapAction = adminAction(z.object({ userId }), async (data, admin) => {
+  const db = await getDb();
+  const result = await db.transaction(async (tx) => {
+    const target = await lockTarget(tx, data.userId);
+    const [removed] = await tx
+      .delete(budgets)
+      .where(and(eq(budgets.userId, target.id), eq(budgets.source, "admin")))
+      .returning();
+    if (!removed) return { target, removed: false as const };
+    await recordAudit(tx, { actor: admin, target, action: "user.cap_cleared", details: { previous: describeCap(removed) } });
+    return { target, removed: true as const };
+  });
+  if (!result.removed) return { error: `${result.target.email} has no cap.` };
+  return done(result.target, `Cap for ${result.target.email} cleared.`);
+});
+
+/**
+ * Makes a user an admin or a member. The last enabled admin cannot be demoted — in practice, the last admin trying
+ * to step down themselves (anyone else demoting them is an enabled admin too).
+ */
+export const setRoleAction = adminAction(
+  z.object({ userId, role: z.enum(["admin", "user"], { error: "Choose a role: admin or user." }) }),
+  async (data, admin) => {
+    const db = await getDb();
+    const result = await db.transaction(async (tx) => {
+      await lockAdminSet(tx, admin);
+      const target = await lockTarget(tx, data.userId);
+      if (target.role === data.role) return { target, changed: false as const };
+      if (target.role === "admin") {
+        const [others] = await tx
+          .select({ n: count() })
+          .from(users)
+          .where(and(eq(users.role, "admin"), isNull(users.disabledAt), ne(users.id, target.id)));
+        if (Number(others?.n ?? 0) === 0) {
+          throw new AppError(
+            "forbidden",
+            target.id === admin.id
+              ? "You are the last admin: make someone else an admin before you step down."
+              : `${target.email} is the last admin: make someone else an admin first.`,
+          );
+        }
+      }
+      await tx.update(users).set({ role: data.role, updatedAt: new Date() }).where(eq(users.id, target.id));
+      await recordAudit(tx, { actor: admin, target, action: "user.role_changed", details: { from: target.role, to: data.role } });
+      return { target, changed: true as const };
+    });
+    const who = result.target.id === admin.id ? "You are" : `${result.target.email} is`;
+    if (!result.changed) return { ok: true, message: `${who} already ${data.role === "admin" ? "an admin" : "a member"}.` };
+    return done(result.target, `${who} now ${data.role === "admin" ? "an admin" : "a member"}.`);
+  },
+);
+
+/**
+ * Disables an account: sign-in is refused and any session stops working at its next request (the current user is
+ * read fresh from the database). An admin cannot disable themselves; they may disable another admin — they remain.
+ */
+export const disableUserAction = adminAction(z.object({ userId }), async (data, admin) => {
+  const db = await getDb();
+  const result = await db.transaction(async (tx) => {
+    await lockAdminSet(tx, admin);
+    if (data.userId.toLowerCase() === admin.id.toLowerCase()) throw new AppError("forbidden", "You cannot disable your own account.");
+    const target = await lockTarget(tx, data.userId);
+    if (target.disabledAt) return { target, changed: false as const };
+    await tx.update(users).set({ disabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, target.id));
+    await recordAudit(tx, { actor: admin, target, action: "user.disabled", details: { role: target.role } });
+    return { target, changed: true as const };
+  });
+  if (!result.changed) return { error: `${result.target.email} is already disabled.` };
+  return done(result.target, `${result.target.email} is disabled: they can no longer sign in or use the API.`);
+});
+
+export const enableUserAction = adminAction(z.object({ userId }), async (data, admin) => {
+  const db = await getDb();
+  const result = await db.transaction(async (tx) => {
+    await lockAdminSet(tx, admin);
+    const target = await lockTarget(tx, data.userId);
+    if (!target.disabledAt) return { target, changed: false as const };
+    await tx.update(users).set({ disabledAt: null, updatedAt: new Date() }).where(eq(users.id, target.id));
+    await recordAudit(tx, {
+      actor: admin,
+      target,
+      action: "user.enabled",
+      details: { disabledSince: target.disabledAt.toISOString() },
+    });
+    return { target, changed: true as const };
+  });
+  if (!result.changed) return { error: `${result.target.email} is not disabled.` };
+  return done(result.target, `${result.target.email} is enabled again.`);
+});

@@ -1,0 +1,78 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AuditTable } from "@/components/admin/audit-table";
+import { UserControls, type CapFormValues } from "@/components/admin/user-controls";
+import { UsageDashboard } from "@/components/dashboard/usage-dashboard";
+import { PageHeader } from "@/components/layout/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardTitle } from "@/components/ui/card";
+import { getBudgets } from "@/db/queries/settings";
+import { getUserById } from "@/db/queries/users";
+import { getAuditPage } from "@/lib/audit/audit-log";
+import { requireAdminPage } from "@/lib/auth/session";
+import { nanoToUsdString } from "@/lib/money";
+
+export const metadata: Metadata = { title: "User · Admin · Spendboard" };
+
+/** One user, for an admin: who they are, the controls (cap, role, disable), their dashboard and recent changes. */
+export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
+  const admin = await requireAdminPage();
+  const { id } = await params;
+  const user = await getUserById({ id });
+  if (!user) notFound();
+  const [{ admin: capRow }, changes] = await Promise.all([getBudgets({ userId: user.id }), getAuditPage({ limit: 10, targetUserId: user.id })]);
+  const money = (nano: number | null) => (nano === null ? "" : nanoToUsdString(nano));
+  const cap: CapFormValues | null = capRow
+    ? {
+        monthlyUsd: money(capRow.monthlyCostLimitNano),
+        dailyUsd: money(capRow.dailyCostLimitNano),
+        monthlyTokens: capRow.monthlyTokenLimit === null ? "" : String(capRow.monthlyTokenLimit),
+        mode: capRow.mode,
+      }
+    : null;
+  const timeZone = admin.timeZone ?? "UTC";
+  return (
+    <>
+      <PageHeader title={user.email} description={`${user.name ? `${user.name} · ` : ""}joined ${user.createdAt.toISOString().slice(0, 10)} · their time zone: ${user.timeZone ?? "UTC"}`}>
+        <div className="flex gap-4">
+          <Link href="/admin" className="text-sm font-medium text-brand-600 hover:underline">
+            ← Users
+          </Link>
+          <Link href="/admin/audit" className="text-sm font-medium text-brand-600 hover:underline">
+            Audit log →
+          </Link>
+        </div>
+      </PageHeader>
+      <div className="space-y-4">
+        <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="user-summary">
+          <span data-testid="user-email" className="font-medium">
+            {user.email}
+          </span>
+          <Badge tone={user.role === "admin" ? "blue" : "zinc"} data-testid="user-role">
+            {user.role === "admin" ? "admin" : "member"}
+          </Badge>
+          {user.disabledAt ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
+        </div>
+        <UserControls
+          user={{ id: user.id, email: user.email, role: user.role, disabledAt: user.disabledAt?.toISOString() ?? null }}
+          cap={cap}
+          isSelf={user.id === admin.id}
+          timeZone={timeZone}
+        />
+        <UsageDashboard apiBase={`/api/admin/users/${user.id}/usage`} />
+        <Card>
+          <CardTitle>Recent changes</CardTitle>
+          <div className="mt-3">
+            <AuditTable initial={{ items: changes.items, nextCursor: null }} timeZone={timeZone} />
+          </div>
+          {changes.nextCursor ? (
+            <Link href="/admin/audit" className="mt-3 inline-block text-sm font-medium text-brand-600 hover:underline">
+              All changes in the audit log →
+            </Link>
+          ) : null}
+        </Card>
+      </div>
+    </>
+  );
+}

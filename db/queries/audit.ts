@@ -1,0 +1,57 @@
+import "server-only";
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { getDb, type Db } from "@/db";
+import { auditLog, type AuditLogRow } from "@/db/schema";
+
+/** A database handle or an open transaction: an audit row is written in the transaction of the change it records. */
+export type DbExecutor = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface NewAuditRow {
+  actorId: string;
+  actorEmail: string;
+  action: string;
+  targetUserId: string | null;
+  targetEmail: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Appends one row. `createdAt` is set here, in milliseconds, rather than by the database's microsecond `now()`:
+ * the keyset cursor below carries milliseconds, and must compare equal to the row it came from.
+ */
+export async function insertAuditRow(executor: DbExecutor, values: NewAuditRow): Promise<AuditLogRow> {
+  const [row] = await executor
+    .insert(auditLog)
+    .values({ ...values, createdAt: new Date() })
+    .returning();
+  return row!;
+}
+
+export interface AuditCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Newest first; pass the last row's `createdAt|id` as the cursor for the next page. Fetches `limit + 1` rows. */
+export async function listAuditRows({
+  limit,
+  cursor,
+  targetUserId,
+}: {
+  limit: number;
+  cursor?: AuditCursor;
+  targetUserId?: string;
+}): Promise<AuditLogRow[]> {
+  const db = await getDb();
+  const conditions: (SQL | undefined)[] = [];
+  if (targetUserId) conditions.push(eq(auditLog.targetUserId, targetUserId));
+  if (cursor) {
+    conditions.push(or(lt(auditLog.createdAt, cursor.createdAt), and(eq(auditLog.createdAt, cursor.createdAt), lt(auditLog.id, cursor.id))));
+  }
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(...conditions))
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(limit + 1);
+}
