@@ -7,6 +7,8 @@ import { defineConfig } from "@playwright/test";
  * Run `npm run build` first. The browser: CHROMIUM_PATH, else /usr/bin/chromium when it exists, else Playwright's own.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** A second server on a database filled by `npm run db:seed-demo`, for the admin journeys and the screenshots. */
+const demoPort = Number(process.env.E2E_DEMO_PORT ?? 3101);
 const fakeLlmPort = Number(process.env.E2E_FAKE_LLM_PORT ?? 4110);
 const baseURL = `http://127.0.0.1:${port}`;
 const fakeLlmUrl = `http://127.0.0.1:${fakeLlmPort}`;
@@ -54,7 +56,8 @@ export default defineConfig({
   projects: [
     // Runs first, on the empty database: the first account becomes admin.
     { name: "first-account", testMatch: /first-account\.spec\.ts/ },
-    { name: "chromium", testIgnore: /first-account\.spec\.ts/, dependencies: ["first-account"] },
+    { name: "chromium", testIgnore: /(first-account|demo)\.spec\.ts/, dependencies: ["first-account"] },
+    { name: "demo", testMatch: /demo\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${demoPort}` } },
   ],
   webServer: [
     {
@@ -82,6 +85,27 @@ export default defineConfig({
       },
       reuseExistingServer: false,
       timeout: 120_000,
+      stdout: "pipe",
+    },
+    {
+      // Seeded before it starts: PGlite allows one process per directory.
+      command: `npx tsx --conditions=react-server scripts/seed-demo.ts && npx next start -p ${demoPort} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${demoPort}/api/health`,
+      env: {
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        SPENDBOARD_DATA_DIR: path.join(dataDir, "demo"),
+        PGLITE_DIR: path.join(dataDir, "demo", "pglite"),
+        DATABASE_URL: "",
+        AUTH_SECRET: "e2e-only-secret-not-for-production-0123456789",
+        AUTH_URL: `http://127.0.0.1:${demoPort}`,
+        OPENAI_BASE_URL: `${fakeLlmUrl}/openai/v1`,
+        ANTHROPIC_BASE_URL: `${fakeLlmUrl}/anthropic/v1`,
+        GOOGLE_BASE_URL: `${fakeLlmUrl}/google/v1beta`,
+        OPENROUTER_BASE_URL: `${fakeLlmUrl}/openrouter/v1`,
+      },
+      reuseExistingServer: false,
+      timeout: 180_000,
       stdout: "pipe",
     },
   ],

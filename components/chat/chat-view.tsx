@@ -74,6 +74,8 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
 
   function refreshHistory() {
     void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+    // The answer moved the numbers: the dashboard refetches when it is next shown.
+    void queryClient.invalidateQueries({ queryKey: ["usage"] });
   }
 
   async function syncCostsFromServer() {
