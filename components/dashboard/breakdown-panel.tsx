@@ -93,7 +93,7 @@ export function BreakdownPanel({
         ) : rows.length === 0 ? (
           <EmptyNote>No usage in this range.</EmptyNote>
         ) : (
-          <div className="grid gap-5 xl:grid-cols-[minmax(0,5fr)_minmax(0,9fr)]">
+          <div className="grid gap-5 2xl:grid-cols-[minmax(0,5fr)_minmax(0,9fr)]">
             <div style={{ minHeight: breakdownChartHeight(Math.max(1, bars.length)) }} role="img" aria-label={`Cost by ${BY_LABELS[by].toLowerCase()}`}>
               {bars.length > 0 ? <BreakdownBarChart data={bars} /> : <EmptyNote>No priced spend to chart.</EmptyNote>}
             </div>
@@ -107,7 +107,7 @@ export function BreakdownPanel({
 
 function BreakdownTable({ by, rows, rowHref }: { by: BreakdownBy; rows: BreakdownRow[]; rowHref?: (by: BreakdownBy, row: BreakdownRow) => string | null }) {
   return (
-    <div className="-mx-5 overflow-x-auto xl:ml-0">
+    <div className="-mx-5 overflow-x-auto 2xl:ml-0">
       <table className="w-full min-w-[40rem] text-sm" data-testid="breakdown-table">
         <caption className="sr-only">Usage by {BY_LABELS[by].toLowerCase()}</caption>
         <thead className="border-b border-zinc-200 text-xs text-zinc-500">
