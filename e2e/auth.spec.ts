@@ -102,7 +102,7 @@ test.describe("a second account is a plain user", () => {
 
   test("a new user's pages say what to do first", async ({ page }) => {
     await new RegisterPage(page).register({ email: uniqueEmail("tour"), password: PASSWORD });
-    await expect(page.getByText("Nothing is recorded yet.")).toBeVisible();
+    await expect(page.getByTestId("dashboard-empty")).toContainText("Add a provider key");
     const shell = new AppShell(page);
     await shell.nav("Chat").click();
     await expect(page.getByTestId("no-models")).toContainText("Add a provider key in Settings first.");

@@ -1,4 +1,5 @@
 import "server-only";
+import type { ADMIN_USER_SORT } from "@/lib/dashboard/contract";
 import { inArray, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 import { assistants, NO_ASSISTANT, users } from "@/db/schema";
@@ -236,7 +237,7 @@ export async function listUsageEvents(args: {
   return rows.map(eventOf);
 }
 
-export type AdminUserSort = "spend" | "budget" | "pct" | "requests" | "last_active" | "email";
+export type AdminUserSort = (typeof ADMIN_USER_SORT)[number];
 
 export interface AdminUserListRow {
   id: string;

@@ -66,6 +66,10 @@ export interface ResolvedRange {
   endsAt: string;
 }
 
+/**
+ * Token buckets, each token counted once: `inputTokens` is input WITHOUT the cached parts, so the whole prompt is
+ * inputTokens + cacheReadTokens + cacheWriteTokens; `outputTokens` includes `reasoningTokens`.
+ */
 export interface TokenTotals {
   inputTokens: number;
   cacheReadTokens: number;
@@ -87,9 +91,13 @@ export interface UsageTotals extends TokenTotals {
 export interface BudgetProgress {
   kind: "monthly_cost" | "daily_cost" | "monthly_tokens";
   label: string;
+  /** nano-USD for cost limits, tokens for the token limit. */
   limit: number;
+  /** Spent (nano-USD) or used (tokens) so far in the current period. */
   used: number;
+  /** When the period ends and the budget resets. */
   resetsAt: string;
+  /** Set by an admin: the user cannot raise it. */
   cap: boolean;
 }
 
@@ -151,6 +159,7 @@ export interface AdminUserRow {
   spendNano: number;
   /** The tightest monthly cost limit (user budget or admin cap), nano-USD; null without one. */
   budgetNano: number | null;
+  /** Spend in the current budget month ÷ budgetNano, in percent with one decimal; null without a budget. */
   pctUsed: number | null;
   requests: number;
   topModel: string | null;

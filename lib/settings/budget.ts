@@ -1,4 +1,5 @@
 import "server-only";
+import type { BudgetProgress } from "@/lib/dashboard/contract";
 import { getBudgets, setTimeZone, upsertBudget } from "@/db/queries/settings";
 import type { Budget, BudgetMode } from "@/db/schema";
 import { currentLedger } from "@/lib/budgets/ledger";
@@ -7,16 +8,8 @@ import type { BudgetInput } from "./schemas";
 
 export const DEFAULT_THRESHOLDS = [50, 80, 100];
 
-export interface BudgetLimitView {
-  kind: "monthly_cost" | "daily_cost" | "monthly_tokens";
-  label: string;
-  limit: number;
-  /** Spent (nano-USD) or used (tokens) so far in the current period. */
-  used: number;
-  resetsAt: string;
-  /** Set by an admin: the user cannot raise it. */
-  cap: boolean;
-}
+/** One limit and how much of it is used this period (the dashboards show the same shape). */
+export type BudgetLimitView = BudgetProgress;
 
 export interface BudgetOverview {
   timeZone: string;
