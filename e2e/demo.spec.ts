@@ -38,6 +38,13 @@ test("screenshots of /dashboard and /admin with the demo data", async ({ page },
   await expect(admin.userRow("linus@demo.spendboard.test")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("admin.png"), fullPage: true });
   await page.screenshot({ path: "e2e/artifacts/admin.png", fullPage: true });
+
+  // The demo's local model has no price: the link opens the override form filled in for it.
+  await admin.unpricedRows().filter({ hasText: "llama3.2" }).getByTestId("unpriced-add-price").click();
+  await expect(page).toHaveURL(/\/admin\/models\?provider=openai-compatible&model=llama3\.2$/);
+  const form = page.getByTestId("price-override-form");
+  await expect(form.getByLabel("Provider")).toHaveValue("openai-compatible");
+  await expect(form.getByLabel("Model id")).toHaveValue("llama3.2");
 });
 
 test("an admin sees all users, opens one, sets a cap that blocks their next chat, and disables them", async ({ page, browser }) => {

@@ -9,10 +9,11 @@ import { Select } from "@/components/ui/select";
 import { useActionFeedback } from "@/components/ui/use-action-feedback";
 import type { ActionState } from "@/lib/http/action";
 
-export function PriceOverrideForm() {
+/** `initial`: a model to price, e.g. from the admin's "unpriced usage" list. */
+export function PriceOverrideForm({ initial }: { initial?: { provider?: string; modelId?: string } }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(savePriceOverrideAction, {});
   useActionFeedback(state);
-  const v = (name: string) => state.values?.[name];
+  const v = (name: string) => state.values?.[name] ?? (name === "provider" ? initial?.provider : name === "modelId" ? initial?.modelId : undefined);
   const e = state.fieldErrors ?? {};
   return (
     <form action={action} className="space-y-4" data-testid="price-override-form" noValidate>

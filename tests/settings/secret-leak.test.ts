@@ -297,7 +297,7 @@ describe("plaintext provider keys never leak", () => {
     session.current = { user: { id: state.adminId } };
     const { default: AdminModelsPage } = await import("@/app/(app)/admin/models/page");
     const { default: AdminPage } = await import("@/app/(app)/admin/page");
-    expect(await renderPage("admin models page", AdminModelsPage())).toContain("Models and prices");
+    expect(await renderPage("admin models page", AdminModelsPage({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }))).toContain("Models and prices");
     // In the app, the (app) layout gives every page its TanStack Query client.
     const { QueryProvider } = await import("@/components/providers/query-provider");
     const { createElement } = await import("react");

@@ -18,8 +18,13 @@ export const metadata: Metadata = { title: "Models and prices · Admin · Spendb
 
 const price = (nano: number | undefined) => (nano === undefined ? "—" : formatPerMTok(nano));
 
-export default async function AdminModelsPage() {
+const PREFILL_PROVIDERS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"];
+
+export default async function AdminModelsPage({ searchParams }: PageProps<"/admin/models">) {
   await requireAdminPage();
+  const query = await searchParams;
+  const provider = typeof query.provider === "string" && PREFILL_PROVIDERS.includes(query.provider) ? query.provider : undefined;
+  const modelId = typeof query.model === "string" && /^[\x21-\x7e]{1,200}$/.test(query.model) ? query.model : undefined;
   const [policy, overrideRows, overrides] = await Promise.all([getSystemKeyPolicy(), listPriceOverrides(), loadPriceOverrides()]);
   return (
     <>
@@ -77,7 +82,7 @@ export default async function AdminModelsPage() {
             <p className="mt-1 mb-4 text-sm text-zinc-600">
               An override wins over the bundled data — a local model at $0, a negotiated rate, a model the data does not know yet.
             </p>
-            <PriceOverrideForm />
+            <PriceOverrideForm initial={{ provider, modelId }} />
           </Card>
           <Card className="overflow-x-auto">
             <CardTitle>Overrides</CardTitle>
