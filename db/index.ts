@@ -14,6 +14,8 @@ import {
 import { AppError } from "@/lib/errors";
 
 export type { Db, DatabaseKind };
+/** The database or a transaction: queries that take one can join the caller's transaction. */
+export type DbExecutor = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type Status = "starting" | "ready" | "not_migrated" | "failed";
 

@@ -1,10 +1,10 @@
 import "server-only";
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
-import { getDb, type Db } from "@/db";
+import { getDb, type DbExecutor } from "@/db";
 import { auditLog, type AuditLogRow } from "@/db/schema";
 
-/** A database handle or an open transaction: an audit row is written in the transaction of the change it records. */
-export type DbExecutor = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** An audit row is written in the transaction of the change it records. */
+export type { DbExecutor };
 
 export interface NewAuditRow {
   actorId: string;

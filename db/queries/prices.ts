@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type DbExecutor as Executor } from "@/db";
 import { priceOverrides, systemKeyPolicy, type PriceOverrideRow, type ProviderKind } from "@/db/schema";
 
 export async function listPriceOverrides(): Promise<PriceOverrideRow[]> {
@@ -10,8 +10,9 @@ export async function listPriceOverrides(): Promise<PriceOverrideRow[]> {
 
 export async function upsertPriceOverride(
   values: Omit<PriceOverrideRow, "updatedAt">,
+  executor?: Executor,
 ): Promise<PriceOverrideRow> {
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   const { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy } = values;
   const [row] = await db
     .insert(priceOverrides)
@@ -24,8 +25,8 @@ export async function upsertPriceOverride(
   return row!;
 }
 
-export async function deletePriceOverride({ provider, modelId }: { provider: ProviderKind; modelId: string }) {
-  const db = await getDb();
+export async function deletePriceOverride({ provider, modelId }: { provider: ProviderKind; modelId: string }, executor?: Executor) {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .delete(priceOverrides)
     .where(and(eq(priceOverrides.provider, provider), eq(priceOverrides.modelId, modelId)))
@@ -34,8 +35,8 @@ export async function deletePriceOverride({ provider, modelId }: { provider: Pro
 }
 
 /** Providers whose system key users without their own key may use. */
-export async function getSystemKeyPolicy(): Promise<Partial<Record<ProviderKind, boolean>>> {
-  const db = await getDb();
+export async function getSystemKeyPolicy(executor?: Executor): Promise<Partial<Record<ProviderKind, boolean>>> {
+  const db = executor ?? (await getDb());
   const rows = await db.select().from(systemKeyPolicy);
   return Object.fromEntries(rows.map((r) => [r.provider, r.allowUsers]));
 }
@@ -48,8 +49,8 @@ export async function setSystemKeyPolicy({
   provider: ProviderKind;
   allowUsers: boolean;
   updatedBy: string;
-}) {
-  const db = await getDb();
+}, executor?: Executor) {
+  const db = executor ?? (await getDb());
   await db
     .insert(systemKeyPolicy)
     .values({ provider, allowUsers, updatedBy })

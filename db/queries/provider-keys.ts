@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type DbExecutor } from "@/db";
 import { providerKeys, type KeyStatus, type ProviderKey, type ProviderKind } from "@/db/schema";
 
 /** Every query takes the owner's id: a user reaches only their own keys. */
@@ -33,8 +33,8 @@ export async function getProviderKeyByName({
   userId: string;
   provider: ProviderKind;
   name: string;
-}): Promise<ProviderKey | undefined> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<ProviderKey | undefined> {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .select()
     .from(providerKeys)
@@ -57,8 +57,8 @@ export interface SaveProviderKey {
 }
 
 /** Adds the key, or replaces the one the user already has for that provider (or endpoint name). */
-export async function upsertProviderKey(values: SaveProviderKey): Promise<ProviderKey> {
-  const db = await getDb();
+export async function upsertProviderKey(values: SaveProviderKey, executor?: DbExecutor): Promise<ProviderKey> {
+  const db = executor ?? (await getDb());
   const now = new Date();
   const [row] = await db
     .insert(providerKeys)
@@ -81,9 +81,9 @@ export async function upsertProviderKey(values: SaveProviderKey): Promise<Provid
   return row!;
 }
 
-export async function deleteProviderKey({ userId, id }: { userId: string; id: string }): Promise<ProviderKey | undefined> {
+export async function deleteProviderKey({ userId, id }: { userId: string; id: string }, executor?: DbExecutor): Promise<ProviderKey | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   const [row] = await db
     .delete(providerKeys)
     .where(and(eq(providerKeys.userId, userId), eq(providerKeys.id, id)))

@@ -1,6 +1,8 @@
 import "server-only";
+import { getDb, type DbExecutor } from "@/db";
 import {
   deleteProviderKey as deleteKeyRow,
+  getProviderKeyByName,
   listProviderKeys,
   upsertProviderKey,
 } from "@/db/queries/provider-keys";
@@ -56,7 +58,10 @@ export interface SaveKeyResult {
  * Checks the key against its provider, then stores it encrypted. A key the provider rejects is not stored
  * (the provider's reason is returned on the field); one we could not check is stored as unverified.
  */
-export async function saveProviderKey(userId: string, data: SaveKeyInput): Promise<SaveKeyResult> {
+/** Runs in the transaction that stores or deletes a key (the audit row commits with the change). */
+export type KeyChangeHook = (tx: DbExecutor, change: { row: ProviderKey; previous?: ProviderKey }) => Promise<void>;
+
+export async function saveProviderKey(userId: string, data: SaveKeyInput, onStored?: KeyChangeHook): Promise<SaveKeyResult> {
   const isCompat = data.provider === "openai-compatible";
   const baseUrl = isCompat ? data.baseUrl : providerBaseUrl(data.provider);
   const check = await checkProviderKey({ provider: data.provider, baseUrl, apiKey: data.apiKey });
@@ -65,17 +70,27 @@ export async function saveProviderKey(userId: string, data: SaveKeyInput): Promi
       details: { fieldErrors: { apiKey: [`${PROVIDERS[data.provider].label} rejected this key: ${check.message}`] } },
     });
   }
-  const row = await upsertProviderKey({
-    userId,
-    provider: data.provider,
-    name: isCompat ? data.name : data.provider,
-    baseUrl: isCompat ? data.baseUrl : null,
-    encryptedKey: data.apiKey ? encryptSecret(data.apiKey, userId) : null,
-    keyLast4: data.apiKey ? last4(data.apiKey) : null,
-    status: check.status === "valid" ? "valid" : "unverified",
-    statusMessage: check.status === "valid" ? null : check.message,
-    models: check.status === "valid" ? check.models : null,
-    lastVerifiedAt: check.status === "valid" ? new Date() : null,
+  const name = isCompat ? data.name : data.provider;
+  const db = await getDb();
+  const row = await db.transaction(async (tx) => {
+    const previous = await getProviderKeyByName({ userId, provider: data.provider, name }, tx);
+    const stored = await upsertProviderKey(
+      {
+        userId,
+        provider: data.provider,
+        name,
+        baseUrl: isCompat ? data.baseUrl : null,
+        encryptedKey: data.apiKey ? encryptSecret(data.apiKey, userId) : null,
+        keyLast4: data.apiKey ? last4(data.apiKey) : null,
+        status: check.status === "valid" ? "valid" : "unverified",
+        statusMessage: check.status === "valid" ? null : check.message,
+        models: check.status === "valid" ? check.models : null,
+        lastVerifiedAt: check.status === "valid" ? new Date() : null,
+      },
+      tx,
+    );
+    await onStored?.(tx, { row: stored, previous });
+    return stored;
   });
   const label = isCompat ? `“${row.name}”` : PROVIDERS[data.provider].label;
   return {
@@ -88,8 +103,13 @@ export async function saveProviderKey(userId: string, data: SaveKeyInput): Promi
   };
 }
 
-export async function removeProviderKey(userId: string, keyId: string): Promise<KeyView> {
-  const row = await deleteKeyRow({ userId, id: keyId });
+export async function removeProviderKey(userId: string, keyId: string, onRemoved?: KeyChangeHook): Promise<KeyView> {
+  const db = await getDb();
+  const row = await db.transaction(async (tx) => {
+    const removed = await deleteKeyRow({ userId, id: keyId }, tx);
+    if (removed) await onRemoved?.(tx, { row: removed });
+    return removed;
+  });
   // Someone else's key id looks exactly like a missing one.
   if (!row) throw new AppError("not_found", "That key does not exist (it may have been deleted already).");
   return toKeyView(row);

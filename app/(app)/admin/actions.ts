@@ -13,34 +13,40 @@ import { repriceUnpricedUsage } from "@/lib/pricing/reprice";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { priceOverrideSchema } from "@/lib/settings/price-override-schema";
 
-// The price and policy queries take no transaction, so each audit row is written right after its change commits.
+// Each change and its audit row commit together.
 
 const perMTok = (nano: number | null) => (nano === null ? undefined : nanoToUsdString(nano));
 
 export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (data, admin) => {
   const { modelId } = normaliseModelId(data.provider, data.modelId);
-  await upsertPriceOverride({
-    provider: data.provider,
-    modelId,
-    inputNanoPerMTok: data.input,
-    outputNanoPerMTok: data.output,
-    cacheReadNanoPerMTok: data.cacheRead,
-    cacheWriteNanoPerMTok: data.cacheWrite,
-    note: data.note,
-    updatedBy: admin.id,
-  });
-  await recordAudit(await getDb(), {
-    actor: admin,
-    action: "price_override.saved",
-    details: {
-      provider: data.provider,
-      modelId,
-      inputUsdPerMTok: perMTok(data.input),
-      outputUsdPerMTok: perMTok(data.output),
-      cacheReadUsdPerMTok: perMTok(data.cacheRead),
-      cacheWriteUsdPerMTok: perMTok(data.cacheWrite),
-      note: data.note ?? undefined,
-    },
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await upsertPriceOverride(
+      {
+        provider: data.provider,
+        modelId,
+        inputNanoPerMTok: data.input,
+        outputNanoPerMTok: data.output,
+        cacheReadNanoPerMTok: data.cacheRead,
+        cacheWriteNanoPerMTok: data.cacheWrite,
+        note: data.note,
+        updatedBy: admin.id,
+      },
+      tx,
+    );
+    await recordAudit(tx, {
+      actor: admin,
+      action: "price_override.saved",
+      details: {
+        provider: data.provider,
+        modelId,
+        inputUsdPerMTok: perMTok(data.input),
+        outputUsdPerMTok: perMTok(data.output),
+        cacheReadUsdPerMTok: perMTok(data.cacheRead),
+        cacheWriteUsdPerMTok: perMTok(data.cacheWrite),
+        note: data.note ?? undefined,
+      },
+    });
   });
   const { repriced } = await repriceUnpricedUsage({ provider: data.provider });
   revalidatePath("/admin/models");
@@ -53,18 +59,23 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
 export const deletePriceOverrideAction = adminAction(
   z.object({ provider: priceOverrideSchema.shape.provider, modelId: z.string().min(1) }),
   async ({ provider, modelId }, admin) => {
-    const removed = await deletePriceOverride({ provider, modelId });
-    if (!removed) return { error: "That override does not exist." };
-    await recordAudit(await getDb(), {
-      actor: admin,
-      action: "price_override.deleted",
-      details: {
-        provider,
-        modelId,
-        inputUsdPerMTok: perMTok(removed.inputNanoPerMTok),
-        outputUsdPerMTok: perMTok(removed.outputNanoPerMTok),
-      },
+    const db = await getDb();
+    const removed = await db.transaction(async (tx) => {
+      const row = await deletePriceOverride({ provider, modelId }, tx);
+      if (!row) return undefined;
+      await recordAudit(tx, {
+        actor: admin,
+        action: "price_override.deleted",
+        details: {
+          provider,
+          modelId,
+          inputUsdPerMTok: perMTok(row.inputNanoPerMTok),
+          outputUsdPerMTok: perMTok(row.outputNanoPerMTok),
+        },
+      });
+      return row;
     });
+    if (!removed) return { error: "That override does not exist." };
     revalidatePath("/admin/models");
     return { ok: true, message: `Override for ${modelId} removed.` };
   },
@@ -73,13 +84,16 @@ export const deletePriceOverrideAction = adminAction(
 export const setSystemKeyPolicyAction = adminAction(
   z.object({ provider: z.enum(BUILT_IN_PROVIDERS), allowUsers: z.enum(["true", "false"]) }),
   async ({ provider, allowUsers }, admin) => {
-    const before = (await getSystemKeyPolicy())[provider] === true;
     const after = allowUsers === "true";
-    await setSystemKeyPolicy({ provider, allowUsers: after, updatedBy: admin.id });
-    if (before !== after) {
-      const word = (allowed: boolean) => (allowed ? "users may use it" : "admins and background work only");
-      await recordAudit(await getDb(), { actor: admin, action: "system_key_policy.changed", details: { provider, from: word(before), to: word(after) } });
-    }
+    const db = await getDb();
+    await db.transaction(async (tx) => {
+      const before = (await getSystemKeyPolicy(tx))[provider] === true;
+      await setSystemKeyPolicy({ provider, allowUsers: after, updatedBy: admin.id }, tx);
+      if (before !== after) {
+        const word = (allowed: boolean) => (allowed ? "users may use it" : "admins and background work only");
+        await recordAudit(tx, { actor: admin, action: "system_key_policy.changed", details: { provider, from: word(before), to: word(after) } });
+      }
+    });
     revalidatePath("/admin/models");
     return { ok: true, message: after ? `Users without a key may now use the ${provider} system key.` : `The ${provider} system key is no longer shared with users.` };
   },

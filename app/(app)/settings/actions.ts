@@ -2,8 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { getProviderKeyByName } from "@/db/queries/provider-keys";
 import { setDefaultModel } from "@/db/queries/settings";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { userAction } from "@/lib/http/action";
@@ -13,36 +11,36 @@ import { saveUserBudget } from "@/lib/settings/budget";
 import { removeProviderKey, saveProviderKey } from "@/lib/settings/provider-keys";
 import { budgetSchema, saveKeySchema } from "@/lib/settings/schemas";
 
-// Key changes are audited with the user as actor and target: provider, name and last 4 only, never the key.
-// saveProviderKey and removeProviderKey take no transaction, so the row is written right after the change commits.
+// Key changes are audited with the user as actor and target — provider, name and last 4 only, never the key — in the
+// transaction that stores or deletes the key.
 
 export const saveKeyAction = userAction(saveKeySchema, async (data, user) => {
-  const name = data.provider === "openai-compatible" ? data.name : data.provider;
-  const previous = await getProviderKeyByName({ userId: user.id, provider: data.provider, name });
-  const result = await saveProviderKey(user.id, data);
-  await recordAudit(await getDb(), {
-    actor: user,
-    target: user,
-    action: previous ? "key.replaced" : "key.added",
-    details: {
-      provider: data.provider,
-      name: data.provider === "openai-compatible" ? name : undefined,
-      last4: result.key.last4,
-      previousLast4: previous ? previous.keyLast4 : undefined,
-      check: result.check,
-    },
+  const result = await saveProviderKey(user.id, data, async (tx, { row, previous }) => {
+    await recordAudit(tx, {
+      actor: user,
+      target: user,
+      action: previous ? "key.replaced" : "key.added",
+      details: {
+        provider: row.provider,
+        name: row.provider === "openai-compatible" ? row.name : undefined,
+        last4: row.keyLast4,
+        previousLast4: previous ? previous.keyLast4 : undefined,
+        check: row.status === "valid" ? "valid" : "unreachable",
+      },
+    });
   });
   revalidatePath("/settings");
   return { ok: true, message: result.message, values: { check: result.check } };
 });
 
 export const deleteKeyAction = userAction(z.object({ keyId: z.string().min(1) }), async ({ keyId }, user) => {
-  const removed = await removeProviderKey(user.id, keyId);
-  await recordAudit(await getDb(), {
-    actor: user,
-    target: user,
-    action: "key.deleted",
-    details: { provider: removed.provider, name: removed.provider === "openai-compatible" ? removed.name : undefined, last4: removed.last4 },
+  const removed = await removeProviderKey(user.id, keyId, async (tx, { row }) => {
+    await recordAudit(tx, {
+      actor: user,
+      target: user,
+      action: "key.deleted",
+      details: { provider: row.provider, name: row.provider === "openai-compatible" ? row.name : undefined, last4: row.keyLast4 },
+    });
   });
   revalidatePath("/settings");
   return { ok: true, message: `${removed.provider === "openai-compatible" ? `“${removed.name}”` : removed.providerLabel} key deleted.` };
