@@ -2,7 +2,9 @@
  * `npm run bench:chat` — what metering costs: time to first token (TTFT) of a streamed answer through our
  * /api/chat route (auth, budget reservation, model resolution, metering middleware, UI stream) versus the fake
  * upstream directly, c=1, BENCH_REQUESTS (default 200) requests each, p50/p99. Needs `npm run build` first.
- * Runs `next start` on a fresh embedded database in a temporary directory; the fake upstream runs in-process.
+ * Runs `next start` on a fresh embedded database in a temporary directory — or, with BENCH_DATABASE_URL (a PostgreSQL
+ * server URL), on a fresh database `spendboard_bench_chat` created there and dropped at the end. The fake upstream
+ * runs in-process.
  */
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -11,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { installDatabase, uninstallDatabase } from "@/db";
+import pg from "pg";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
 import { registerWithPassword } from "@/lib/auth/accounts";
@@ -49,6 +52,23 @@ async function ttft(response: Response, started: number, isFirst: (text: string)
   return first;
 }
 
+const SERVER_URL = process.env.BENCH_DATABASE_URL?.trim();
+const PG_DB = "spendboard_bench_chat";
+async function onServer(sqlText: string) {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sqlText);
+  } finally {
+    await client.end();
+  }
+}
+const pgUrl = SERVER_URL ? Object.assign(new URL(SERVER_URL), { pathname: `/${PG_DB}` }).toString() : "";
+if (SERVER_URL) {
+  await onServer(`drop database if exists ${PG_DB} with (force)`);
+  await onServer(`create database ${PG_DB}`);
+}
+
 const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-bench-chat-"));
 const fake = await startFakeLlm();
 const env = {
@@ -57,7 +77,7 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   SPENDBOARD_DATA_DIR: dir,
   PGLITE_DIR: path.join(dir, "pglite"),
-  DATABASE_URL: "",
+  DATABASE_URL: pgUrl,
   AUTH_SECRET: randomBytes(32).toString("base64"),
   AUTH_URL: `http://127.0.0.1:${PORT}`,
   KEY_ENCRYPTION_KEYS: randomBytes(32).toString("base64"),
@@ -66,7 +86,7 @@ const env = {
 Object.assign(process.env, env);
 
 // Seed a user with an OpenAI key (checked against the fake) before the server opens the database.
-const handle = await openDatabase({ kind: "pglite", dir: env.PGLITE_DIR });
+const handle = await openDatabase(SERVER_URL ? { kind: "postgres", url: pgUrl } : { kind: "pglite", dir: env.PGLITE_DIR });
 await migrateDatabase(handle);
 installDatabase(handle);
 const user = await registerWithPassword({ email: `bench-${randomUUID()}@example.test`, password: "bench-password-1" });
@@ -149,7 +169,7 @@ try {
     console.log(`${label.padEnd(26)} TTFT p50 ${ms(percentile(samples, 50)).padStart(9)}  p99 ${ms(percentile(samples, 99)).padStart(9)}  (${REQUESTS} requests in ${seconds.toFixed(1)} s)`);
     return samples;
   };
-  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, embedded PGlite`);
+  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}`);
   const a = await run("fake upstream directly", direct);
   const b = await run("through /api/chat", viaRoute);
   console.log(`metering + proxy overhead   p50 +${ms(percentile(b, 50) - percentile(a, 50))}, p99 +${ms(percentile(b, 99) - percentile(a, 99))}`);
@@ -159,4 +179,5 @@ try {
   await fake.close();
   await new Promise((r) => setTimeout(r, 500));
   await rm(dir, { recursive: true, force: true });
+  if (SERVER_URL) await onServer(`drop database if exists ${PG_DB} with (force)`);
 }
