@@ -1,6 +1,6 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type DbExecutor } from "@/db";
 import { budgets, userSettings, users, type Budget } from "@/db/schema";
 
 export async function getUserSettings({ userId }: { userId: string }) {
@@ -22,8 +22,9 @@ export async function setTimeZone({ userId, timeZone }: { userId: string; timeZo
   await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, userId));
 }
 
-export async function getBudgets({ userId }: { userId: string }): Promise<{ user?: Budget; admin?: Budget }> {
-  const db = await getDb();
+/** A user's own budget and the admin cap over it. */
+export async function getBudgets({ userId }: { userId: string }, executor?: DbExecutor): Promise<{ user?: Budget; admin?: Budget }> {
+  const db = executor ?? (await getDb());
   const rows = await db.select().from(budgets).where(eq(budgets.userId, userId));
   return { user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
-import { budgetLedger, budgetReservations, budgets, users, type BudgetLedgerRow } from "@/db/schema";
+import { getBudgets } from "@/db/queries/settings";
+import { budgetLedger, budgetReservations, users, type BudgetLedgerRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { formatUsd } from "@/lib/money";
 import { limitsOf, periodsAt, type BudgetLimit, type Periods } from "./limits";
@@ -34,14 +35,11 @@ export async function ensureLedgerRows(tx: Executor, userId: string, periods: Pe
       from usage_events
       where user_id = ${userId} and created_at >= ${period.start.toISOString()}::timestamptz
         and created_at < ${period.end.toISOString()}::timestamptz
+        -- an existing row makes this a one-time false filter: no scan of the events
         and not exists (
           select 1 from budget_ledger
           where user_id = ${userId} and period_kind = ${kind} and period_start = ${period.start.toISOString()}::timestamptz
         )
-      having not exists (
-        select 1 from budget_ledger
-        where user_id = ${userId} and period_kind = ${kind} and period_start = ${period.start.toISOString()}::timestamptz
-      )
       on conflict do nothing`);
   }
 }
@@ -177,20 +175,13 @@ function exceeded(limit: BudgetLimit, used: number, periods: Periods, timeZone: 
  */
 export async function reserveBudget(userId: string, estimate: CallEstimate, now: Date = new Date()): Promise<Reservation | null> {
   const db = await getDb();
+  const limits = limitsOf(await getBudgets({ userId })).filter((l) => l.mode === "enforce");
   // No enforced limit: nothing to hold back, and no lock to take (the recorder still keeps the ledger).
-  const enforced = await db
-    .select({ source: budgets.source })
-    .from(budgets)
-    .where(and(eq(budgets.userId, userId), eq(budgets.mode, "enforce")));
-  if (enforced.length === 0) return null;
+  if (limits.length === 0) return null;
   return db.transaction(async (tx) => {
     const [user] = await tx.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId));
     const timeZone = user?.timeZone ?? "UTC";
     const periods = periodsAt(timeZone, now);
-    const rows = await tx.select().from(budgets).where(eq(budgets.userId, userId));
-    const limits = limitsOf({ user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") }).filter(
-      (l) => l.mode === "enforce",
-    );
 
     await ensureLedgerRows(tx, userId, periods);
     await releaseExpiredReservations(tx, userId, now);
@@ -248,20 +239,30 @@ export async function cancelReservation(reservationId: string): Promise<void> {
   await db.transaction((tx) => closeReservation(tx, reservationId));
 }
 
+export interface PeriodUsage {
+  spentNano: number;
+  tokensUsed: number;
+  reservedNano: number;
+}
+
+/** What the ledger holds for these periods (zero where a row does not exist yet). */
+export async function readLedger(executor: Db | Tx, userId: string, periods: Periods): Promise<{ month: PeriodUsage; day: PeriodUsage }> {
+  const rows = await executor
+    .select()
+    .from(budgetLedger)
+    .where(and(eq(budgetLedger.userId, userId), sql`(${budgetLedger.periodKind}, ${budgetLedger.periodStart}) in ((${"month"}::period_kind, ${periods.month.start.toISOString()}::timestamptz), (${"day"}::period_kind, ${periods.day.start.toISOString()}::timestamptz))`));
+  const usage = (row: BudgetLedgerRow | undefined): PeriodUsage => ({
+    spentNano: row?.spentNano ?? 0,
+    tokensUsed: row?.tokensUsed ?? 0,
+    reservedNano: row?.reservedNano ?? 0,
+  });
+  return { month: usage(rows.find((r) => r.periodKind === "month")), day: usage(rows.find((r) => r.periodKind === "day")) };
+}
+
 /** Spent and reserved in the user's current periods, for settings and dashboards. */
 export async function currentLedger(userId: string, timeZone: string, now: Date = new Date()) {
   const db = await getDb();
   const periods = periodsAt(timeZone, now);
   await ensureLedgerRows(db, userId, periods);
-  const rows = await db
-    .select()
-    .from(budgetLedger)
-    .where(and(eq(budgetLedger.userId, userId), sql`(${budgetLedger.periodKind}, ${budgetLedger.periodStart}) in ((${"month"}::period_kind, ${periods.month.start.toISOString()}::timestamptz), (${"day"}::period_kind, ${periods.day.start.toISOString()}::timestamptz))`));
-  const month = rows.find((r) => r.periodKind === "month");
-  const day = rows.find((r) => r.periodKind === "day");
-  return {
-    periods,
-    month: { spentNano: month?.spentNano ?? 0, tokensUsed: month?.tokensUsed ?? 0, reservedNano: month?.reservedNano ?? 0 },
-    day: { spentNano: day?.spentNano ?? 0, tokensUsed: day?.tokensUsed ?? 0, reservedNano: day?.reservedNano ?? 0 },
-  };
+  return { periods, ...(await readLedger(db, userId, periods)) };
 }

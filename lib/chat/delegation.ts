@@ -39,12 +39,9 @@ export function delegateTools(options: {
       execute: async ({ task }, { abortSignal }) => {
         const resolved = await resolveUserModel(options.userId, { override: delegate.preferredModel, purpose: "chat" });
         const model = meterModel(
-          resolved.model,
+          resolved,
           {
             userId: options.userId,
-            provider: resolved.provider,
-            modelId: resolved.modelId,
-            keySource: resolved.keySource,
             feature: `assistant:${delegate.name}`,
             conversationId: options.conversationId,
             assistantId: delegate.id,

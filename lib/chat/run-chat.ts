@@ -121,12 +121,9 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   const assistantMessageId = randomUUID();
   const overrides = await loadPriceOverrides();
   const model = meterModel(
-    resolved.model,
+    resolved,
     {
       userId: user.id,
-      provider: resolved.provider,
-      modelId: resolved.modelId,
-      keySource: resolved.keySource,
       feature: "chat",
       conversationId: conversation.id,
       assistantId: assistant?.id ?? null,

@@ -30,12 +30,9 @@ export async function generateConversationTitle(options: { userId: string; conve
   }
   const collector = new UsageCollector(`title-${options.conversationId}-${Date.now()}`);
   const model = meterModel(
-    resolved.model,
+    resolved,
     {
       userId: options.userId,
-      provider: resolved.provider,
-      modelId: resolved.modelId,
-      keySource: resolved.keySource,
       feature: "title",
       conversationId: options.conversationId,
       overrides: await loadPriceOverrides(),

@@ -1,9 +1,9 @@
 import "server-only";
 import type { BudgetProgress } from "@/lib/dashboard/contract";
 import { getBudgets, setTimeZone, upsertBudget } from "@/db/queries/settings";
-import type { Budget, BudgetMode } from "@/db/schema";
+import type { BudgetMode } from "@/db/schema";
 import { currentLedger } from "@/lib/budgets/ledger";
-import { currentPeriod } from "@/lib/budgets/periods";
+import { limitsOf, type BudgetLimit } from "@/lib/budgets/limits";
 import type { BudgetInput } from "./schemas";
 
 export const DEFAULT_THRESHOLDS = [50, 80, 100];
@@ -19,32 +19,29 @@ export interface BudgetOverview {
   limits: BudgetLimitView[];
 }
 
-function limitsOf(budget: Budget | undefined, cap: boolean, timeZone: string, used: { month: { costNano: number; tokens: number }; day: { costNano: number } }): BudgetLimitView[] {
-  if (!budget) return [];
-  const month = currentPeriod("month", timeZone);
-  const day = currentPeriod("day", timeZone);
-  const who = cap ? " (admin cap)" : "";
-  const views: BudgetLimitView[] = [];
-  if (budget.monthlyCostLimitNano !== null) {
-    views.push({ kind: "monthly_cost", label: `Monthly budget${who}`, limit: budget.monthlyCostLimitNano, used: used.month.costNano, resetsAt: month.end.toISOString(), cap });
-  }
-  if (budget.dailyCostLimitNano !== null) {
-    views.push({ kind: "daily_cost", label: `Daily budget${who}`, limit: budget.dailyCostLimitNano, used: used.day.costNano, resetsAt: day.end.toISOString(), cap });
-  }
-  if (budget.monthlyTokenLimit !== null) {
-    views.push({ kind: "monthly_tokens", label: `Monthly tokens${who}`, limit: budget.monthlyTokenLimit, used: used.month.tokens, resetsAt: month.end.toISOString(), cap });
-  }
-  return views;
-}
+const VIEW_LABELS: Record<BudgetLimit["kind"], string> = {
+  monthly_cost: "Monthly budget",
+  daily_cost: "Daily budget",
+  monthly_tokens: "Monthly tokens",
+};
 
 export async function getBudgetOverview(userId: string, timeZone: string | null): Promise<BudgetOverview> {
   const zone = timeZone ?? "UTC";
-  const { user, admin } = await getBudgets({ userId });
+  const budgets = await getBudgets({ userId });
+  const { user } = budgets;
   const ledger = await currentLedger(userId, zone);
-  const used = {
-    month: { costNano: ledger.month.spentNano, tokens: ledger.month.tokensUsed },
-    day: { costNano: ledger.day.spentNano, tokens: ledger.day.tokensUsed },
-  };
+  const limits = limitsOf(budgets).map((limit): BudgetLimitView => {
+    const row = limit.period === "month" ? ledger.month : ledger.day;
+    const cap = limit.source === "admin";
+    return {
+      kind: limit.kind,
+      label: `${VIEW_LABELS[limit.kind]}${cap ? " (admin cap)" : ""}`,
+      limit: limit.limit,
+      used: limit.kind === "monthly_tokens" ? row.tokensUsed : row.spentNano,
+      resetsAt: ledger.periods[limit.period].end.toISOString(),
+      cap,
+    };
+  });
   return {
     timeZone: zone,
     mode: user?.mode ?? "enforce",
@@ -54,7 +51,7 @@ export async function getBudgetOverview(userId: string, timeZone: string | null)
       dailyCostLimitNano: user?.dailyCostLimitNano ?? null,
       monthlyTokenLimit: user?.monthlyTokenLimit ?? null,
     },
-    limits: [...limitsOf(user, false, zone, used), ...limitsOf(admin, true, zone, used)],
+    limits,
   };
 }
 

@@ -113,7 +113,20 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return Boolean(signal?.aborted) || (error as { name?: string })?.name === "AbortError";
 }
 
-export function meterModel(model: LanguageModel, ctx: MeterContext, collector: UsageCollector): LanguageModel {
+/** A model resolved for a user (lib/providers/resolve-model.ts): what it is and whose key it runs on. */
+export interface MeteredTarget {
+  model: LanguageModel;
+  provider: ProviderKind;
+  modelId: string;
+  keySource: "user" | "system";
+}
+
+export function meterModel(
+  target: MeteredTarget,
+  context: Omit<MeterContext, "provider" | "modelId" | "keySource">,
+  collector: UsageCollector,
+): LanguageModel {
+  const ctx: MeterContext = { ...context, provider: target.provider, modelId: target.modelId, keySource: target.keySource };
   const calls = new WeakMap<LanguageModelV4CallOptions, CallState>();
 
   async function prepare(params: LanguageModelV4CallOptions): Promise<LanguageModelV4CallOptions> {
@@ -269,7 +282,7 @@ export function meterModel(model: LanguageModel, ctx: MeterContext, collector: U
     },
   };
 
-  return wrapLanguageModel({ model: model as LanguageModelV4, middleware });
+  return wrapLanguageModel({ model: target.model as LanguageModelV4, middleware });
 }
 
 /** Gives back a reservation taken for a call that never ran (used when a request fails before streaming). */

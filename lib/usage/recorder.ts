@@ -1,10 +1,11 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { budgetLedger, budgets, NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type Notification, type ProviderKind, type UsageStatus } from "@/db/schema";
+import { getBudgets } from "@/db/queries/settings";
+import { NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type Notification, type ProviderKind, type UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
-import { addSpend, closeReservation, ensureLedgerRows, type Tx } from "@/lib/budgets/ledger";
+import { addSpend, closeReservation, ensureLedgerRows, readLedger, type Tx } from "@/lib/budgets/ledger";
 import { limitsOf, periodsAt } from "@/lib/budgets/limits";
 import type { TokenUsage } from "@/lib/pricing/price-book";
 import { runInBackground } from "./background";
@@ -171,22 +172,8 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
 }
 
 async function alertsFor(tx: Tx, userId: string, timeZone: string, at: Date): Promise<Notification[]> {
-  const rows = await tx.select().from(budgets).where(eq(budgets.userId, userId));
-  const limits = limitsOf({ user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") });
+  const limits = limitsOf(await getBudgets({ userId }, tx));
   if (limits.length === 0) return [];
   const periods = periodsAt(timeZone, at);
-  const ledger = await tx
-    .select()
-    .from(budgetLedger)
-    .where(and(eq(budgetLedger.userId, userId), inArray(budgetLedger.periodStart, [periods.month.start, periods.day.start])));
-  const month = ledger.find((l) => l.periodKind === "month" && l.periodStart.getTime() === periods.month.start.getTime());
-  const day = ledger.find((l) => l.periodKind === "day" && l.periodStart.getTime() === periods.day.start.getTime());
-  return raiseBudgetAlerts(
-    tx,
-    userId,
-    limits,
-    periods,
-    { month: { spentNano: month?.spentNano ?? 0, tokensUsed: month?.tokensUsed ?? 0 }, day: { spentNano: day?.spentNano ?? 0 } },
-    timeZone,
-  );
+  return raiseBudgetAlerts(tx, userId, limits, periods, await readLedger(tx, userId, periods), timeZone);
 }

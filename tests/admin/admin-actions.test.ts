@@ -11,9 +11,8 @@ import type { AuditPage } from "@/lib/dashboard/contract";
 import { AppError } from "@/lib/errors";
 import type { ActionState } from "@/lib/http/action";
 import { getBudgetOverview } from "@/lib/settings/budget";
-import { recordUsage } from "@/lib/usage/recorder";
 import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, pointProvidersAt, postChat, session, signIn, userMessage } from "@/tests/support/chat";
+import { addKey, pointProvidersAt, postChat, recordSpend, session, signIn, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
@@ -173,25 +172,7 @@ describe("caps", () => {
 
     // And the ledger enforces it: $1 spent → the next chat request is refused, naming the admin's cap.
     await addKey(target.id, "openai");
-    const now = new Date();
-    await recordUsage([
-      {
-        requestId: `cap-${randomUUID()}`,
-        userId: target.id,
-        provider: "openai",
-        model: "gpt-4o-mini",
-        feature: "chat",
-        keySource: "user",
-        usage: { inputNoCache: 10, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0 },
-        costNano: 1_000_000_000,
-        costSource: "price_book",
-        estimated: false,
-        status: "ok",
-        latencyMs: 5,
-        startedAt: now,
-        finishedAt: now,
-      },
-    ]);
+    await recordSpend(target.id, 1_000_000_000);
     const refused = await postChat(chatRoute.POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("more?") });
     expect(refused.status).toBe(429);
     expect(refused.json!.error.message).toMatch(/^Monthly cap set by an admin reached/);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { createElement, isValidElement, type ReactElement, type ReactNode } from "react";
+import type { ReactElement, ReactNode } from "react";
 import { renderToReadableStream } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { alertWebhooks, notifications, usageEvents, users } from "@/db/schema";
@@ -10,8 +10,8 @@ import { getWebhookView, webhookDelivery } from "@/lib/alerts/webhooks";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import type { ActionState } from "@/lib/http/action";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { recordUsage } from "@/lib/usage/recorder";
-import { session, signIn } from "@/tests/support/chat";
+import { recordSpend, session, signIn } from "@/tests/support/chat";
+import { resolveServerTree } from "@/tests/support/render";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
@@ -96,43 +96,13 @@ async function userWithBudget({ thresholds = "80", webhook }: { thresholds?: str
 
 /** Spend recorded the way the chat records it; then waits for the background webhook deliveries. */
 async function spend(userId: string, usd: number) {
-  const now = new Date();
-  await recordUsage([
-    {
-      requestId: `hook-${randomUUID()}`,
-      userId,
-      provider: "openai",
-      model: "gpt-4o-mini",
-      feature: "chat",
-      keySource: "user",
-      usage: { inputNoCache: 10, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0 },
-      costNano: Math.round(usd * 1e9),
-      costSource: "price_book",
-      estimated: false,
-      status: "ok",
-      latencyMs: 5,
-      startedAt: now,
-      finishedAt: now,
-    },
-  ]);
+  await recordSpend(userId, Math.round(usd * 1e9));
   await waitForBackgroundWork();
 }
 
 const hookRow = async (scope: string) => (await db.current().db.select().from(alertWebhooks).where(eq(alertWebhooks.scope, scope)))[0];
 
 /** Server components awaited into a plain tree, then rendered to HTML the way Next.js renders a first load. */
-async function resolveServerTree(node: ReactNode): Promise<ReactNode> {
-  if (Array.isArray(node)) return Promise.all(node.map(resolveServerTree));
-  if (node instanceof Promise) return resolveServerTree(await node);
-  if (!isValidElement(node)) return node;
-  const element = node as ReactElement<Record<string, unknown>>;
-  if (typeof element.type === "function" && element.type.constructor.name === "AsyncFunction") {
-    return resolveServerTree(await (element.type as (props: unknown) => Promise<ReactNode>)(element.props));
-  }
-  const props = { ...element.props };
-  if ("children" in props) props.children = await resolveServerTree(props.children as ReactNode);
-  return createElement(element.type, { ...props, key: element.key });
-}
 async function renderToHtml(page: Promise<ReactNode>): Promise<string> {
   const stream = await renderToReadableStream((await resolveServerTree(await page)) as ReactElement);
   await stream.allReady;

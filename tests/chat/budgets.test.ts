@@ -4,9 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, notifications, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { recordUsage } from "@/lib/usage/recorder";
 import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, signIn, userMessage } from "@/tests/support/chat";
+import { addKey, newUser, pointProvidersAt, postChat, recordSpend, signIn, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -31,29 +30,6 @@ const budget = (values: Partial<Parameters<typeof upsertBudget>[0]["values"]>) =
   ...values,
 });
 
-/** Spend already made this month, recorded the way the chat records it. */
-async function spend(userId: string, costNano: number) {
-  const now = new Date();
-  await recordUsage([
-    {
-      requestId: `seed-${randomUUID()}`,
-      userId,
-      provider: "openai",
-      model: "gpt-4o-mini",
-      feature: "chat",
-      keySource: "user",
-      usage: { inputNoCache: 10, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0 },
-      costNano,
-      costSource: "price_book",
-      estimated: false,
-      status: "ok",
-      latencyMs: 5,
-      startedAt: now,
-      finishedAt: now,
-    },
-  ]);
-}
-
 const monthRow = async (userId: string) =>
   (await db.current().db.select().from(budgetLedger).where(and(eq(budgetLedger.userId, userId), eq(budgetLedger.periodKind, "month"))))[0]!;
 
@@ -63,7 +39,7 @@ describe("budgets that hold", () => {
     signIn(user);
     await addKey(user.id, "openai");
     await upsertBudget({ userId: user.id, source: "user", values: budget({ monthlyCostLimitNano: 20_000_000_000 }) });
-    await spend(user.id, 20_000_000_000);
+    await recordSpend(user.id, 20_000_000_000);
     const before = fake.requests.length;
     const call = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("one more?") });
     expect(call.status).toBe(429);
@@ -82,7 +58,7 @@ describe("budgets that hold", () => {
     await addKey(user.id, "openai");
     await upsertBudget({ userId: user.id, source: "user", values: budget({ monthlyCostLimitNano: 100_000_000_000 }) });
     await upsertBudget({ userId: user.id, source: "admin", values: budget({ dailyCostLimitNano: 1_000_000_000 }) });
-    await spend(user.id, 1_000_000_000);
+    await recordSpend(user.id, 1_000_000_000);
     const call = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("hello") });
     expect(call.status).toBe(429);
     expect(call.json!.error.message).toMatch(/^Daily cap set by an admin reached/);
@@ -93,7 +69,7 @@ describe("budgets that hold", () => {
     signIn(user);
     await addKey(user.id, "openai");
     await upsertBudget({ userId: user.id, source: "user", values: budget({ monthlyCostLimitNano: 1_000_000, mode: "warn" }) });
-    await spend(user.id, 1_000_000);
+    await recordSpend(user.id, 1_000_000);
     const first = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("[[reply:ok]]") });
     expect(first.status).toBe(200);
     await waitForBackgroundWork();

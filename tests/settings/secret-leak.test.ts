@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
 import { eq, sql } from "drizzle-orm";
-import { createElement, isValidElement, type ReactElement, type ReactNode } from "react";
+import { isValidElement, type ReactElement, type ReactNode } from "react";
 import { renderToReadableStream } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { users } from "@/db/schema";
@@ -11,6 +11,7 @@ import { registerWithPassword } from "@/lib/auth/accounts";
 import type { ActionState } from "@/lib/http/action";
 import type { ModelGroup } from "@/lib/providers/model-catalog";
 import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { resolveServerTree } from "@/tests/support/render";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 /**
@@ -122,19 +123,6 @@ async function runAction(label: string, action: Action, values: Record<string, s
  * The resolved element tree is also serialised with every prop: props are exactly what the RSC payload carries to
  * the browser, including those a client component receives but does not render.
  */
-async function resolveServerTree(node: ReactNode): Promise<ReactNode> {
-  if (Array.isArray(node)) return Promise.all(node.map(resolveServerTree));
-  if (node instanceof Promise) return resolveServerTree(await node);
-  if (!isValidElement(node)) return node;
-  const element = node as ReactElement<Record<string, unknown>>;
-  if (typeof element.type === "function" && element.type.constructor.name === "AsyncFunction") {
-    return resolveServerTree(await (element.type as (props: unknown) => Promise<ReactNode>)(element.props));
-  }
-  const props = { ...element.props };
-  if ("children" in props) props.children = await resolveServerTree(props.children as ReactNode);
-  return createElement(element.type, { ...props, key: element.key });
-}
-
 async function renderPage(label: string, page: Promise<ReactNode> | ReactNode): Promise<string> {
   const tree = await resolveServerTree(await page);
   collect(`${label} (element tree and props)`, tree);

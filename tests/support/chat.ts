@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { vi } from "vitest";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
+import { recordUsage } from "@/lib/usage/recorder";
 import type { FakeLlm } from "@/tests/fake-llm/server";
 
 /**
@@ -85,4 +86,27 @@ export function streamedText(call: ChatCall): string {
     .filter((c) => c.type === "text-delta")
     .map((c) => String(c.delta))
     .join("");
+}
+
+/** Spend made now by one priced chat call, recorded through the real usage recorder (events, rollups, ledger, alerts). */
+export async function recordSpend(userId: string, costNano: number) {
+  const now = new Date();
+  await recordUsage([
+    {
+      requestId: `seed-${randomUUID()}`,
+      userId,
+      provider: "openai",
+      model: "gpt-4o-mini",
+      feature: "chat",
+      keySource: "user",
+      usage: { inputNoCache: 10, cacheRead: 0, cacheWrite: 0, output: 10, reasoning: 0 },
+      costNano,
+      costSource: "price_book",
+      estimated: false,
+      status: "ok",
+      latencyMs: 5,
+      startedAt: now,
+      finishedAt: now,
+    },
+  ]);
 }
