@@ -6,19 +6,17 @@
  * server URL), on a fresh database `spendboard_bench_chat` created there and dropped at the end. The fake upstream
  * runs in-process.
  */
-import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { encode } from "next-auth/jwt";
 import { installDatabase, uninstallDatabase } from "@/db";
-import pg from "pg";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
 import { startFakeLlm } from "@/tests/fake-llm/server";
+import { percentile, runOnServer, sessionCookie, startNextServer } from "./bench-support";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARMUP = 10;
@@ -29,10 +27,6 @@ const BUDGET_USD = process.env.BENCH_BUDGET_USD ?? "1000";
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
 const REPLY = "[[reply:Metering adds a reservation before the call and a write after it; this answer is short.]]";
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 /** Reads a streamed response until `isFirst(text so far)` holds; returns the TTFT and drains the rest. */
@@ -54,15 +48,7 @@ async function ttft(response: Response, started: number, isFirst: (text: string)
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL?.trim();
 const PG_DB = "spendboard_bench_chat";
-async function onServer(sqlText: string) {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sqlText);
-  } finally {
-    await client.end();
-  }
-}
+const onServer = (sqlText: string) => runOnServer(SERVER_URL!, sqlText);
 const pgUrl = SERVER_URL ? Object.assign(new URL(SERVER_URL), { pathname: `/${PG_DB}` }).toString() : "";
 if (SERVER_URL) {
   await onServer(`drop database if exists ${PG_DB} with (force)`);
@@ -103,24 +89,9 @@ if (BUDGET_USD) {
 uninstallDatabase();
 await handle.close();
 
-if (await fetch(`http://127.0.0.1:${PORT}/api/health`).then(() => true, () => false)) {
-  throw new Error(`something already listens on port ${PORT}; stop it or set BENCH_PORT`);
-}
-// The Next.js CLI directly (not through npx), so that killing it stops the server.
-const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-  env,
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const base = `http://127.0.0.1:${PORT}`;
+const { base, stop } = await startNextServer(PORT, env);
 try {
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false);
-    if (ok) break;
-    if (i > 240) throw new Error("the server did not become healthy in 60 s (did you run `npm run build`?)");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const token = await encode({ token: { sub: user.id, role: user.role }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
-  const cookie = `authjs.session-token=${token}`;
+  const cookie = await sessionCookie(user.id, user.role, env.AUTH_SECRET);
   const me = await fetch(`${base}/api/me`, { headers: { cookie } });
   if (!me.ok) throw new Error(`the bench user cannot sign in: /api/me answered ${me.status} ${await me.text()}`);
 
@@ -174,8 +145,7 @@ try {
   const b = await run("through /api/chat", viaRoute);
   console.log(`metering + proxy overhead   p50 +${ms(percentile(b, 50) - percentile(a, 50))}, p99 +${ms(percentile(b, 99) - percentile(a, 99))}`);
 } finally {
-  server.kill("SIGTERM");
-  await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)));
+  await stop();
   await fake.close();
   await new Promise((r) => setTimeout(r, 500));
   await rm(dir, { recursive: true, force: true });

@@ -5,12 +5,10 @@
  * and the admin page's API calls for a 30-day range through `next start` (p50 and p95 over repeated calls); then
  * grows the table to 5,000,000 events and times them again. Needs `npm run build` first.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { migrateDatabase, openDatabase } from "@/db/client";
+import { percentile, runOnServer, sessionCookie, startNextServer } from "./bench-support";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "spendboard_bench";
@@ -25,17 +23,8 @@ const withDb = (url: string, db: string) => {
   return u.toString();
 };
 const benchUrl = withDb(SERVER_URL, DB_NAME);
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
 
-async function admin(sqlText: string) {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sqlText);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sqlText: string) => runOnServer(SERVER_URL, sqlText);
 
 /** Models with their prices (nano-USD per MTok), so seeded costs are what the price book would say. */
 const MODELS = [
@@ -154,13 +143,10 @@ const env = {
   AUTH_URL: `http://127.0.0.1:${PORT}`,
   KEY_ENCRYPTION_KEYS: randomBytes(32).toString("base64"),
 };
-const cookie = async (id: string, role: string) =>
-  `authjs.session-token=${await encode({ token: { sub: id, role }, secret, salt: "authjs.session-token" })}`;
 // The dashboard user: one with an average share of the events (every user has the same share here).
-const cookies = { user: await cookie(userIds[7]!, "user"), admin: await cookie(userIds[0]!, "admin") };
+const cookies = { user: await sessionCookie(userIds[7]!, "user", secret), admin: await sessionCookie(userIds[0]!, "admin", secret) };
 
 let seeded = 0;
-const report: string[] = [];
 try {
   for (const target of STEPS) {
     console.log(`\nseeding to ${target.toLocaleString("en-US")} events…`);
@@ -171,18 +157,11 @@ try {
     const { rows } = await client.query(`select (select count(*) from usage_events) as events, (select count(*) from usage_daily) as rollups`);
     console.log(`  rollups rebuilt in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${Number(rows[0].events).toLocaleString("en-US")} events, ${Number(rows[0].rollups).toLocaleString("en-US")} rollup rows`);
 
-    const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"] });
+    const server = await startNextServer(PORT, env);
     try {
-      for (let i = 0; ; i++) {
-        if (await fetch(`http://127.0.0.1:${PORT}/api/health`).then((r) => r.ok, () => false)) break;
-        if (i > 240) throw new Error("the server did not become healthy in 60 s (did you run `npm run build`?)");
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      const results = await timeApis(`${target.toLocaleString("en-US")} events, 30-day range, ${CALLS} calls each (through next start, PostgreSQL)`, cookies);
-      report.push(`${target}: ${Object.entries(results).map(([k, v]) => `${k} p50 ${v.p50.toFixed(1)} / p95 ${v.p95.toFixed(1)}`).join("; ")}`);
+      await timeApis(`${target.toLocaleString("en-US")} events, 30-day range, ${CALLS} calls each (through next start, PostgreSQL)`, cookies);
     } finally {
-      server.kill("SIGTERM");
-      await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)));
+      await server.stop();
     }
   }
 } finally {

@@ -1,0 +1,54 @@
+/** What the benchmark scripts share: percentiles, a `next start` they own, session cookies, SQL on the server. */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import pg from "pg";
+
+/** The p-th percentile (nearest rank) of the samples. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Starts `next start` (the production build) on 127.0.0.1:port with this environment and waits until it is healthy.
+ * The Next.js CLI runs directly (not through npx), so that `stop()` really stops the server.
+ */
+export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Promise<{ base: string; stop: () => Promise<void> }> {
+  const base = `http://127.0.0.1:${port}`;
+  if (await fetch(`${base}/api/health`).then(() => true, () => false)) {
+    throw new Error(`something already listens on port ${port}; stop it or set BENCH_PORT`);
+  }
+  const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)));
+  };
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return { base, stop };
+    if (i > 240) {
+      await stop();
+      throw new Error("the server did not become healthy in 60 s (did you run `npm run build`?)");
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A session cookie for this user, signed with the server's AUTH_SECRET (as Auth.js issues it on sign-in over http). */
+export async function sessionCookie(userId: string, role: string, secret: string): Promise<string> {
+  return `authjs.session-token=${await encode({ token: { sub: userId, role }, secret, salt: "authjs.session-token" })}`;
+}
+
+/** Runs one statement on a PostgreSQL server (creating and dropping the bench databases). */
+export async function runOnServer(serverUrl: string, sqlText: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sqlText);
+  } finally {
+    await client.end();
+  }
+}
