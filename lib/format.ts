@@ -139,11 +139,7 @@ export function isoDateInZone(instant: Date, timeZone?: string): string {
 }
 
 /** "YYYY-MM-DD" plus `days` (may be negative), in calendar days. */
-export function addDays(isoDate: string, days: number): string {
-  const date = dayInstant(isoDate);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+export { addDays } from "@/lib/budgets/periods";
 
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto", style: "short" });
 

@@ -60,6 +60,17 @@ export function startOfLocalDay(year: number, month: number, day: number, timeZo
   return new Date(instant);
 }
 
+/** The calendar day of an instant in a time zone, "YYYY-MM-DD" — the day usage rollups are filed under. */
+export function localDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+/** "YYYY-MM-DD" plus `days` calendar days (negative to go back). */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}
+
 export function currentPeriod(kind: PeriodKind, timeZone: string, now: Date = new Date()): Period {
   const p = partsIn(now, timeZone);
   if (kind === "day") {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rangeQuerySchema } from "./contract";
-import { addDays, bucketOf, daysIn, effectiveTimeZone, hoursIn, localDate, resolveRange } from "./range";
+import { addDays, bucketOf, daysIn, effectiveTimeZone, hoursIn, localDay, resolveRange } from "./range";
 
 const range = (query: Record<string, string>, timeZone: string, now: string) => resolveRange(rangeQuerySchema.parse(query), timeZone, new Date(now));
 
@@ -129,7 +129,7 @@ describe("dashboard ranges", () => {
     expect(addDays("2027-02-28", 1)).toBe("2027-03-01");
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
-    expect(localDate(new Date("2026-03-09T06:30:00Z"), "America/Los_Angeles")).toBe("2026-03-08");
+    expect(localDay(new Date("2026-03-09T06:30:00Z"), "America/Los_Angeles")).toBe("2026-03-08");
   });
 });
 

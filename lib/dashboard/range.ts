@@ -1,4 +1,4 @@
-import { isValidTimeZone, startOfLocalDay } from "@/lib/budgets/periods";
+import { addDays, isValidTimeZone, localDay, startOfLocalDay } from "@/lib/budgets/periods";
 import type { RangeQuery, ResolvedRange } from "./contract";
 
 /**
@@ -13,16 +13,14 @@ import type { RangeQuery, ResolvedRange } from "./contract";
  *   custom      from..to as given (the query schema has checked them)
  */
 
+// The day arithmetic is the usage recorder's own (lib/budgets/periods.ts): dashboard days are the rollups' days.
+export { addDays, localDay };
+
 const MS_PER_HOUR = 3_600_000;
 
 /** The zone to use for a stored preference: a valid IANA zone, else UTC (a null or broken setting). */
 export function effectiveTimeZone(timeZone: string | null | undefined): string {
   return timeZone && isValidTimeZone(timeZone) ? timeZone : "UTC";
-}
-
-/** The calendar day of an instant in a time zone, "YYYY-MM-DD" (the same day the usage recorder writes). */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
 
 function parseDay(day: string): { year: number; month: number; day: number } {
@@ -34,11 +32,6 @@ function formatDay(utcMidnight: Date): string {
   return utcMidnight.toISOString().slice(0, 10);
 }
 
-/** `day` plus `days` calendar days (negative to go back). */
-export function addDays(day: string, days: number): string {
-  const p = parseDay(day);
-  return formatDay(new Date(Date.UTC(p.year, p.month - 1, p.day + days)));
-}
 
 /** The first instant of a local day in a time zone. */
 export function startOfDay(day: string, timeZone: string): Date {
@@ -48,7 +41,7 @@ export function startOfDay(day: string, timeZone: string): Date {
 
 export function resolveRange(query: RangeQuery, timeZone: string, now: Date = new Date()): ResolvedRange {
   const zone = effectiveTimeZone(timeZone);
-  const today = localDate(now, zone);
+  const today = localDay(now, zone);
   const { year, month } = parseDay(today);
   let from: string;
   let to: string;

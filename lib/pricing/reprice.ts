@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { budgetLedger, NO_ASSISTANT, usageDaily, usageEvents, users, type ProviderKind } from "@/db/schema";
-import { localDay } from "@/lib/usage/recorder";
+import { localDay } from "@/lib/budgets/periods";
 import { loadPriceOverrides } from "./overrides";
 import { costOf } from "./price-book";
 

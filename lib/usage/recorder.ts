@@ -7,6 +7,7 @@ import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import { addSpend, closeReservation, ensureLedgerRows, readLedger, type Tx } from "@/lib/budgets/ledger";
 import { limitsOf, periodsAt } from "@/lib/budgets/limits";
+import { localDay } from "@/lib/budgets/periods";
 import type { TokenUsage } from "@/lib/pricing/price-book";
 import { runInBackground } from "./background";
 import { totalTokens } from "./tokens";
@@ -41,11 +42,6 @@ export interface UsageRecord {
 export const recorderHooks: { beforeWrite?: (attempt: number) => void | Promise<void> } = {};
 
 const RETRY_DELAYS_MS = [100, 400, 1600];
-
-/** The calendar day of an instant in a time zone, "YYYY-MM-DD". */
-export function localDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-}
 
 /**
  * Stores model calls: each usage event, its daily rollup, the budget ledger's spend and the release of the call's
