@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, notifications, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
@@ -35,6 +35,9 @@ const monthRow = async (userId: string) =>
 
 describe("budgets that hold", () => {
   it("refuses a request over the monthly budget with 429, naming it, and makes no upstream call", async () => {
+    // The reset date depends on today: freeze the clock (Date only; timers stay real for the stream).
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-11-20T15:30:00Z") });
+    onTestFinished(() => void vi.useRealTimers());
     const user = await newUser();
     signIn(user);
     await addKey(user.id, "openai");
@@ -44,7 +47,7 @@ describe("budgets that hold", () => {
     const call = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("one more?") });
     expect(call.status).toBe(429);
     expect(call.json!.error.code).toBe("budget_exceeded");
-    expect(call.json!.error.message).toMatch(/^Monthly budget reached: \$20\.00 of \$20\.00 used\. It resets Dec 1, 2026/);
+    expect(call.json!.error.message).toMatch(/^Monthly budget reached: \$20\.00 of \$20\.00 used\. It resets Dec 1, 2026, 12:00 AM \(UTC\)\./);
     expect(call.json!.error.details).toMatchObject({ budget: "monthly budget", limitNano: 20_000_000_000, spentNano: 20_000_000_000, settingsUrl: "/settings?tab=budget" });
     expect(fake.requests.length).toBe(before);
     await waitForBackgroundWork();
