@@ -40,6 +40,11 @@ export const users = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+    /**
+     * Bumped when every session of the user must end at once (password change, disabling, role change); a session
+     * token carries the version it was issued under and stops working when it no longer matches.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_created_at_idx").on(t.createdAt)],
 );
@@ -62,6 +67,37 @@ export const oauthAccounts = pgTable(
 );
 
 export type OAuthAccount = typeof oauthAccounts.$inferSelect;
+
+/**
+ * One row per signed-in browser session (the JWT carries its id as `sid`). Signing out revokes the row, so a copied
+ * session cookie stops working at once; `getCurrentUser` reads it on every request together with the user.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
+export type UserSession = typeof userSessions.$inferSelect;
+
+/**
+ * Failed sign-ins per throttle key (`account:<email>` or `ip:<address>`), kept in the database so the back-off holds
+ * across server processes and restarts. A success clears the account's row.
+ */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
+export type SignInThrottleRow = typeof signInThrottle.$inferSelect;
 
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -263,7 +299,11 @@ export const usageEvents = pgTable(
     priced: boolean("priced").notNull(),
     costSource: costSource("cost_source").notNull(),
     estimated: boolean("estimated").notNull().default(false),
+    /** Which token buckets were estimated rather than reported (e.g. `{output}`); null when nothing was. */
+    estimatedParts: text("estimated_parts").array(),
     status: usageStatus("status").notNull(),
+    /** Why a call ended before the provider finished: `client` (stopped or hung up), `budget` (ran past its reservation). */
+    stopReason: text("stop_reason"),
     errorMessage: text("error_message"),
     latencyMs: integer("latency_ms").notNull(),
     ttftMs: integer("ttft_ms"),
