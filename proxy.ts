@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/public-paths";
 import { AppError } from "@/lib/errors";
+import { apiMethodAnswer } from "@/lib/http/api-routes";
 import { getAuthSecret } from "@/lib/server-env";
 
 /**
@@ -20,6 +21,9 @@ async function isSignedIn(request: NextRequest): Promise<boolean> {
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { pathname, search, searchParams } = request.nextUrl;
+  // Unknown /api paths and methods a route does not have: a JSON answer before anything else runs.
+  const apiAnswer = apiMethodAnswer(request.method, pathname);
+  if (apiAnswer) return apiAnswer;
   const signedIn = await isSignedIn(request);
   if (isPublicPath(pathname)) {
     // (not when /login carries an error: the session may belong to an account that was just disabled)
