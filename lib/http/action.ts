@@ -17,7 +17,8 @@ export interface ActionState {
 
 const NEVER_ECHO = /password|secret|api_?key|token$/i;
 
-function echoValues(formData: FormData): Record<string, string> {
+function echoValues(formData: unknown): Record<string, string> | undefined {
+  if (!(formData instanceof FormData)) return undefined;
   const values: Record<string, string> = {};
   for (const [name, value] of formData.entries()) {
     if (typeof value === "string" && !NEVER_ECHO.test(name) && !name.startsWith("$")) values[name] = value;
@@ -25,7 +26,7 @@ function echoValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-export function errorState(error: unknown, formData: FormData): ActionState {
+export function errorState(error: unknown, formData: unknown): ActionState {
   const appError = toAppError(error);
   if (appError.code === "internal") console.error("[action] failed:", error);
   const details = appError.details as { fieldErrors?: FieldErrors; field?: string } | undefined;
@@ -39,8 +40,17 @@ export function errorState(error: unknown, formData: FormData): ActionState {
 
 type Handler<S extends z.ZodType, U> = (data: z.output<S>, user: U, formData: FormData) => Promise<ActionState | void>;
 
-function wrap<S extends z.ZodType, U>(schema: S, loadUser: () => Promise<U>, handler: Handler<S, U>) {
+/** What a caller that did not send a form gets (a JSON or garbage body posted with a `Next-Action` header). */
+export const UNREADABLE_FORM = "This form could not be read. Reload the page and try again.";
+
+/**
+ * The one action wrapper: loads the user (`loadUser` throws 401/403 as an AppError), parses the form with `schema`
+ * and runs `handler`; every failure becomes the form's error state, never a thrown error (a 500). Anything that is
+ * not a FormData — Next.js hands actions whatever the request body decoded to — gets `UNREADABLE_FORM`.
+ */
+export function wrap<S extends z.ZodType, U>(schema: S, loadUser: () => Promise<U>, handler: Handler<S, U>) {
   return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+    if (!(formData instanceof FormData)) return { error: UNREADABLE_FORM };
     try {
       const user = await loadUser();
       const parsed = schema.safeParse(Object.fromEntries(formData));
