@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { providerKeys, type KeyStatus, type ProviderKey, type ProviderKind } from "@/db/schema";
+import { isUuid } from "@/lib/validation/id";
 
 /** Every query takes the owner's id: a user reaches only their own keys. */
 
@@ -15,7 +16,7 @@ export async function listProviderKeys({ userId }: { userId: string }): Promise<
 }
 
 export async function getProviderKey({ userId, id }: { userId: string; id: string }): Promise<ProviderKey | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select()
@@ -82,7 +83,7 @@ export async function upsertProviderKey(values: SaveProviderKey, executor?: DbEx
 }
 
 export async function deleteProviderKey({ userId, id }: { userId: string; id: string }, executor?: DbExecutor): Promise<ProviderKey | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const db = executor ?? (await getDb());
   const [row] = await db
     .delete(providerKeys)

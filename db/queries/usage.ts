@@ -3,6 +3,7 @@ import type { ADMIN_USER_SORT } from "@/lib/dashboard/contract";
 import { inArray, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 import { assistants, NO_ASSISTANT, users } from "@/db/schema";
+import { isUuid } from "@/lib/validation/id";
 
 /**
  * All SQL of the cost dashboards. Day ranges read the daily rollups (`usage_daily`, by its primary key
@@ -383,7 +384,7 @@ export async function unpricedUsageByModel(args: { from: string; to: string }): 
 
 /** Names of assistants by id (any user's; deleted ones are simply absent). The nil UUID is never looked up. */
 export async function assistantNames({ ids }: { ids: string[] }): Promise<Map<string, string>> {
-  const wanted = ids.filter((id) => id !== NO_ASSISTANT && /^[0-9a-f-]{36}$/i.test(id));
+  const wanted = ids.filter((id) => id !== NO_ASSISTANT && isUuid(id));
   if (wanted.length === 0) return new Map();
   const db = await getDb();
   const rows = await db.select({ id: assistants.id, name: assistants.name }).from(assistants).where(inArray(assistants.id, wanted));
@@ -392,7 +393,7 @@ export async function assistantNames({ ids }: { ids: string[] }): Promise<Map<st
 
 /** Emails of users by id. */
 export async function userEmails({ ids }: { ids: string[] }): Promise<Map<string, string>> {
-  const wanted = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const wanted = ids.filter((id) => isUuid(id));
   if (wanted.length === 0) return new Map();
   const db = await getDb();
   const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, wanted));

@@ -2,7 +2,9 @@ import "server-only";
 import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { oauthAccounts, users, type User, type UserRole } from "@/db/schema";
+import { bumpedSessionVersion, revokeUserSessions } from "@/db/queries/sessions";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/validation/id";
 
 /** Postgres unique_violation, whichever driver (or drizzle wrapper) reports it. */
 export function isUniqueViolation(error: unknown): boolean {
@@ -51,10 +53,38 @@ export async function getUserByEmail({ email }: { email: string }): Promise<User
 }
 
 export async function getUserById({ id }: { id: string }): Promise<User | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return user;
+}
+
+/**
+ * Sets a new password hash and ends every session of the user (version bump and session rows revoked) in one
+ * transaction. Returns false if the stored hash is no longer `expectedHash` (changed meanwhile): nothing is written.
+ */
+export async function setPasswordEndingSessions({
+  id,
+  expectedHash,
+  passwordHash,
+  now,
+}: {
+  id: string;
+  expectedHash: string;
+  passwordHash: string;
+  now: Date;
+}): Promise<boolean> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: bumpedSessionVersion(), updatedAt: now })
+      .where(and(eq(users.id, id), eq(users.passwordHash, expectedHash)))
+      .returning({ id: users.id });
+    if (updated.length === 0) return false;
+    await revokeUserSessions({ userId: id, now }, tx);
+    return true;
+  });
 }
 
 export async function recordSignIn({ id }: { id: string }): Promise<void> {

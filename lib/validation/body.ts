@@ -1,0 +1,102 @@
+import type { z } from "zod";
+import { AppError, validationError } from "@/lib/errors";
+import { assertStorable } from "./text";
+
+/**
+ * The one JSON body reader of the route handlers. Refuses, with the JSON error shape:
+ *   413 payload_too_large — a body over `maxBytes` (by Content-Length, or counted while reading: it stops there);
+ *   400 bad_request       — a body that is not JSON (Content-Type other than application/json or *+json, invalid
+ *                           UTF-8, malformed JSON), or no body where one is required;
+ *   400 validation_failed — text the database cannot store (NUL, lone surrogates) anywhere in it, or `schema` fails.
+ * `__proto__`, `constructor` and `prototype` keys are dropped while parsing, so nothing downstream can be polluted.
+ */
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ReadJsonOptions {
+  /** Largest body accepted, in bytes (default 1 MB). */
+  maxBytes?: number;
+  /** What an empty body means; without it an empty body is refused. */
+  whenEmpty?: unknown;
+  /** The 413 message. */
+  tooLargeMessage?: string;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.floor(bytes / 1024)} KB`;
+}
+
+async function readLimited(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await reader.read();
+    } catch (cause) {
+      throw new AppError("bad_request", "The request body could not be read.", { cause });
+    }
+    if (result.done) break;
+    size += result.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(result.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The parsed JSON body (unvalidated, but storable and free of prototype keys). */
+export async function readJsonBody(request: Request, options: ReadJsonOptions = {}): Promise<unknown> {
+  const maxBytes = options.maxBytes ?? DEFAULT_BODY_LIMIT;
+  const tooLarge = () =>
+    new AppError("payload_too_large", options.tooLargeMessage ?? `The request body is too large (at most ${formatBytes(maxBytes)}).`, {
+      details: { maxBytes },
+    });
+  if (request.bodyUsed) throw new AppError("bad_request", "The request body was already read.");
+  const bytes = await readLimited(request, maxBytes, tooLarge);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid UTF-8 text.");
+  }
+  if (text.trim() === "") {
+    if ("whenEmpty" in options) return options.whenEmpty;
+    throw new AppError("bad_request", "Send a JSON body (Content-Type: application/json).");
+  }
+  const type = request.headers.get("content-type") ?? "";
+  if (!JSON_TYPE.test(type)) {
+    throw new AppError("bad_request", `Send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : "none"}).`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text, (key, value: unknown) => (FORBIDDEN_KEYS.has(key) ? undefined : value));
+  } catch (error) {
+    throw new AppError("bad_request", `The request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+  assertStorable(json, "The request body");
+  return json;
+}
+
+/** Reads the JSON body and validates it with `schema` (400 validation_failed naming the first bad field). */
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, options: ReadJsonOptions = {}): Promise<z.output<S>> {
+  const json = await readJsonBody(request, options);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
