@@ -63,7 +63,9 @@ function toUiMessages(rows: Awaited<ReturnType<typeof listMessages>>): UIMessage
 
 function metadataOf(collector: UsageCollector, base: ChatMessageMetadata, status: ChatMessageMetadata["status"]): ChatMessageMetadata {
   const t = collector.totals();
-  return { ...base, ...t, status };
+  // An answer cut off where its budget reservation ended (the provider ignored the output cap) was stopped.
+  const stopped = status === "ok" && collector.records.some((r) => r.stopReason === "budget");
+  return { ...base, ...t, status: stopped ? "aborted" : status };
 }
 
 /** UI chunks that show how the answer started: content, or an error before any content. */

@@ -5,7 +5,7 @@ import type { ProviderKind } from "@/db/schema";
 import { cancelReservation, reserveBudget, type Reservation } from "@/lib/budgets/ledger";
 import { costOf, lookupPrice, priceLevelFor, type PriceOverride, type TokenUsage } from "@/lib/pricing/price-book";
 import type { UsageRecord } from "./recorder";
-import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toTokenUsage, type ProviderUsage } from "./tokens";
+import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toTokenUsage, truncateToTokens, type ProviderUsage } from "./tokens";
 
 /**
  * Metering at the model boundary: a language-model middleware that sees every single upstream call — each step of a
@@ -14,8 +14,32 @@ import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toToken
  * Before the call it reserves the call's maximum cost in the budget ledger (clamping `maxOutputTokens` to what the
  * budgets have left; `budget_exceeded` means no upstream call). After it — finished, stopped, cut off or failed — it
  * turns what happened into one UsageRecord for the request's collector: reported usage when the provider sent it,
- * else an estimate from the prompt and the text streamed so far (marked `estimated`).
+ * else what it reported before failing (Anthropic's input and cache tokens at the start of a stream) plus an estimate
+ * of the rest from the prompt and the text streamed so far (marked `estimated`, with `estimatedParts` naming which).
+ *
+ * While a stream passes it counts the output tokens (text, reasoning and tool-input deltas); a provider that ignores
+ * the output cap is cut off where the call's reservation ends (`stopReason: "budget"`), so a budget holds whatever
+ * the provider does.
  */
+
+/** A provider's stream broke after it had started answering (a dropped connection, a reset, a timeout). */
+export class ProviderStreamBroke extends Error {
+  override name = "ProviderStreamBroke";
+  /** Output tokens received before the break (estimated). */
+  readonly tokens: number;
+
+  constructor(tokens: number, cause: unknown) {
+    const reason = ((cause as { cause?: { code?: string; message?: string } })?.cause?.code ??
+      (cause as Error)?.message ??
+      String(cause)) as string;
+    super(`stream broke after ${tokens.toLocaleString("en-US")} tokens: ${reason.slice(0, 200)}`, { cause });
+    this.tokens = tokens;
+  }
+
+  static isInstance(error: unknown): error is ProviderStreamBroke {
+    return error instanceof ProviderStreamBroke || (error as { name?: string })?.name === "ProviderStreamBroke";
+  }
+}
 
 /** The output cap of a chat answer unless the budget clamps it lower (`CHAT_MAX_OUTPUT_TOKENS`, default 4096). */
 export function defaultMaxOutputTokens(): number {
@@ -96,6 +120,25 @@ interface CallState {
   promptTokens: number;
 }
 
+/** Usage a provider reported before its stream ended (Anthropic's `message_start`): input buckets only. */
+interface PartialUsage {
+  inputNoCache: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
+
+/** The input usage a stream part reports before the end of the stream, if it is one that does. */
+function partialUsageOf(part: LanguageModelV4StreamPart): PartialUsage | null {
+  if (part.type === "custom" && part.kind === "anthropic.message_start") {
+    const usage = (part.providerMetadata?.anthropic as { usage?: Record<string, unknown> } | undefined)?.usage;
+    if (!usage || typeof usage.input_tokens !== "number") return null;
+    return { inputNoCache: count(usage.input_tokens), cacheRead: count(usage.cache_read_input_tokens), cacheWrite: count(usage.cache_creation_input_tokens) };
+  }
+  return null;
+}
+
 function priceFor(ctx: MeterContext, usage: TokenUsage, raw: unknown): { costNano: number | null; costSource: UsageRecord["costSource"] } {
   const reported = ctx.provider === "openrouter" ? providerReportedCostNano(raw) : null;
   if (reported !== null) return { costNano: reported, costSource: "provider" };
@@ -153,21 +196,35 @@ export function meterModel(
   function record(
     params: LanguageModelV4CallOptions,
     startedAt: number,
-    outcome: { usage?: ProviderUsage; status: UsageRecord["status"]; partialText: string; ttftMs: number | null; error?: unknown },
+    outcome: {
+      usage?: ProviderUsage;
+      status: UsageRecord["status"];
+      partialText: string;
+      ttftMs: number | null;
+      error?: unknown;
+      /** Input usage the provider reported before the stream ended. */
+      partial?: PartialUsage | null;
+      stopReason?: UsageRecord["stopReason"];
+      /** The most output tokens to count (a stream cut off at its reservation's cap). */
+      outputCap?: number;
+    },
   ): UsageRecord {
     const state = calls.get(params);
     const finishedAt = Date.now();
     let usage: TokenUsage;
-    let estimated = false;
+    let estimatedParts: UsageRecord["estimatedParts"] = null;
     const reported = outcome.usage ? toTokenUsage(outcome.usage) : null;
     if (reported && reported.inputNoCache + reported.cacheRead + reported.cacheWrite + reported.output > 0) {
       usage = reported;
-    } else if (outcome.status === "error" && !outcome.partialText && outcome.ttftMs === null) {
+    } else if (outcome.status === "error" && !outcome.partialText && outcome.ttftMs === null && !outcome.partial) {
       // The provider refused the call before answering (401, 429, 5xx): nothing was generated or charged.
       usage = { inputNoCache: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
     } else {
-      usage = { inputNoCache: state?.promptTokens ?? 0, cacheRead: 0, cacheWrite: 0, output: estimateTokens(outcome.partialText), reasoning: 0 };
-      estimated = true;
+      // Keep what the provider reported; estimate only what it did not.
+      const input = outcome.partial ?? { inputNoCache: state?.promptTokens ?? 0, cacheRead: 0, cacheWrite: 0 };
+      const output = Math.min(estimateTokens(outcome.partialText), outcome.outputCap ?? Number.MAX_SAFE_INTEGER);
+      usage = { ...input, output, reasoning: 0 };
+      estimatedParts = outcome.partial ? ["output"] : ["input", "output"];
     }
     const price = priceFor(ctx, usage, outcome.usage?.raw);
     return {
@@ -182,8 +239,10 @@ export function meterModel(
       keySource: ctx.keySource,
       usage,
       ...price,
-      estimated,
+      estimated: estimatedParts !== null,
+      estimatedParts,
       status: outcome.status,
+      stopReason: outcome.stopReason ?? null,
       errorMessage: outcome.error === undefined ? null : errorMessageOf(outcome.error),
       latencyMs: finishedAt - startedAt,
       ttftMs: outcome.ttftMs,
@@ -208,7 +267,7 @@ export function meterModel(
         return result;
       } catch (error) {
         const status = isAbort(error, params.abortSignal) ? "aborted" : "error";
-        collector.end(record(params, startedAt, { status, partialText: "", ttftMs: status === "aborted" ? 0 : null, error }));
+        collector.end(record(params, startedAt, { status, partialText: "", ttftMs: status === "aborted" ? 0 : null, error, stopReason: status === "aborted" ? "client" : null }));
         throw error;
       }
     },
@@ -222,59 +281,111 @@ export function meterModel(
       } catch (error) {
         const status = isAbort(error, params.abortSignal) ? "aborted" : "error";
         // Aborted before the first byte: the prompt may have been read; estimate it (ttft 0 marks "started").
-        collector.end(record(params, startedAt, { status, partialText: "", ttftMs: status === "aborted" ? 0 : null, error }));
+        collector.end(record(params, startedAt, { status, partialText: "", ttftMs: status === "aborted" ? 0 : null, error, stopReason: status === "aborted" ? "client" : null }));
         throw error;
       }
 
       let partialText = "";
       let ttftMs: number | null = null;
       let streamError: unknown;
+      let partial: PartialUsage | null = null;
       let done = false;
-      const finish = (status: UsageRecord["status"], usage?: ProviderUsage, error?: unknown) => {
+      /**
+       * At least the output tokens so far: the exact count at the last recount plus each delta counted on its own since
+       * (a piece alone never has fewer tokens than inside the text). Recounted exactly whenever it passes the cap.
+       */
+      let outputTokens = 0;
+      const streamedInputs = new Set<string>();
+      const cap = calls.get(params)?.reservation?.maxOutputTokens;
+      const openBlocks = new Map<string, "text-end" | "reasoning-end">();
+      const finish = (status: UsageRecord["status"], usage?: ProviderUsage, error?: unknown, stopReason?: UsageRecord["stopReason"]) => {
         if (done) return;
         done = true;
-        collector.end(record(params, startedAt, { usage, status, partialText, ttftMs, error }));
+        collector.end(record(params, startedAt, { usage, status, partialText, ttftMs, error, partial, stopReason, outputCap: stopReason === "budget" ? cap : undefined }));
       };
       const observe = (part: LanguageModelV4StreamPart) => {
         if (part.type === "text-delta" || part.type === "reasoning-delta" || part.type === "tool-input-delta") {
           if (ttftMs === null) ttftMs = Date.now() - startedAt;
           partialText += part.delta;
+          if (part.type === "tool-input-delta") streamedInputs.add(part.id);
         } else if (part.type === "tool-call") {
           if (ttftMs === null) ttftMs = Date.now() - startedAt;
-          partialText += part.input;
+          // A call whose input was streamed is already counted.
+          if (!streamedInputs.has(part.toolCallId)) partialText += part.input;
+        } else if (part.type === "text-start" || part.type === "reasoning-start") {
+          openBlocks.set(part.id, part.type === "text-start" ? "text-end" : "reasoning-end");
+        } else if (part.type === "text-end" || part.type === "reasoning-end") {
+          openBlocks.delete(part.id);
         } else if (part.type === "error") {
           streamError = part.error;
         } else if (part.type === "finish") {
           finish(streamError === undefined ? "ok" : "error", part.usage, streamError);
+        } else {
+          partial = partialUsageOf(part) ?? partial;
         }
       };
 
       const reader = result.stream.getReader();
+      /**
+       * The provider went past the output cap the reservation covers (it ignored `max_tokens`): pass on the part of
+       * this piece that still fits, stop reading, cancel the upstream and end the step as if the cap was reached.
+       */
+      const stopAtBudget = async (controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>, part: LanguageModelV4StreamPart & { delta: string }) => {
+        const room = Math.max(0, (cap ?? 0) - estimateTokens(partialText));
+        const head = part.type === "tool-input-delta" ? "" : truncateToTokens(part.delta, room);
+        if (head) {
+          const piece = { ...part, delta: head };
+          observe(piece);
+          controller.enqueue(piece);
+        }
+        finish("aborted", undefined, undefined, "budget");
+        await reader.cancel("budget").catch(() => undefined);
+        for (const [id, type] of openBlocks) controller.enqueue({ type, id });
+        const last = collector.records.at(-1);
+        const u = last?.usage;
+        controller.enqueue({
+          type: "finish",
+          finishReason: { unified: "length", raw: "budget" },
+          usage: {
+            inputTokens: { total: u ? u.inputNoCache + u.cacheRead + u.cacheWrite : undefined, noCache: u?.inputNoCache, cacheRead: u?.cacheRead, cacheWrite: u?.cacheWrite },
+            outputTokens: { total: u?.output, text: u?.output, reasoning: undefined },
+          },
+        });
+        controller.close();
+      };
       const stream = new ReadableStream<LanguageModelV4StreamPart>({
         async pull(controller) {
           try {
             const { done: ended, value } = await reader.read();
             if (ended) {
-              finish(streamError === undefined ? (params.abortSignal?.aborted ? "aborted" : "error") : "error", undefined, streamError ?? (params.abortSignal?.aborted ? undefined : new Error("The provider ended the stream without finishing.")));
+              finish(streamError === undefined ? (params.abortSignal?.aborted ? "aborted" : "error") : "error", undefined, streamError ?? (params.abortSignal?.aborted ? undefined : new Error("The provider ended the stream without finishing.")), params.abortSignal?.aborted ? "client" : null);
               controller.close();
               return;
+            }
+            if (cap !== undefined && (value.type === "text-delta" || value.type === "reasoning-delta" || value.type === "tool-input-delta")) {
+              outputTokens += estimateTokens(value.delta);
+              if (outputTokens > cap) {
+                outputTokens = estimateTokens(partialText + value.delta);
+                if (outputTokens > cap) return await stopAtBudget(controller, value);
+              }
             }
             observe(value);
             controller.enqueue(value);
           } catch (error) {
             if (isAbort(error, params.abortSignal)) {
-              finish("aborted", undefined, error);
+              finish("aborted", undefined, error, "client");
               controller.error(error);
               return;
             }
             // A dropped connection: hand it on as the protocol's error part, so the caller ends the step cleanly.
-            finish("error", undefined, error);
-            controller.enqueue({ type: "error", error });
+            const broke = ttftMs === null && !partial ? error : new ProviderStreamBroke(estimateTokens(partialText), error);
+            finish("error", undefined, broke);
+            controller.enqueue({ type: "error", error: broke });
             controller.close();
           }
         },
         async cancel(reason) {
-          finish("aborted", undefined, undefined);
+          finish("aborted", undefined, undefined, "client");
           await reader.cancel(reason).catch(() => undefined);
         },
       });

@@ -27,7 +27,11 @@ export interface UsageRecord {
   costNano: number | null;
   costSource: CostSource;
   estimated: boolean;
+  /** Which token buckets were estimated rather than reported ("input", "output"); null when none were. */
+  estimatedParts?: ("input" | "output")[] | null;
   status: UsageStatus;
+  /** Why the call ended before the provider finished: `client` (stopped or hung up) or `budget` (ran past its reservation). */
+  stopReason?: "client" | "budget" | null;
   errorMessage?: string | null;
   latencyMs: number;
   ttftMs?: number | null;
@@ -114,7 +118,9 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
       priced: r.costNano !== null,
       costSource: r.costSource,
       estimated: r.estimated,
+      estimatedParts: r.estimatedParts ?? (r.estimated ? ["input", "output"] : null),
       status: r.status,
+      stopReason: r.stopReason ?? null,
       errorMessage: r.errorMessage ?? null,
       latencyMs: Math.max(0, Math.round(r.latencyMs)),
       ttftMs: r.ttftMs === null || r.ttftMs === undefined ? null : Math.max(0, Math.round(r.ttftMs)),

@@ -1,4 +1,4 @@
-import { countTokens } from "gpt-tokenizer";
+import { countTokens, decode, encode } from "gpt-tokenizer";
 import type { TokenUsage } from "@/lib/pricing/price-book";
 
 /** Token usage as a provider reports it through the AI SDK's language-model interface. */
@@ -46,6 +46,17 @@ export function estimateTokens(text: string): number {
     return countTokens(text);
   } catch {
     return Math.ceil(text.length / 4);
+  }
+}
+
+/** The longest start of `text` that is at most `tokens` tokens (by the same tokenizer as `estimateTokens`). */
+export function truncateToTokens(text: string, tokens: number): string {
+  if (tokens <= 0 || !text) return "";
+  try {
+    const encoded = encode(text);
+    return encoded.length <= tokens ? text : decode(encoded.slice(0, tokens));
+  } catch {
+    return text.slice(0, tokens * 4);
   }
 }
 

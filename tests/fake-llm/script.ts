@@ -5,6 +5,8 @@
  *   [[status:429]]                 answer with this HTTP error status in the provider's error format
  *   [[delay:50]]                   wait this many ms before each streamed chunk
  *   [[cut-after:3]]                stream 3 text chunks, then drop the connection (no usage, no final event)
+ *   [[ignore-max-tokens]]          behave like a provider that ignores the request's output cap (`max_tokens` and
+ *                                  friends): the whole reply is streamed and the scripted usage reported uncapped
  *   [[usage:prompt=1000,completion=500,cached=200,reasoning=50,cacheWrite=100]]  report these token counts
  *   [[cost:0.00012]]               OpenRouter only: the USD cost to report in `usage.cost`
  *   [[tool:NAME:JSON-ARGS]]        call the tool NAME with these arguments, e.g. [[tool:ask_researcher:{"task":"find facts"}]]
@@ -48,6 +50,8 @@ export interface Script {
   tools?: ToolCallDirective[];
   /** `[[tool-rounds:N]]`: rounds of tool calls before the text answer (absent: 1). */
   toolRounds?: number;
+  /** `[[ignore-max-tokens]]`: the output cap is not honoured (a misbehaving provider). */
+  ignoreMaxTokens?: boolean;
 }
 
 /** One `[[tool:NAME:JSON-ARGS]]` directive. */
@@ -59,8 +63,8 @@ export interface ToolCallDirective {
   input?: Record<string, unknown>;
 }
 
-/** `[[name:value]]`; the value may hold a single `]` (JSON arrays) but never `]]`. */
-const DIRECTIVE = /\[\[(\w[\w-]*):((?:[^\]]|\](?!\]))*)\]\]/g;
+/** `[[name:value]]` or a bare flag `[[name]]`; the value may hold a single `]` (JSON arrays) but never `]]`. */
+const DIRECTIVE = /\[\[(\w[\w-]*)(?::((?:[^\]]|\](?!\]))*))?\]\]/g;
 const USAGE_KEYS = new Set(["prompt", "completion", "cached", "reasoning", "cacheWrite"]);
 
 /**
@@ -71,8 +75,9 @@ export function parseScript(prompt: string, toolResults: string[] = []): Script 
   const script: Script = { reply: "", delayMs: 0 };
   let reply: string | undefined;
   for (const [, name, value] of prompt.matchAll(DIRECTIVE)) {
-    const v = value!.trim();
+    const v = (value ?? "").trim();
     if (name === "reply") reply = v;
+    else if (name === "ignore-max-tokens") script.ignoreMaxTokens = true;
     else if (name === "tool") {
       const call = parseToolDirective(v);
       if (call) (script.tools ??= []).push(call);
@@ -180,6 +185,7 @@ export function resolveUsage(script: Script, promptText: string, reply: string):
  * about that many tokens and reported output counts are capped, as a provider would stop with finish reason "length".
  */
 export function capOutput(script: Script, maxTokens: unknown): Script {
+  if (script.ignoreMaxTokens) return script;
   if (typeof maxTokens !== "number" || !Number.isFinite(maxTokens) || maxTokens <= 0) return script;
   const usage = script.usage ? { ...script.usage } : undefined;
   if (usage?.completion !== undefined) usage.completion = Math.min(usage.completion, maxTokens);
