@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { alertWebhooks, users, type AlertWebhook, type Notification } from "@/db/schema";
+import { text } from "@/lib/validation/text";
 
 /**
  * Alert webhooks: when a budget alert notification is newly created, it is also POSTed as JSON to the user's own
@@ -20,8 +21,7 @@ export const webhookDelivery = { timeoutMs: 5_000, retryDelaysMs: [200, 1_000] }
 const URL_HINT = "Enter an http:// or https:// URL, like https://hooks.slack.com/services/…";
 
 /** Only http(s), and no user name or password in the URL (they would be stored and shown in clear). */
-export const webhookUrlSchema = z
-  .string({ error: URL_HINT })
+export const webhookUrlSchema = text(URL_HINT)
   .trim()
   .min(1, URL_HINT)
   .max(2000, "That URL is too long (at most 2000 characters).")

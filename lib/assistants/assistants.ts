@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import {
   deleteAssistant,
   getOwnAssistant,
@@ -13,6 +12,7 @@ import type { AssistantView } from "@/lib/chat/contract";
 import { AppError } from "@/lib/errors";
 import { assertModelAvailable } from "@/lib/providers/model-catalog";
 import { formatModelRef, type ModelRef } from "@/lib/providers/model-ref";
+import { parseId } from "@/lib/validation/id";
 import type { AssistantInput } from "./schemas";
 
 /**
@@ -54,8 +54,8 @@ export async function listAssistantViews(userId: string): Promise<AssistantView[
 }
 
 async function requireOwnAssistant(userId: string, id: string): Promise<Assistant> {
-  const parsed = z.uuid().safeParse(id);
-  const assistant = parsed.success ? await getOwnAssistant({ id: parsed.data, userId }) : undefined;
+  const parsed = parseId(id);
+  const assistant = parsed ? await getOwnAssistant({ id: parsed, userId }) : undefined;
   if (!assistant) throw notFound();
   return assistant;
 }

@@ -1,20 +1,20 @@
 import { z } from "zod";
 import { validationError } from "@/lib/errors";
 import { parseModelRef } from "@/lib/providers/model-ref";
+import { uuid } from "@/lib/validation/id";
+import { text } from "@/lib/validation/text";
 
 export const ASSISTANT_NAME_MAX = 60;
 export const ASSISTANT_PROMPT_MAX = 8000;
 export const ASSISTANT_DELEGATES_MAX = 50;
 
-const name = z
-  .string({ error: "Give the assistant a name." })
+const name = text("Give the assistant a name.")
   .trim()
   .min(1, "Give the assistant a name.")
   .max(ASSISTANT_NAME_MAX, `Use at most ${ASSISTANT_NAME_MAX} characters.`)
   .regex(/^[^\p{Cc}]+$/u, "Use a single line of text for the name.");
 
-const systemPrompt = z
-  .string({ error: "Write the assistant's instructions." })
+const systemPrompt = text("Write the assistant's instructions.")
   // Browsers send textarea line breaks as CRLF: count them as one character, as the person typed them.
   .transform((value) => value.replace(/\r\n?/g, "\n"))
   .pipe(
@@ -26,8 +26,7 @@ const systemPrompt = z
   );
 
 /** Empty → null (the user's default model); otherwise a model ref this app can call. */
-const preferredModel = z
-  .string()
+const preferredModel = text()
   .trim()
   .max(300, "That is not a model this app knows how to call.")
   .optional()
@@ -48,12 +47,15 @@ const preferredModel = z
 export const assistantSchema = z.object({ name, systemPrompt, preferredModel });
 export type AssistantFields = z.output<typeof assistantSchema>;
 
-export const updateAssistantSchema = assistantSchema.extend({ assistantId: z.string().min(1) });
+/** An assistant id from a form; a malformed one is "does not exist", like someone else's (requireOwnAssistant). */
+const assistantId = text().min(1, "That assistant does not exist.");
 
-export const deleteAssistantSchema = z.object({ assistantId: z.string().min(1) });
+export const updateAssistantSchema = assistantSchema.extend({ assistantId });
+
+export const deleteAssistantSchema = z.object({ assistantId });
 
 export const delegateIdsSchema = z
-  .array(z.uuid({ error: "Choose delegates from your own assistants." }))
+  .array(uuid("Choose delegates from your own assistants."))
   .max(ASSISTANT_DELEGATES_MAX, `Choose at most ${ASSISTANT_DELEGATES_MAX} assistants to delegate to.`)
   .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]);
 

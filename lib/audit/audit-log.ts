@@ -2,6 +2,7 @@ import "server-only";
 import { insertAuditRow, listAuditRows, type DbExecutor } from "@/db/queries/audit";
 import type { AuditLogRow } from "@/db/schema";
 import type { AuditEntry, AuditPage } from "@/lib/dashboard/contract";
+import { cursorAt, cursorDate, type CursorPosition } from "@/lib/validation/cursor";
 
 /**
  * The audit log: who changed what, and when. Admin changes (roles, caps, disabling, price overrides, system-key
@@ -60,13 +61,6 @@ export async function recordAudit(executor: DbExecutor, event: AuditEvent): Prom
   });
 }
 
-const CURSOR = /^(\d{1,16})\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-export const AUDIT_CURSOR_MESSAGE = "cursor is not one this API gave out";
-
-export function isAuditCursor(value: string): boolean {
-  return CURSOR.test(value);
-}
-
 function toEntry(row: AuditLogRow): AuditEntry {
   return {
     id: row.id,
@@ -78,26 +72,25 @@ function toEntry(row: AuditLogRow): AuditEntry {
   };
 }
 
-/** One page of the log, newest first. `cursor` is a `nextCursor` from a previous page (validate it with isAuditCursor). */
+/** One page of the log, newest first. `cursor` is a decoded `nextCursor` of a previous page (lib/validation/cursor.ts). */
 export async function getAuditPage({
   limit,
   cursor,
   targetUserId,
 }: {
   limit: number;
-  cursor?: string;
+  cursor?: CursorPosition;
   targetUserId?: string;
 }): Promise<AuditPage> {
-  const match = cursor ? CURSOR.exec(cursor) : null;
   const rows = await listAuditRows({
     limit,
     targetUserId,
-    cursor: match ? { createdAt: new Date(Number(match[1])), id: match[2]! } : undefined,
+    cursor: cursor ? { createdAt: cursorDate(cursor), id: cursor.id } : undefined,
   });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
     items: items.map(toEntry),
-    nextCursor: rows.length > limit && last ? `${last.createdAt.getTime()}|${last.id}` : null,
+    nextCursor: rows.length > limit && last ? cursorAt(last.createdAt, last.id) : null,
   };
 }

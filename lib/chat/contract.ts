@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { uuid } from "@/lib/validation/id";
+import { text } from "@/lib/validation/text";
 
 /**
  * The wire contract between the chat UI and the chat API. Shared by both sides (no server-only imports here).
@@ -19,10 +21,10 @@ import { z } from "zod";
 /** Longest user message we accept, in characters. */
 export const MAX_MESSAGE_CHARS = 32_000;
 
-const uiPartSchema = z.looseObject({ type: z.string().max(100) });
+const uiPartSchema = z.looseObject({ type: text().max(100) });
 
 export const chatMessageSchema = z.object({
-  id: z.string().min(1).max(100),
+  id: text().min(1).max(100),
   role: z.literal("user", { error: "Only user messages can be sent." }),
   parts: z.array(uiPartSchema).min(1).max(50),
   metadata: z.unknown().optional(),
@@ -31,14 +33,14 @@ export const chatMessageSchema = z.object({
 export const chatRequestSchema = z
   .object({
     /** The conversation id; the client makes one (uuid) for a new chat. */
-    id: z.uuid({ error: "The conversation id must be a UUID." }),
+    id: uuid("The conversation id must be a UUID."),
     /** The new (or edited) user message. Absent when regenerating. */
     message: chatMessageSchema.optional(),
     trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
     /** A model ref ("openai:gpt-4o-mini"); remembered on the conversation. Absent → the conversation's, else default. */
-    model: z.string().trim().min(1).max(300).optional(),
+    model: text().trim().min(1).max(300).optional(),
     /** Chat with an assistant (its system prompt, its preferred model unless `model` is given). */
-    assistantId: z.uuid().nullish(),
+    assistantId: uuid("assistantId must be an assistant id (a UUID).").nullish(),
   })
   .refine((body) => body.trigger === "regenerate-message" || body.message !== undefined, {
     message: "Type a message first.",

@@ -3,21 +3,19 @@ import { z } from "zod";
 import { conversationTotals, getOwnConversation, listConversations, listMessages } from "@/db/queries/conversations";
 import type { Conversation } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { cursorAt, cursorDate, cursorParam } from "@/lib/validation/cursor";
+import { parseId } from "@/lib/validation/id";
+import { text } from "@/lib/validation/text";
 import type { ChatMessageMetadata, ConversationDetail, ConversationPage, ConversationSummary } from "./contract";
 
 export const conversationPageQuery = z.object({
   limit: z.coerce.number({ error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be at least 1").max(100, "limit must be at most 100").default(30),
-  cursor: z
-    .string()
-    .regex(/^\d{1,16}\|[0-9a-f-]{36}$/i, "cursor is not one this API gave out")
-    .optional(),
+  cursor: cursorParam.optional(),
 });
 
 export const renameSchema = z.object({
-  title: z.string({ error: "Give the conversation a title." }).trim().min(1, "Give the conversation a title.").max(120, "Titles are at most 120 characters."),
+  title: text("Give the conversation a title.").trim().min(1, "Give the conversation a title.").max(120, "Titles are at most 120 characters."),
 });
-
-export const uuidParam = z.uuid({ error: "That conversation does not exist." });
 
 export function toSummary(c: Conversation): ConversationSummary {
   return {
@@ -31,25 +29,25 @@ export function toSummary(c: Conversation): ConversationSummary {
 }
 
 export async function conversationPage(userId: string, query: z.output<typeof conversationPageQuery>): Promise<ConversationPage> {
-  const cursor = query.cursor ? { updatedAt: new Date(Number(query.cursor.split("|")[0])), id: query.cursor.split("|")[1]! } : undefined;
+  const cursor = query.cursor ? { updatedAt: cursorDate(query.cursor), id: query.cursor.id } : undefined;
   const rows = await listConversations({ userId, limit: query.limit, cursor });
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
   return {
     items: items.map(toSummary),
-    nextCursor: rows.length > query.limit && last ? `${last.updatedAt.getTime()}|${last.id}` : null,
+    nextCursor: rows.length > query.limit && last ? cursorAt(last.updatedAt, last.id) : null,
   };
 }
 
 /** The user's own conversation, else 404 (someone else's id is "not found" too, so ids do not leak). */
-export async function requireOwnConversation(userId: string, id: string): Promise<Conversation> {
-  const parsed = uuidParam.safeParse(id);
-  const conversation = parsed.success ? await getOwnConversation({ id: parsed.data, userId }) : undefined;
+export async function requireOwnConversation(userId: string, id: unknown): Promise<Conversation> {
+  const parsed = parseId(id);
+  const conversation = parsed ? await getOwnConversation({ id: parsed, userId }) : undefined;
   if (!conversation) throw new AppError("conversation_not_found");
   return conversation;
 }
 
-export async function conversationDetail(userId: string, id: string): Promise<ConversationDetail> {
+export async function conversationDetail(userId: string, id: unknown): Promise<ConversationDetail> {
   const conversation = await requireOwnConversation(userId, id);
   const [rows, totals] = await Promise.all([listMessages({ conversationId: conversation.id }), conversationTotals({ conversationId: conversation.id })]);
   return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dayRangeProblem, isoDay } from "@/lib/validation/dates";
 
 /**
  * The wire contract of the cost dashboards (user and admin). Shared by the route handlers and the UI; no server-only
@@ -7,8 +8,9 @@ import { z } from "zod";
  * Every endpoint takes a date range in the subject user's time zone (for admin org-wide views: each user's own days
  * as recorded in the daily rollups; the hourly "today" view uses the viewer's time zone):
  *   ?range=today|7d|30d|this_month|last_month|custom[&from=YYYY-MM-DD&to=YYYY-MM-DD]   (from/to inclusive; custom only)
- * Bad input → 400 validation_failed with the reason: malformed dates, end before start, more than 400 days, unknown
- * range / groupBy / by values, page sizes out of bounds.
+ * Bad input → 400 validation_failed with the reason: malformed dates, dates outside 2000-01-01..2100-12-31, end before
+ * start, more than 400 days, unknown range / groupBy / by values, page sizes out of bounds, cursors this API did not give
+ * out, text with NUL or unpaired surrogates.
  *
  * User (always the signed-in user; any userId-like parameter is ignored):
  *   GET /api/usage/summary                         → UsageSummary
@@ -28,13 +30,14 @@ export const RANGE_PRESETS = ["today", "7d", "30d", "this_month", "last_month", 
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const MAX_RANGE_DAYS = 400;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates look like 2026-11-24.");
+const day = isoDay();
 
+/** Custom days are checked by lib/validation/dates.ts: real dates from 2000-01-01 to 2100-12-31, at most 400 days. */
 export const rangeQuerySchema = z
   .object({
     range: z.enum(RANGE_PRESETS, { error: `range must be one of ${RANGE_PRESETS.join(", ")}` }).default("30d"),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    from: day.optional(),
+    to: day.optional(),
   })
   .superRefine((q, ctx) => {
     if (q.range !== "custom") return;
@@ -42,12 +45,8 @@ export const rangeQuerySchema = z
       ctx.addIssue({ code: "custom", message: "A custom range needs from and to (YYYY-MM-DD).", path: ["from"] });
       return;
     }
-    const from = Date.parse(`${q.from}T00:00:00Z`);
-    const to = Date.parse(`${q.to}T00:00:00Z`);
-    if (Number.isNaN(from) || new Date(from).toISOString().slice(0, 10) !== q.from) ctx.addIssue({ code: "custom", message: `${q.from} is not a date.`, path: ["from"] });
-    else if (Number.isNaN(to) || new Date(to).toISOString().slice(0, 10) !== q.to) ctx.addIssue({ code: "custom", message: `${q.to} is not a date.`, path: ["to"] });
-    else if (to < from) ctx.addIssue({ code: "custom", message: "The end date is before the start date.", path: ["to"] });
-    else if ((to - from) / 86_400_000 + 1 > MAX_RANGE_DAYS) ctx.addIssue({ code: "custom", message: `A range can span at most ${MAX_RANGE_DAYS} days.`, path: ["to"] });
+    const problem = dayRangeProblem(q.from, q.to, MAX_RANGE_DAYS);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: [problem.field] });
   });
 export type RangeQuery = z.output<typeof rangeQuerySchema>;
 

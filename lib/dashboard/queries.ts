@@ -20,6 +20,10 @@ import {
 import { NO_ASSISTANT } from "@/db/schema";
 import { AppError, validationError } from "@/lib/errors";
 import { getBudgetOverview } from "@/lib/settings/budget";
+import { cursorParam, encodeCursor, type CursorPosition } from "@/lib/validation/cursor";
+import { parseId } from "@/lib/validation/id";
+import { queryParams } from "@/lib/validation/query";
+import { text } from "@/lib/validation/text";
 import {
   ADMIN_USER_SORT,
   rangeQuerySchema,
@@ -70,15 +74,13 @@ const intParam = (name: string, min: number, max: number, fallback: number) =>
     .max(max, `${name} must be at most ${max}`)
     .default(fallback);
 
-const CURSOR_PATTERN = /^\d{1,20}\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const recentParams = {
   limit: intParam("limit", 1, 100, 50),
-  cursor: z.string().regex(CURSOR_PATTERN, "cursor is not one this API gave out").optional(),
+  cursor: cursorParam.optional(),
 };
 
 export const adminUserParams = {
-  q: z.string().trim().max(200, "q is at most 200 characters").optional(),
+  q: text().trim().max(200, "q is at most 200 characters").optional(),
   sort: enumOf("sort", ADMIN_USER_SORT).default("spend"),
   dir: enumOf("dir", ["asc", "desc"] as const).optional(),
   page: intParam("page", 1, 100_000, 1),
@@ -93,7 +95,7 @@ export const breakdownByParam = <T extends readonly [string, ...string[]]>(value
  * ignored. An empty parameter (`?cursor=`) means "not given". Bad input throws a 400 naming the parameter.
  */
 export function parseDashboardQuery<T extends z.ZodRawShape>(request: Request, extra: T): RangeQuery & z.output<z.ZodObject<T>> {
-  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const params = queryParams(request);
   const range = rangeQuerySchema.safeParse(params);
   if (!range.success) throw validationError(range.error);
   const rest = z.object(extra).safeParse(params);
@@ -102,8 +104,9 @@ export function parseDashboardQuery<T extends z.ZodRawShape>(request: Request, e
 }
 
 /** The user an admin asks about (`/api/admin/users/:id/…`), with their time zone; 404 for an unknown id. */
-export async function requireSubjectUser(id: string | string[] | undefined): Promise<{ userId: string; timeZone: string }> {
-  const user = typeof id === "string" ? await getUserById({ id }) : undefined;
+export async function requireSubjectUser(id: unknown): Promise<{ userId: string; timeZone: string }> {
+  const userId = parseId(id);
+  const user = userId ? await getUserById({ id: userId }) : undefined;
   if (!user) throw new AppError("not_found", "That user does not exist.");
   return { userId: user.id, timeZone: effectiveTimeZone(user.timeZone) };
 }
@@ -208,12 +211,9 @@ export async function getUsageBreakdown({
 // ---------------------------------------------------------------------------------------------------------------
 // Recent requests and the CSV export (one user's events)
 
-const cursorOf = (row: EventRow): string => `${row.micros}|${row.id}`;
-function parseCursor(cursor: string | undefined): EventCursor | undefined {
-  if (!cursor) return undefined;
-  const [micros, id] = cursor.split("|") as [string, string];
-  return { micros, id };
-}
+const cursorOf = (row: EventRow): string => encodeCursor({ micros: BigInt(row.micros), id: row.id });
+const eventCursor = (cursor: CursorPosition | undefined): EventCursor | undefined =>
+  cursor ? { micros: cursor.micros.toString(), id: cursor.id } : undefined;
 
 function recentEvent(row: EventRow): RecentEvent {
   return {
@@ -248,9 +248,9 @@ export async function getRecentUsage({
   userId: string;
   range: ResolvedRange;
   limit: number;
-  cursor?: string;
+  cursor?: CursorPosition;
 }): Promise<RecentPage> {
-  const rows = await listUsageEvents({ userId, startsAt: range.startsAt, endsAt: range.endsAt, order: "desc", limit: limit + 1, cursor: parseCursor(cursor) });
+  const rows = await listUsageEvents({ userId, startsAt: range.startsAt, endsAt: range.endsAt, order: "desc", limit: limit + 1, cursor: eventCursor(cursor) });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items: items.map(recentEvent), nextCursor: rows.length > limit && last ? cursorOf(last) : null };

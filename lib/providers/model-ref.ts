@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isUuid } from "@/lib/validation/id";
+import { text } from "@/lib/validation/text";
 import type { ProviderKind } from "./registry";
 
 /**
@@ -13,7 +15,6 @@ export interface ModelRef {
 }
 
 const PROVIDER_IDS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MODEL_ID = /^[\x21-\x7e]{1,200}$/;
 
 export function formatModelRef(ref: ModelRef): string {
@@ -30,15 +31,14 @@ export function parseModelRef(value: string): ModelRef | null {
   if (provider === "openai-compatible") {
     const next = rest.indexOf(":");
     endpointId = next < 0 ? "" : rest.slice(0, next);
-    if (!UUID.test(endpointId)) return null;
+    if (!isUuid(endpointId)) return null;
     rest = rest.slice(next + 1);
   }
   if (!MODEL_ID.test(rest)) return null;
   return endpointId ? { provider, modelId: rest, endpointId } : { provider, modelId: rest };
 }
 
-export const modelRefSchema = z
-  .string({ error: "Choose a model." })
+export const modelRefSchema = text("Choose a model.")
   .trim()
   .min(1, "Choose a model.")
   .transform((value, ctx) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { parseUsdToNano } from "@/lib/money";
 
 const PROVIDER_IDS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"] as const;
@@ -14,23 +15,20 @@ function parsePerMTok(label: string, value: string, ctx: z.RefinementCtx): numbe
 }
 
 const requiredPerMTok = (label: string) =>
-  z
-    .string({ error: `Enter the ${label} price in dollars per million tokens (0 is fine).` })
+  text(`Enter the ${label} price in dollars per million tokens (0 is fine).`)
     .trim()
     .min(1, `Enter the ${label} price in dollars per million tokens (0 is fine).`)
     .transform((value, ctx) => parsePerMTok(label, value, ctx));
 
 const optionalPerMTok = (label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .optional()
     .transform((value, ctx): number | null => (value ? parsePerMTok(label, value, ctx) : null));
 
 export const priceOverrideSchema = z.object({
   provider: z.enum(PROVIDER_IDS, { error: "Choose a provider." }),
-  modelId: z
-    .string()
+  modelId: text()
     .trim()
     .min(1, "Enter the model id, like gpt-4o or llama3.2.")
     .max(200, "That model id is too long.")
@@ -39,6 +37,6 @@ export const priceOverrideSchema = z.object({
   output: requiredPerMTok("output"),
   cacheRead: optionalPerMTok("cache read"),
   cacheWrite: optionalPerMTok("cache write"),
-  note: z.string().trim().max(200, "Use at most 200 characters.").optional().transform((v) => v || null),
+  note: text().trim().max(200, "Use at most 200 characters.").optional().transform((v) => v || null),
 });
 export type PriceOverrideInput = z.infer<typeof priceOverrideSchema>;

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { parseUsdToNano } from "@/lib/money";
 import { isValidTimeZone } from "@/lib/budgets/periods";
 
-const apiKey = z
-  .string()
+const apiKey = text()
   .trim()
   .min(8, "That key is too short to be a real key.")
   .max(512, "That key is too long.")
@@ -17,14 +17,12 @@ export const builtInKeySchema = z.object({
 
 export const compatEndpointSchema = z.object({
   provider: z.literal("openai-compatible"),
-  name: z
-    .string()
+  name: text()
     .trim()
     .min(1, "Give the endpoint a name, like “Ollama”.")
     .max(40, "Use at most 40 characters.")
     .regex(/^[\p{L}\p{N} _.-]+$/u, "Use letters, digits, spaces, dots, dashes or underscores."),
-  baseUrl: z
-    .string()
+  baseUrl: text()
     .trim()
     .min(1, "Enter the base URL, like http://localhost:11434/v1.")
     .max(500)
@@ -37,8 +35,7 @@ export const compatEndpointSchema = z.object({
       }
     }, "Enter an http:// or https:// URL, like http://localhost:11434/v1.")
     .transform((value) => value.replace(/\/+$/, "")),
-  apiKey: z
-    .string()
+  apiKey: text()
     .trim()
     .optional()
     .transform((v) => (v ? v : undefined))
@@ -53,8 +50,7 @@ export type SaveKeyInput = z.infer<typeof saveKeySchema>;
 const MAX_BUDGET_USD = 1_000_000;
 
 const optionalUsd = (label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .optional()
     .transform((value, ctx) => {
@@ -74,8 +70,7 @@ const optionalUsd = (label: string) =>
 export const budgetSchema = z.object({
   monthlyUsd: optionalUsd("monthly budget"),
   dailyUsd: optionalUsd("daily budget"),
-  monthlyTokens: z
-    .string()
+  monthlyTokens: text()
     .trim()
     .optional()
     .transform((value, ctx) => {
@@ -88,8 +83,7 @@ export const budgetSchema = z.object({
       return Number(clean);
     }),
   mode: z.enum(["enforce", "warn"], { error: "Choose whether the budget blocks requests or only warns." }),
-  alertThresholds: z
-    .string()
+  alertThresholds: text()
     .trim()
     .transform((value, ctx) => {
       const parts = value.split(/[,\s]+/).filter(Boolean);
@@ -105,8 +99,7 @@ export const budgetSchema = z.object({
       }
       return unique;
     }),
-  timeZone: z
-    .string()
+  timeZone: text()
     .trim()
     .refine(isValidTimeZone, "Choose a time zone from the list, like Europe/Berlin."),
 });

@@ -87,7 +87,7 @@ describe("conversations belong to their user", () => {
     const read = await conversationRoute.GET(new Request(`http://localhost/api/conversations/${id}`), params(id));
     expect(read.status).toBe(404);
     const rename = await conversationRoute.PATCH(
-      new Request(`http://localhost/api/conversations/${id}`, { method: "PATCH", body: JSON.stringify({ title: "mine now" }) }),
+      new Request(`http://localhost/api/conversations/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "mine now" }) }),
       params(id),
     );
     expect(rename.status).toBe(404);
@@ -104,11 +104,11 @@ describe("conversations belong to their user", () => {
     expect(detail.messages.map((m: { role: string }) => m.role)).toEqual(["user", "assistant"]);
     expect(detail.conversation.totalCostNano).toBeGreaterThan(0);
     const renamed = await conversationRoute.PATCH(
-      new Request(`http://localhost/api/conversations/${id}`, { method: "PATCH", body: JSON.stringify({ title: "Renamed" }) }),
+      new Request(`http://localhost/api/conversations/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Renamed" }) }),
       params(id),
     );
     expect((await renamed.json()).title).toBe("Renamed");
-    const empty = await conversationRoute.PATCH(new Request(`http://localhost/api/conversations/${id}`, { method: "PATCH", body: JSON.stringify({ title: " " }) }), params(id));
+    const empty = await conversationRoute.PATCH(new Request(`http://localhost/api/conversations/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: " " }) }), params(id));
     expect(empty.status).toBe(400);
     const removed = await conversationRoute.DELETE(new Request(`http://localhost/api/conversations/${id}`, { method: "DELETE" }), params(id));
     expect(removed.status).toBe(204);

@@ -12,6 +12,7 @@ import { normaliseModelId } from "@/lib/pricing/model-id";
 import { repriceUnpricedUsage } from "@/lib/pricing/reprice";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { priceOverrideSchema } from "@/lib/settings/price-override-schema";
+import { text } from "@/lib/validation/text";
 
 // Each change and its audit row commit together.
 
@@ -57,7 +58,7 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
 });
 
 export const deletePriceOverrideAction = adminAction(
-  z.object({ provider: priceOverrideSchema.shape.provider, modelId: z.string().min(1) }),
+  z.object({ provider: priceOverrideSchema.shape.provider, modelId: text("Choose the override to remove.").min(1, "Choose the override to remove.") }),
   async ({ provider, modelId }, admin) => {
     const db = await getDb();
     const removed = await db.transaction(async (tx) => {

@@ -10,6 +10,7 @@ import { assertModelAvailable } from "@/lib/providers/model-catalog";
 import { saveUserBudget } from "@/lib/settings/budget";
 import { removeProviderKey, saveProviderKey } from "@/lib/settings/provider-keys";
 import { budgetSchema, saveKeySchema } from "@/lib/settings/schemas";
+import { text } from "@/lib/validation/text";
 
 // Key changes are audited with the user as actor and target — provider, name and last 4 only, never the key — in the
 // transaction that stores or deletes the key.
@@ -33,7 +34,7 @@ export const saveKeyAction = userAction(saveKeySchema, async (data, user) => {
   return { ok: true, message: result.message, values: { check: result.check } };
 });
 
-export const deleteKeyAction = userAction(z.object({ keyId: z.string().min(1) }), async ({ keyId }, user) => {
+export const deleteKeyAction = userAction(z.object({ keyId: text("Choose the key to delete.").min(1, "Choose the key to delete.") }), async ({ keyId }, user) => {
   const removed = await removeProviderKey(user.id, keyId, async (tx, { row }) => {
     await recordAudit(tx, {
       actor: user,

@@ -1,17 +1,17 @@
 import { z } from "zod";
+import { getAuditPage } from "@/lib/audit/audit-log";
 import type { AuditPage } from "@/lib/dashboard/contract";
-import { AUDIT_CURSOR_MESSAGE, getAuditPage, isAuditCursor } from "@/lib/audit/audit-log";
 import { route } from "@/lib/http/route";
+import { cursorParam } from "@/lib/validation/cursor";
+import { parseQuery } from "@/lib/validation/query";
 
 const querySchema = z.object({
-  cursor: z.string().refine(isAuditCursor, AUDIT_CURSOR_MESSAGE).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: cursorParam.optional(),
+  limit: z.coerce.number({ error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be at least 1").max(100, "limit must be at most 100").default(50),
 });
 
-/** GET /api/admin/audit?cursor=&limit=1..100 → AuditPage, newest first. Admins only. */
+/** GET /api/admin/audit?cursor=&limit=1..100 → AuditPage, newest first. Admins only. An empty `?cursor=` is "not given". */
 export const GET = route("admin", async (request): Promise<AuditPage> => {
-  // An empty parameter (`?cursor=`) means "not given".
-  const params = [...new URL(request.url).searchParams].filter(([, value]) => value !== "");
-  const query = querySchema.parse(Object.fromEntries(params));
+  const query = parseQuery(request, querySchema);
   return getAuditPage({ limit: query.limit, cursor: query.cursor });
 });

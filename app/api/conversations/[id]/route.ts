@@ -1,23 +1,23 @@
 import { deleteConversation, updateConversation } from "@/db/queries/conversations";
 import { conversationDetail, renameSchema, requireOwnConversation, toSummary } from "@/lib/chat/conversations";
-import { AppError, validationError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
+import { parseJsonBody } from "@/lib/validation/body";
 
-const idOf = (params: Record<string, unknown>) => String(params.id ?? "");
+// A malformed id is "not found" like someone else's: requireOwnConversation checks it (lib/validation/id.ts).
 
-export const GET = route("user", async (_request, { user, params }) => conversationDetail(user.id, idOf(params)));
+export const GET = route("user", async (_request, { user, params }) => conversationDetail(user.id, params.id));
 
 export const PATCH = route("user", async (request, { user, params }) => {
-  const conversation = await requireOwnConversation(user.id, idOf(params));
-  const body = renameSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) throw validationError(body.error);
-  const updated = await updateConversation({ id: conversation.id, userId: user.id, values: { title: body.data.title } });
+  const conversation = await requireOwnConversation(user.id, params.id);
+  const body = await parseJsonBody(request, renameSchema);
+  const updated = await updateConversation({ id: conversation.id, userId: user.id, values: { title: body.title } });
   if (!updated) throw new AppError("conversation_not_found");
   return toSummary(updated);
 });
 
 export const DELETE = route("user", async (_request, { user, params }) => {
-  const conversation = await requireOwnConversation(user.id, idOf(params));
+  const conversation = await requireOwnConversation(user.id, params.id);
   await deleteConversation({ id: conversation.id, userId: user.id });
   return new Response(null, { status: 204 });
 });

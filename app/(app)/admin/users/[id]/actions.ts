@@ -12,6 +12,8 @@ import { adminAction, type ActionState } from "@/lib/http/action";
 import { formatUsd, nanoToUsdString } from "@/lib/money";
 import { DEFAULT_THRESHOLDS } from "@/lib/settings/budget";
 import { budgetSchema } from "@/lib/settings/schemas";
+import { parseId } from "@/lib/validation/id";
+import { text } from "@/lib/validation/text";
 
 /**
  * What an admin can change about one user: a cap (a separate `source: "admin"` budget row the user cannot see in
@@ -21,12 +23,12 @@ import { budgetSchema } from "@/lib/settings/schemas";
  */
 
 const ADMIN_SET_LOCK = 0x5b0a4e;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A malformed id is "does not exist", like an unknown one (checked by the one uuid check in lockTarget).
+const userId = text("That user does not exist.").trim();
 
-const userId = z.string({ error: "That user does not exist." }).trim();
-
-async function lockTarget(tx: DbExecutor, id: string): Promise<User> {
-  if (!UUID.test(id)) throw new AppError("not_found", "That user does not exist.");
+async function lockTarget(tx: DbExecutor, rawId: string): Promise<User> {
+  const id = parseId(rawId);
+  if (!id) throw new AppError("not_found", "That user does not exist.");
   const [user] = await tx.select().from(users).where(eq(users.id, id)).for("update");
   if (!user) throw new AppError("not_found", "That user does not exist.");
   return user;

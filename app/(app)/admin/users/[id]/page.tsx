@@ -12,13 +12,15 @@ import { getUserById } from "@/db/queries/users";
 import { getAuditPage } from "@/lib/audit/audit-log";
 import { requireAdminPage } from "@/lib/auth/session";
 import { nanoToUsdString } from "@/lib/money";
+import { parseId } from "@/lib/validation/id";
 
 export const metadata: Metadata = { title: "User · Admin · Spendboard" };
 
 /** One user, for an admin: who they are, the controls (cap, role, disable), their dashboard and recent changes. */
 export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
   const admin = await requireAdminPage();
-  const { id } = await params;
+  const id = parseId((await params).id);
+  if (!id) notFound();
   const user = await getUserById({ id });
   if (!user) notFound();
   const [{ admin: capRow }, changes] = await Promise.all([getBudgets({ userId: user.id }), getAuditPage({ limit: 10, targetUserId: user.id })]);
