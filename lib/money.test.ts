@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd, nanoToUsdString, parseUsdToNano } from "./money";
+import { formatUsd, formatUsdExact, nanoToUsdString, parseUsdToNano } from "./money";
 
 describe("parseUsdToNano", () => {
   it.each([
@@ -35,5 +35,21 @@ describe("formatUsd", () => {
     [20_000_000_000, "$20.00"],
   ])("%d nano-USD → %s", (nano, expected) => {
     expect(formatUsd(nano)).toBe(expected);
+  });
+});
+
+describe("formatUsdExact", () => {
+  it.each([
+    [0, "$0.00"],
+    [20_000_000_000, "$20.00"],
+    [26_574_000, "$0.026574"],
+    [30_000_000, "$0.03"],
+    [3_426_000, "$0.003426"],
+    [1, "$0.000000001"],
+    [1_234_500_000_000, "$1,234.50"],
+    [1_234_560_000_001, "$1,234.560000001"],
+    [-15_000_000, "-$0.015"],
+  ])("%d nano-USD → %s", (nano, expected) => {
+    expect(formatUsdExact(nano)).toBe(expected);
   });
 });

@@ -36,6 +36,16 @@ export function formatUsd(nano: number): string {
   return `${sign}$${abs.toPrecision(2).replace(/0+$/, "")}`;
 }
 
+/**
+ * Exact, for messages where a rounded figure would mislead (budget refusals): every digit down to the nano-dollar,
+ * at least cents, trailing zeros trimmed — $0.026574, $20.00, $1,234.5. Never rounds a non-zero amount to $0.00.
+ */
+export function formatUsdExact(nano: number): string {
+  const [whole, fraction = ""] = nanoToUsdString(Math.abs(nano)).split(".");
+  const sign = nano < 0 ? "-" : "";
+  return `${sign}$${BigInt(whole!).toLocaleString("en-US")}.${fraction.padEnd(2, "0")}`;
+}
+
 /** A per-million-token price for a price list: "$0.15", "$3", "$0.075". */
 export function formatPerMTok(nanoPerMTok: number): string {
   return `$${nanoToUsdString(nanoPerMTok)}`;

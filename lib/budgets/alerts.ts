@@ -1,6 +1,6 @@
 import "server-only";
 import { notifications, type Notification } from "@/db/schema";
-import { formatUsd } from "@/lib/money";
+import { formatUsdExact } from "@/lib/money";
 import type { Tx } from "./ledger";
 import type { BudgetLimit, Periods } from "./limits";
 
@@ -22,7 +22,7 @@ export async function raiseBudgetAlerts(
     if (limit.limit <= 0) continue;
     const period = limit.period === "month" ? periods.month : periods.day;
     const value = limit.kind === "monthly_tokens" ? used.month.tokensUsed : limit.period === "month" ? used.month.spentNano : used.day.spentNano;
-    const format = (v: number) => (limit.kind === "monthly_tokens" ? `${v.toLocaleString("en-US")} tokens` : formatUsd(v));
+    const format = (v: number) => (limit.kind === "monthly_tokens" ? `${v.toLocaleString("en-US")} tokens` : formatUsdExact(v));
     const resets = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium" }).format(period.end);
     for (const threshold of limit.thresholds) {
       if (value * 100 < threshold * limit.limit) continue;

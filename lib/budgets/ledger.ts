@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, isNull, lt, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import { getBudgets } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, users, type BudgetLedgerRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { formatUsd } from "@/lib/money";
+import { formatUsdExact } from "@/lib/money";
 import { limitsOf, periodsAt, type BudgetLimit, type Periods } from "./limits";
 
 /**
@@ -141,29 +141,59 @@ function outputThatFits(headroomNano: number, inputCostNano: number, nanoPerMTok
   return Number((BigInt(left) * 1_000_000n) / BigInt(nanoPerMTok));
 }
 
-function exceeded(limit: BudgetLimit, used: number, periods: Periods, timeZone: string): AppError {
+/** How many requests hold an open reservation in this period (expired ones are released before this is asked). */
+async function runningRequests(tx: Tx, userId: string, limit: BudgetLimit, periods: Periods): Promise<number> {
+  const inPeriod =
+    limit.period === "month" ? eq(budgetReservations.monthStart, periods.month.start) : eq(budgetReservations.dayStart, periods.day.start);
+  const [row] = await tx
+    .select({ n: count() })
+    .from(budgetReservations)
+    .where(and(eq(budgetReservations.userId, userId), isNull(budgetReservations.closedAt), inPeriod));
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The refusal, telling the truth about the period: what is spent, what running requests hold (they give back what
+ * they do not use when they finish) and what is left but too little for this request. Amounts are exact — a
+ * remainder of $0.003426 is never shown as $0.00, a limit of $0.026574 never as $0.03.
+ */
+async function exceeded(tx: Tx, userId: string, limit: BudgetLimit, row: BudgetLedgerRow, periods: Periods, timeZone: string): Promise<AppError> {
   const resetsAt = (limit.period === "month" ? periods.month.end : periods.day.end).toISOString();
   const when = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(resetsAt));
   const isTokens = limit.kind === "monthly_tokens";
-  const amount = (v: number) => (isTokens ? `${v.toLocaleString("en-US")} tokens` : formatUsd(v));
+  const used = isTokens ? row.tokensUsed : row.spentNano;
+  const held = isTokens ? row.tokensReserved : row.reservedNano;
+  const left = Math.max(0, limit.limit - used - held);
+  const running = held > 0 ? await runningRequests(tx, userId, limit, periods) : 0;
+  const amount = (v: number) => (isTokens ? `${v.toLocaleString("en-US")} tokens` : formatUsdExact(v));
   const name = limit.name.charAt(0).toUpperCase() + limit.name.slice(1);
-  return new AppError(
-    "budget_exceeded",
-    `${name} reached: ${amount(used)} of ${amount(limit.limit)} used. It resets ${when} (${timeZone}).`,
-    {
-      details: {
-        budget: limit.name,
-        kind: limit.kind,
-        source: limit.source,
-        limitNano: isTokens ? null : limit.limit,
-        spentNano: isTokens ? null : used,
-        limitTokens: isTokens ? limit.limit : null,
-        usedTokens: isTokens ? used : null,
-        resetsAt,
-        settingsUrl: "/settings?tab=budget",
-      },
+  // "$0.02 is held", "1 token is held", "300 tokens are held".
+  const verb = (v: number, one: string, many: string) => (isTokens && v !== 1 ? many : one);
+  const requests = `${running.toLocaleString("en-US")} running request${running === 1 ? "" : "s"}`;
+  let message =
+    held > 0
+      ? `${name} reached: ${amount(held)} of ${amount(limit.limit)} ${verb(held, "is", "are")} held by ${requests}; ${amount(used)} ${isTokens ? "used" : "spent"}.`
+      : `${name} reached: ${amount(used)} of ${amount(limit.limit)} used.`;
+  if (left > 0) message += ` The ${amount(left)} left ${verb(left, "does", "do")} not cover this request.`;
+  if (held > 0) message += " Running requests give back what they do not use when they finish.";
+  message += ` It resets ${when} (${timeZone}).`;
+  return new AppError("budget_exceeded", message, {
+    details: {
+      budget: limit.name,
+      kind: limit.kind,
+      source: limit.source,
+      limitNano: isTokens ? null : limit.limit,
+      spentNano: isTokens ? null : used,
+      heldNano: isTokens ? null : held,
+      leftNano: isTokens ? null : left,
+      limitTokens: isTokens ? limit.limit : null,
+      usedTokens: isTokens ? used : null,
+      heldTokens: isTokens ? held : null,
+      runningRequests: running,
+      resetsAt,
+      settingsUrl: "/settings?tab=budget",
     },
-  );
+  });
 }
 
 /**
@@ -193,12 +223,12 @@ export async function reserveBudget(userId: string, estimate: CallEstimate, now:
       if (limit.kind === "monthly_tokens") {
         const used = row.tokensUsed + row.tokensReserved;
         const fits = limit.limit - used - estimate.inputTokens;
-        if (fits < 1) throw exceeded(limit, row.tokensUsed, periods, timeZone);
+        if (fits < 1) throw await exceeded(tx, userId, limit, row, periods, timeZone);
         maxOutputTokens = Math.min(maxOutputTokens, fits);
       } else if (estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null) {
         const headroom = limit.limit - row.spentNano - row.reservedNano;
         const fits = outputThatFits(headroom, estimate.inputCostNano, estimate.outputNanoPerMTok);
-        if (fits < 1) throw exceeded(limit, row.spentNano, periods, timeZone);
+        if (fits < 1) throw await exceeded(tx, userId, limit, row, periods, timeZone);
         maxOutputTokens = Math.min(maxOutputTokens, fits);
       }
       // An unpriced model has no known cost: cost limits cannot hold it back (the dashboard flags its usage).
