@@ -7,12 +7,17 @@ import type { Provider } from "next-auth/providers";
 import { getUserByOAuthAccount } from "@/db/queries/users";
 import type { UserRole } from "@/db/schema";
 import { authenticateWithPassword, signInWithOAuth } from "@/lib/auth/accounts";
+import { sameOriginPath } from "@/lib/auth/return-path";
+import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
 import { getAuthSecret } from "@/lib/server-env";
 
 declare module "next-auth" {
   interface Session {
     user: { id: string; role: UserRole } & DefaultSession["user"];
+    /** The `user_sessions` row of this sign-in and the user's session version then (checked by getCurrentUser). */
+    sid?: string;
+    sv?: number;
   }
   interface User {
     role?: UserRole;
@@ -59,7 +64,9 @@ function config(): NextAuthConfig {
     secret: getAuthSecret(),
     // Self-hosted behind a proxy of the operator's choosing; set AUTH_TRUST_HOST=false and AUTH_URL to pin the host.
     trustHost: process.env.AUTH_TRUST_HOST !== "false",
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    // Auth.js re-issues the cookie as it is used, but a token only counts while its session row has not expired
+    // (SESSION_MAX_AGE_SECONDS after sign-in): getCurrentUser checks the row.
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     providers: providers(),
     callbacks: {
@@ -79,26 +86,46 @@ function config(): NextAuthConfig {
           throw error;
         }
       },
+      // Runs with `user`/`account` only at sign-in: that is when a session row is opened and named in the token.
       async jwt({ token, user, account }) {
+        let signedIn: string | undefined;
         if (account && account.type !== "credentials") {
           const linked = await getUserByOAuthAccount({
             provider: account.provider,
             providerAccountId: account.providerAccountId,
           });
           if (linked) {
-            token.sub = linked.id;
+            signedIn = linked.id;
             token.role = linked.role;
           }
         } else if (user?.id) {
-          token.sub = user.id;
+          signedIn = user.id;
           token.role = user.role;
+        }
+        if (signedIn) {
+          token.sub = signedIn;
+          const session = await startSession(signedIn);
+          token.sid = session?.sid;
+          token.sv = session?.sv;
         }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         session.user.role = token.role === "admin" ? "admin" : "user";
+        if (typeof token.sid === "string") session.sid = token.sid;
+        if (typeof token.sv === "number") session.sv = token.sv;
         return session;
+      },
+      // Every callbackUrl Auth.js follows (credentials, OAuth, sign-out) goes through the one redirect check.
+      redirect({ url, baseUrl }) {
+        return new URL(sameOriginPath(url, baseUrl) ?? "/dashboard", baseUrl).toString();
+      },
+    },
+    events: {
+      // Sign-out ends the session row, so a copy of the cookie is refused from now on.
+      async signOut(message) {
+        if ("token" in message) await endSession(message.token?.sid);
       },
     },
   };

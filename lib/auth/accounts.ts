@@ -1,8 +1,15 @@
 import "server-only";
-import { createUser, getUserByEmail, getUserByOAuthAccount, linkOAuthAccount, recordSignIn } from "@/db/queries/users";
+import {
+  createUser,
+  getUserByEmail,
+  getUserByOAuthAccount,
+  linkOAuthAccount,
+  recordSignIn,
+  setPasswordEndingSessions,
+} from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
-import { emailSchema, registerSchema, signInSchema } from "./schemas";
+import { changePasswordSchema, emailSchema, registerSchema, signInSchema } from "./schemas";
 import { AppError, validationError } from "@/lib/errors";
 
 /** Creates an email + password account. The first account ever created becomes admin. */
@@ -61,4 +68,35 @@ export async function signInWithOAuth(profile: OAuthProfile): Promise<User> {
   await linkOAuthAccount({ userId: user.id, provider: profile.provider, providerAccountId: profile.providerAccountId });
   await recordSignIn({ id: user.id });
   return user;
+}
+
+/**
+ * Changes a password account's password after checking the current one, and ends every session of the user (all
+ * devices, this one too) in the same transaction. The caller signs this browser in again with the new password.
+ */
+export async function changePassword(user: Pick<User, "id" | "passwordHash">, input: unknown): Promise<{ newPassword: string }> {
+  const parsed = changePasswordSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  const { currentPassword, newPassword } = parsed.data;
+  if (!user.passwordHash) {
+    throw new AppError("bad_request", "This account signs in with GitHub or Google; it has no password to change.");
+  }
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw new AppError("validation_failed", "The current password is not right.", {
+      details: { fieldErrors: { currentPassword: ["The current password is not right."] } },
+    });
+  }
+  if (newPassword === currentPassword) {
+    throw new AppError("validation_failed", "Choose a new password different from the current one.", {
+      details: { fieldErrors: { newPassword: ["Choose a new password different from the current one."] } },
+    });
+  }
+  const changed = await setPasswordEndingSessions({
+    id: user.id,
+    expectedHash: user.passwordHash,
+    passwordHash: await hashPassword(newPassword),
+    now: new Date(),
+  });
+  if (!changed) throw new AppError("bad_request", "The password was changed elsewhere just now. Sign in again and retry.");
+  return { newPassword };
 }

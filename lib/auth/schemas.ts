@@ -36,11 +36,7 @@ export const signInSchema = z.object({
   password: z.string().min(1, "Enter your password.").max(1024),
 });
 
-/** Only same-site paths may be used as a return URL after sign-in (no open redirects). */
-export function safeReturnPath(value: unknown, fallback = "/dashboard"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
-    return fallback;
-  }
-  if (value.startsWith("/login") || value.startsWith("/register") || value.startsWith("/api/")) return fallback;
-  return value;
-}
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(1024),
+  newPassword: newPasswordSchema,
+});

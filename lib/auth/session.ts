@@ -1,19 +1,23 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/app/(auth)/auth";
-import { getUserById } from "@/db/queries/users";
+import { getUserForSession } from "@/db/queries/sessions";
 import type { User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
 /**
- * The one way to read the current user: the session says who, the database says what they may do now
- * (role and disabled state are read fresh on every request, so a change takes effect at once).
+ * The one way to read the current user: the session token says who and which session, the database says whether that
+ * session still holds and what the user may do now — in one query, on every request. A token counts only while its
+ * `user_sessions` row is neither revoked (sign-out) nor expired, and was issued at the user's current session version
+ * (disabling, a role change or a password change bump it and so end every session at once). Tokens without a session
+ * id (issued before sessions could be ended) are refused.
  */
 export async function getCurrentUser(): Promise<User | null> {
   const session = await auth();
   const id = session?.user?.id;
-  if (!id) return null;
-  const user = await getUserById({ id });
+  const { sid, sv } = session ?? {};
+  if (!id || typeof sid !== "string" || typeof sv !== "number") return null;
+  const user = await getUserForSession({ userId: id, sessionId: sid, sessionVersion: sv, now: new Date() });
   if (!user || user.disabledAt) return null;
   return user;
 }

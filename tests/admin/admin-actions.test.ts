@@ -258,7 +258,10 @@ describe("roles", () => {
     expect(await run(userActions.setRoleAction, { userId: last.id, role: "user" })).toEqual({ ok: true, message: "You are now a member." });
     expect((await userRow(last.id)).role).toBe("user");
     expect((await auditFor(last.id))[0]).toMatchObject({ action: "user.role_changed", actorId: last.id, details: { from: "admin", to: "user" } });
-    // The step-down took effect: the former admin is refused at once.
+    // The step-down took effect: a role change ends the former admin's session at once, and signed in again they are
+    // a member.
+    expect((await run(userActions.setRoleAction, { userId: last.id, role: "admin" })).error).toBe("Sign in to continue.");
+    signIn(last);
     expect((await run(userActions.setRoleAction, { userId: last.id, role: "admin" })).error).toBe("Only admins can do this.");
   });
 });

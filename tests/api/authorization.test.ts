@@ -8,7 +8,7 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 // The session cookie is decoded by Auth.js; here we hand the route the session it would decode and keep
 // everything after it real (route wrapper, database, role read fresh from the users table).
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; role: string } } }));
-vi.mock("@/app/(auth)/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth(session));
 
 const { GET: adminUsers } = await import("@/app/api/admin/users/route");
 const { GET: me } = await import("@/app/api/me/route");

@@ -26,7 +26,7 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
-vi.mock("@/app/(auth)/auth", () => ({ auth: async () => session.current }));
+vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth(session));
 // Outside a Next.js request there is no incremental cache to revalidate.
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 // Client components read the router while rendering; outside Next.js there is none, so give them an inert one.

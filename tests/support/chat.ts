@@ -11,14 +11,55 @@ import type { FakeLlm } from "@/tests/fake-llm/server";
  * AI SDK's UI message stream (SSE).
  */
 export interface TestSession {
-  current: null | { user: { id: string } };
+  /**
+   * What Auth.js would decode from the cookie. `sid`/`sv` name a real `user_sessions` row: left out, the mocked
+   * `auth()` opens one for the user at the first request (as signing in would); set explicitly (even to undefined) they
+   * are used as they are — e.g. a revoked sid, or none, as a token from before sessions could be ended.
+   */
+  current: null | { user: { id: string; role?: string }; sid?: string; sv?: number };
 }
 const holder = globalThis as typeof globalThis & { __testSession?: TestSession };
 export const session: TestSession = (holder.__testSession ??= { current: null });
 
-/** For `vi.mock("@/app/(auth)/auth", () => mockAuth())` in a test file. */
-export function mockAuth() {
-  return { auth: async () => (globalThis as typeof globalThis & { __testSession?: TestSession }).__testSession?.current ?? null };
+const opened = new WeakMap<object, Promise<void>>();
+
+/** The session the mocked `auth()` returns: a real session row is opened for a token that does not name one yet. */
+async function withSessionRow(current: TestSession["current"]): Promise<TestSession["current"]> {
+  if (!current || "sid" in current) return current;
+  let opening = opened.get(current);
+  if (!opening) {
+    opening = (async () => {
+      const { startSession } = await import("@/lib/auth/user-sessions");
+      const claims = await startSession(current.user.id);
+      if (!("sid" in current)) Object.assign(current, { sid: claims?.sid, sv: claims?.sv });
+    })();
+    opened.set(current, opening);
+  }
+  await opening;
+  return current;
+}
+
+/**
+ * For `vi.mock("@/app/(auth)/auth", () => mockAuth())` in a test file; pass a file's own `{ current }` holder to use
+ * that instead of the shared one. `signIn("credentials")` checks the password for real and starts a new session;
+ * `signOut` drops the cookie (the sign-out action itself revokes the session row).
+ */
+export function mockAuth(own?: TestSession) {
+  const current = () => (own ?? (globalThis as typeof globalThis & { __testSession?: TestSession }).__testSession)!;
+  return {
+    auth: async () => withSessionRow(current().current),
+    // Auth.js's signIn("credentials") checks the password as the Credentials provider does, then sets a new cookie.
+    signIn: async (provider: string, options: { email?: string; password?: string } = {}) => {
+      if (provider !== "credentials") throw new Error(`mockAuth: signIn with ${provider} is not simulated`);
+      const { authenticateWithPassword } = await import("@/lib/auth/accounts");
+      const user = await authenticateWithPassword(options);
+      if (!user) throw Object.assign(new Error("CredentialsSignin"), { type: "CredentialsSignin", code: "credentials" });
+      current().current = { user: { id: user.id } };
+    },
+    signOut: async () => {
+      current().current = null;
+    },
+  };
 }
 
 export async function newUser(prefix = "chat") {
@@ -26,8 +67,17 @@ export async function newUser(prefix = "chat") {
   return user;
 }
 
+/** Signs the user in for the mocked `auth()`: a real session row is opened at the first request. */
 export function signIn(user: { id: string }) {
   session.current = { user: { id: user.id } };
+}
+
+/** Signs the user in now and returns the token's claims (a real `user_sessions` row and the user's session version). */
+export async function signInWithSession(user: { id: string }): Promise<{ sid: string; sv: number }> {
+  signIn(user);
+  const current = (await withSessionRow(session.current))!;
+  if (!current.sid || current.sv === undefined) throw new Error(`signInWithSession: no user ${user.id}`);
+  return { sid: current.sid, sv: current.sv };
 }
 
 export function pointProvidersAt(fake: FakeLlm) {

@@ -6,6 +6,7 @@ import { BudgetForm } from "@/components/settings/budget-form";
 import { BudgetUsage } from "@/components/settings/budget-usage";
 import { DefaultModelForm } from "@/components/settings/default-model-form";
 import { KeyList } from "@/components/settings/key-list";
+import { PasswordForm } from "@/components/settings/password-form";
 import { WebhookForm } from "@/components/settings/webhook-form";
 import { Card, CardTitle } from "@/components/ui/card";
 import { deleteWebhookAction, saveWebhookAction, testWebhookAction } from "@/app/(app)/settings/webhook-actions";
@@ -162,6 +163,14 @@ function AccountTab({ user }: { user: User }) {
         <dt className="text-zinc-500">Member since</dt>
         <dd>{user.createdAt.toISOString().slice(0, 10)}</dd>
       </dl>
+      {user.passwordHash ? (
+        <div className="mt-6 border-t border-zinc-200 pt-4">
+          <CardTitle>Change password</CardTitle>
+          <div className="mt-3">
+            <PasswordForm />
+          </div>
+        </div>
+      ) : null}
     </Card>
   );
 }

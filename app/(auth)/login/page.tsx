@@ -3,7 +3,7 @@ import { AuthShell } from "@/components/auth/auth-shell";
 import { OAuthButtons } from "@/components/auth/oauth-buttons";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
-import { safeReturnPath } from "@/lib/auth/schemas";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { ERROR_CODES } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Sign in · Spendboard" };

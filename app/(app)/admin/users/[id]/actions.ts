@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import type { DbExecutor } from "@/db/queries/audit";
+import { bumpedSessionVersion } from "@/db/queries/sessions";
 import { budgets, users, type Budget, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
@@ -145,7 +146,11 @@ export const setRoleAction = adminAction(
           );
         }
       }
-      await tx.update(users).set({ role: data.role, updatedAt: new Date() }).where(eq(users.id, target.id));
+      // A new role ends the user's sessions (version bump): they sign in again under it.
+      await tx
+        .update(users)
+        .set({ role: data.role, sessionVersion: bumpedSessionVersion(), updatedAt: new Date() })
+        .where(eq(users.id, target.id));
       await recordAudit(tx, { actor: admin, target, action: "user.role_changed", details: { from: target.role, to: data.role } });
       return { target, changed: true as const };
     });
@@ -156,8 +161,8 @@ export const setRoleAction = adminAction(
 );
 
 /**
- * Disables an account: sign-in is refused and any session stops working at its next request (the current user is
- * read fresh from the database). An admin cannot disable themselves; they may disable another admin — they remain.
+ * Disables an account: sign-in is refused and every session ends at its next request (session version bumped).
+ * An admin cannot disable themselves; they may disable another admin — they remain.
  */
 export const disableUserAction = adminAction(z.object({ userId }), async (data, admin) => {
   const db = await getDb();
@@ -166,7 +171,10 @@ export const disableUserAction = adminAction(z.object({ userId }), async (data, 
     if (data.userId.toLowerCase() === admin.id.toLowerCase()) throw new AppError("forbidden", "You cannot disable your own account.");
     const target = await lockTarget(tx, data.userId);
     if (target.disabledAt) return { target, changed: false as const };
-    await tx.update(users).set({ disabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, target.id));
+    await tx
+      .update(users)
+      .set({ disabledAt: new Date(), sessionVersion: bumpedSessionVersion(), updatedAt: new Date() })
+      .where(eq(users.id, target.id));
     await recordAudit(tx, { actor: admin, target, action: "user.disabled", details: { role: target.role } });
     return { target, changed: true as const };
   });
