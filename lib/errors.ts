@@ -13,7 +13,8 @@ export const ERROR_CODES = {
   account_disabled: { status: 403, message: "This account is disabled. Ask an admin to enable it again." },
   session_ended: {
     status: 401,
-    message: "Your session has ended: the account was disabled or removed. Sign in again, or ask an admin.",
+    message:
+      "Your session has ended: you signed out, your password or role changed, or the account was disabled. Sign in again.",
   },
   api_key_required: {
     status: 400,
@@ -24,6 +25,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, message: "Not found." },
   conversation_not_found: { status: 404, message: "That conversation does not exist." },
   budget_exceeded: { status: 429, message: "This request does not fit in your budget." },
+  rate_limited: { status: 429, message: "Too many failed sign-ins. Try again later." },
   upstream_key_rejected: { status: 502, message: "The provider rejected your API key. Check it in Settings → API keys." },
   upstream_rate_limited: { status: 503, message: "The provider is rate-limiting requests right now. Try again shortly." },
   upstream_failed: { status: 502, message: "The provider is failing right now. Try again shortly." },
