@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/public-paths";
 import { AppError } from "@/lib/errors";
+import { checkActionRequest } from "@/lib/http/action-request";
 import { apiMethodAnswer } from "@/lib/http/api-routes";
 import { getAuthSecret } from "@/lib/server-env";
 
@@ -24,6 +25,11 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   // Unknown /api paths and methods a route does not have: a JSON answer before anything else runs.
   const apiAnswer = apiMethodAnswer(request.method, pathname);
   if (apiAnswer) return apiAnswer;
+  // Server-action bodies Next.js would answer with a 500 (undecodable, too large, from another site): a JSON 4xx.
+  const refusal = await checkActionRequest(request);
+  if (refusal) {
+    return NextResponse.json(new AppError(refusal.code, refusal.message).toJSON(), { status: refusal.status });
+  }
   const signedIn = await isSignedIn(request);
   if (isPublicPath(pathname)) {
     // (not when /login carries an error: the session may belong to an account that was just disabled)
