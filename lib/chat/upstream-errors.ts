@@ -1,6 +1,7 @@
 import { APICallError, RetryError } from "ai";
 import { AppError } from "@/lib/errors";
 import { PROVIDERS, type ProviderKind } from "@/lib/providers/registry";
+import { ProviderStreamBroke } from "@/lib/usage/stream-errors";
 
 function providerMessage(error: APICallError): string {
   const body = error.responseBody;
@@ -24,6 +25,16 @@ export function toChatError(error: unknown, provider: ProviderKind, keySource: "
   if (error instanceof AppError) return error;
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   const label = provider === "openai-compatible" ? `the endpoint “${endpointName ?? "OpenAI-compatible"}”` : PROVIDERS[provider].label;
+  // A stream that had started and then broke: the answer so far stands; the HTTP status (200) says nothing here.
+  const broke = [error, cause, (cause as { cause?: unknown })?.cause].find((e) => ProviderStreamBroke.isInstance(e)) as ProviderStreamBroke | undefined;
+  if (broke) {
+    return new AppError(
+      "upstream_failed",
+      `The stream from ${label} broke after ${broke.tokens.toLocaleString("en-US")} token${broke.tokens === 1 ? "" : "s"} (${broke.reason}). ` +
+        "The answer so far is kept; only what was streamed is charged (estimated). Try again to get a complete answer.",
+      { details: { provider, tokens: broke.tokens } },
+    );
+  }
   if (APICallError.isInstance(cause)) {
     const status = cause.statusCode ?? 0;
     const reason = providerMessage(cause);

@@ -5,6 +5,7 @@ import type { ProviderKind } from "@/db/schema";
 import { cancelReservation, reserveBudget, type Reservation } from "@/lib/budgets/ledger";
 import { costOf, lookupPrice, priceLevelFor, type PriceOverride, type TokenUsage } from "@/lib/pricing/price-book";
 import type { UsageRecord } from "./recorder";
+import { ProviderStreamBroke } from "./stream-errors";
 import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toTokenUsage, truncateToTokens, type ProviderUsage } from "./tokens";
 
 /**
@@ -21,25 +22,6 @@ import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toToken
  * the output cap is cut off where the call's reservation ends (`stopReason: "budget"`), so a budget holds whatever
  * the provider does.
  */
-
-/** A provider's stream broke after it had started answering (a dropped connection, a reset, a timeout). */
-export class ProviderStreamBroke extends Error {
-  override name = "ProviderStreamBroke";
-  /** Output tokens received before the break (estimated). */
-  readonly tokens: number;
-
-  constructor(tokens: number, cause: unknown) {
-    const reason = ((cause as { cause?: { code?: string; message?: string } })?.cause?.code ??
-      (cause as Error)?.message ??
-      String(cause)) as string;
-    super(`stream broke after ${tokens.toLocaleString("en-US")} tokens: ${reason.slice(0, 200)}`, { cause });
-    this.tokens = tokens;
-  }
-
-  static isInstance(error: unknown): error is ProviderStreamBroke {
-    return error instanceof ProviderStreamBroke || (error as { name?: string })?.name === "ProviderStreamBroke";
-  }
-}
 
 /** The output cap of a chat answer unless the budget clamps it lower (`CHAT_MAX_OUTPUT_TOKENS`, default 4096). */
 export function defaultMaxOutputTokens(): number {
@@ -118,6 +100,8 @@ export class UsageCollector {
 interface CallState {
   reservation: Reservation | null;
   promptTokens: number;
+  /** Whether the caller asked for raw chunks itself (else the ones the middleware asked for are not passed on). */
+  passRawChunks: boolean;
 }
 
 /** Usage a provider reported before its stream ended (Anthropic's `message_start`): input buckets only. */
@@ -129,12 +113,22 @@ interface PartialUsage {
 
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
 
-/** The input usage a stream part reports before the end of the stream, if it is one that does. */
+/**
+ * The input usage a stream part reports before the end of the stream, if it is one that does: Anthropic's
+ * `message_start` (surfaced by @ai-sdk/anthropic as a custom part), Gemini's `usageMetadata.promptTokenCount` on every
+ * chunk (seen in the raw chunks, which the middleware asks Google models for).
+ */
 function partialUsageOf(part: LanguageModelV4StreamPart): PartialUsage | null {
   if (part.type === "custom" && part.kind === "anthropic.message_start") {
     const usage = (part.providerMetadata?.anthropic as { usage?: Record<string, unknown> } | undefined)?.usage;
     if (!usage || typeof usage.input_tokens !== "number") return null;
     return { inputNoCache: count(usage.input_tokens), cacheRead: count(usage.cache_read_input_tokens), cacheWrite: count(usage.cache_creation_input_tokens) };
+  }
+  if (part.type === "raw") {
+    const usage = (part.rawValue as { usageMetadata?: Record<string, unknown> } | null)?.usageMetadata;
+    if (!usage || typeof usage.promptTokenCount !== "number") return null;
+    const cacheRead = count(usage.cachedContentTokenCount);
+    return { inputNoCache: Math.max(0, count(usage.promptTokenCount) - cacheRead), cacheRead, cacheWrite: 0 };
   }
   return null;
 }
@@ -188,8 +182,14 @@ export function meterModel(
       }
       reservation = await reserveBudget(ctx.userId, { inputTokens: promptTokens, inputCostNano, outputNanoPerMTok, maxOutputTokens });
     }
-    const next = { ...params, maxOutputTokens: reservation?.maxOutputTokens ?? maxOutputTokens };
-    calls.set(next, { reservation, promptTokens });
+    // Gemini reports the prompt's tokens on every chunk but the SDK only passes usage on at the end: read the raw
+    // chunks too, so a broken stream keeps the reported input (the caller only gets raw parts if it asked for them).
+    const next = {
+      ...params,
+      maxOutputTokens: reservation?.maxOutputTokens ?? maxOutputTokens,
+      ...(ctx.provider === "google" ? { includeRawChunks: true } : {}),
+    };
+    calls.set(next, { reservation, promptTokens, passRawChunks: params.includeRawChunks === true });
     return next;
   }
 
@@ -370,7 +370,7 @@ export function meterModel(
               }
             }
             observe(value);
-            controller.enqueue(value);
+            if (value.type !== "raw" || calls.get(params)?.passRawChunks !== false) controller.enqueue(value);
           } catch (error) {
             if (isAbort(error, params.abortSignal)) {
               finish("aborted", undefined, error, "client");
@@ -395,6 +395,8 @@ export function meterModel(
 
   return wrapLanguageModel({ model: target.model as LanguageModelV4, middleware });
 }
+
+export { ProviderStreamBroke };
 
 /** Gives back a reservation taken for a call that never ran (used when a request fails before streaming). */
 export { cancelReservation };

@@ -112,7 +112,7 @@ describe("nothing is lost", () => {
     await waitForBackgroundWork();
 
     const [event] = await chatEvents(user.id);
-    expect(event).toMatchObject({ status: "aborted", estimated: true, priced: true });
+    expect(event).toMatchObject({ status: "aborted", stopReason: "client", estimated: true, estimatedParts: ["input", "output"], priced: true });
     expect(event!.outputTokens).toBeGreaterThan(0);
     expect(event!.outputTokens).toBeLessThan(12);
     expect(event!.inputNoCacheTokens).toBeGreaterThan(0);
@@ -135,9 +135,9 @@ describe("nothing is lost", () => {
     expect(streamedText(call)).toBe("alpha beta gamma ");
     expect(call.chunks.some((c) => c.type === "error")).toBe(true);
     const [event] = await chatEvents(user.id);
-    expect(event).toMatchObject({ status: "error", estimated: true });
+    expect(event).toMatchObject({ status: "error", stopReason: null, estimated: true, estimatedParts: ["input", "output"] });
     expect(event!.outputTokens).toBeGreaterThan(0);
-    expect(event!.errorMessage).toBeTruthy();
+    expect(event!.errorMessage).toMatch(/^stream broke after \d+ tokens/);
   });
 
   it("retries a failed write and stores the event once", async () => {
