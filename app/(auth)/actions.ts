@@ -1,10 +1,18 @@
 "use server";
 
+import { headers } from "next/headers";
 import { z } from "zod";
 import { auth, signIn, signOut } from "./auth";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { registerSchema, signInSchema } from "@/lib/auth/schemas";
+import {
+  assertSignInAllowed,
+  clientAddress,
+  rateLimitedError,
+  signInRetryAfter,
+  type SignInClient,
+} from "@/lib/auth/sign-in-throttle";
 import { endSession } from "@/lib/auth/user-sessions";
 import { publicAction } from "@/lib/http/action";
 
@@ -20,7 +28,20 @@ function credentialsFailure(error: unknown): string | null {
   return typeof code === "string" ? code : "credentials";
 }
 
-export const signInWithPassword = publicAction(signInSchema.extend(returnTo), async (data, _user, formData) => {
+/** The message for a refused credentials sign-in; rate_limited says how long to wait (read again: it may have grown). */
+async function credentialsMessage(code: string, client: SignInClient): Promise<string> {
+  if (code === "account_disabled") return "This account is disabled. Ask an admin to enable it again.";
+  if (code === "rate_limited") return rateLimitedError(await signInRetryAfter(client)).message;
+  return "Wrong email or password.";
+}
+
+/**
+ * Signs in with email and password. A locked account or address is refused here before any password check
+ * ("Too many failed sign-ins. Try again in N seconds."); the Credentials provider counts failures (lib/auth/accounts.ts).
+ */
+export const signInWithPassword = publicAction(signInSchema.extend(returnTo), async (data) => {
+  const client: SignInClient = { email: data.email, address: clientAddress(await headers()) };
+  await assertSignInAllowed(client);
   try {
     await signIn("credentials", {
       email: data.email,
@@ -29,26 +50,26 @@ export const signInWithPassword = publicAction(signInSchema.extend(returnTo), as
     });
   } catch (error) {
     const code = credentialsFailure(error);
-    if (code !== null) {
-      const disabled = code === "account_disabled";
-      return {
-        error: disabled
-          ? "This account is disabled. Ask an admin to enable it again."
-          : "Wrong email or password.",
-        values: { email: String(formData.get("email") ?? "") },
-      };
-    }
-    throw error;
+    if (code === null) throw error;
+    return { error: await credentialsMessage(code, client), values: { email: data.email } };
   }
 });
 
 export const register = publicAction(registerSchema.extend(returnTo), async (data) => {
   await registerWithPassword(data);
-  await signIn("credentials", {
-    email: data.email,
-    password: data.password,
-    redirectTo: safeReturnPath(data.callbackUrl),
-  });
+  try {
+    await signIn("credentials", {
+      email: data.email,
+      password: data.password,
+      redirectTo: safeReturnPath(data.callbackUrl),
+    });
+  } catch (error) {
+    // The account exists; only signing in was refused (e.g. this address is locked): say so, send them to sign in later.
+    const code = credentialsFailure(error);
+    if (code === null) throw error;
+    const client: SignInClient = { email: data.email, address: clientAddress(await headers()) };
+    return { error: `Your account is created. ${await credentialsMessage(code, client)}`, values: { email: data.email } };
+  }
 });
 
 /** Ends this browser's session row (a copied cookie stops working) and clears the cookie. */

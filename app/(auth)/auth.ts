@@ -6,8 +6,9 @@ import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { getUserByOAuthAccount } from "@/db/queries/users";
 import type { UserRole } from "@/db/schema";
-import { authenticateWithPassword, signInWithOAuth } from "@/lib/auth/accounts";
-import { sameOriginPath } from "@/lib/auth/return-path";
+import { authenticateThrottled, signInWithOAuth } from "@/lib/auth/accounts";
+import { authRedirect } from "@/lib/auth/return-path";
+import { clientAddress } from "@/lib/auth/sign-in-throttle";
 import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
 import { getAuthSecret } from "@/lib/server-env";
@@ -30,6 +31,9 @@ class InvalidCredentials extends CredentialsSignin {
 class AccountDisabled extends CredentialsSignin {
   code = "account_disabled";
 }
+class SignInThrottled extends CredentialsSignin {
+  code = "rate_limited";
+}
 
 /** GitHub and Google appear only when their Auth.js env vars are set. */
 export function enabledOAuthProviders(): { id: "github" | "google"; name: string }[] {
@@ -43,13 +47,16 @@ function providers(): Provider[] {
   const list: Provider[] = [
     Credentials({
       credentials: { email: {}, password: {} },
-      async authorize(credentials) {
+      // The sign-in form's action reaches this through signIn() with the browser's headers; a direct POST to
+      // /api/auth/callback/credentials reaches it too — both are throttled here.
+      async authorize(credentials, request) {
         try {
-          const user = await authenticateWithPassword(credentials);
+          const user = await authenticateThrottled(credentials, clientAddress(request.headers));
           if (!user) throw new InvalidCredentials();
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         } catch (error) {
           if (error instanceof AppError && error.code === "account_disabled") throw new AccountDisabled();
+          if (error instanceof AppError && error.code === "rate_limited") throw new SignInThrottled();
           throw error;
         }
       },
@@ -118,9 +125,7 @@ function config(): NextAuthConfig {
         return session;
       },
       // Every callbackUrl Auth.js follows (credentials, OAuth, sign-out) goes through the one redirect check.
-      redirect({ url, baseUrl }) {
-        return new URL(sameOriginPath(url, baseUrl) ?? "/dashboard", baseUrl).toString();
-      },
+      redirect: authRedirect,
     },
     events: {
       // Sign-out ends the session row, so a copy of the cookie is refused from now on.

@@ -10,6 +10,7 @@ import {
 import type { User } from "@/db/schema";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { changePasswordSchema, emailSchema, registerSchema, signInSchema } from "./schemas";
+import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-throttle";
 import { AppError, validationError } from "@/lib/errors";
 
 /** Creates an email + password account. The first account ever created becomes admin. */
@@ -36,6 +37,25 @@ export async function authenticateWithPassword(input: unknown): Promise<User | n
   if (!(await verifyPassword(password, user.passwordHash))) return null;
   if (user.disabledAt) throw new AppError("account_disabled");
   await recordSignIn({ id: user.id });
+  return user;
+}
+
+/**
+ * The Credentials provider's check (Auth.js `authorize`, reached by the sign-in form and by a direct POST to
+ * /api/auth/callback/credentials alike): throttled per account and client address before any password is checked
+ * (`rate_limited` while locked), a failure counted, a success clearing the account's count.
+ */
+export async function authenticateThrottled(input: unknown, address: string): Promise<User | null> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const client = { email: parsed.data.email, address };
+  await assertSignInAllowed(client);
+  const user = await authenticateWithPassword(parsed.data);
+  if (!user) {
+    await recordFailedSignIn(client);
+    return null;
+  }
+  await recordSuccessfulSignIn(client);
   return user;
 }
 
@@ -74,14 +94,18 @@ export async function signInWithOAuth(profile: OAuthProfile): Promise<User> {
  * Changes a password account's password after checking the current one, and ends every session of the user (all
  * devices, this one too) in the same transaction. The caller signs this browser in again with the new password.
  */
-export async function changePassword(user: Pick<User, "id" | "passwordHash">, input: unknown): Promise<{ newPassword: string }> {
+export async function changePassword(user: Pick<User, "id" | "email" | "passwordHash">, input: unknown): Promise<{ newPassword: string }> {
   const parsed = changePasswordSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);
   const { currentPassword, newPassword } = parsed.data;
   if (!user.passwordHash) {
     throw new AppError("bad_request", "This account signs in with GitHub or Google; it has no password to change.");
   }
+  // Guessing the current password from a stolen session is throttled like signing in (per account).
+  const client = { email: user.email, address: null };
+  await assertSignInAllowed(client);
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    await recordFailedSignIn(client);
     throw new AppError("validation_failed", "The current password is not right.", {
       details: { fieldErrors: { currentPassword: ["The current password is not right."] } },
     });

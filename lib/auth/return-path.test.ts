@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeReturnPath, sameOriginPath } from "./return-path";
+import { authRedirect, safeReturnPath, sameOriginPath } from "./return-path";
 
 const once = (v: string) => encodeURIComponent(v);
 const twice = (v: string) => encodeURIComponent(encodeURIComponent(v));
@@ -99,5 +99,17 @@ describe("Auth.js redirects (absolute URLs on the app's own origin)", () => {
 
   it("does not accept the app's origin without being told it", () => {
     expect(sameOriginPath("http://localhost:3000/chat")).toBeNull();
+  });
+});
+
+describe("Auth.js redirect callback", () => {
+  const baseUrl = "http://127.0.0.1:3100";
+  it.each([
+    ["/chat?c=1", "http://127.0.0.1:3100/chat?c=1"],
+    ["http://127.0.0.1:3100/settings?tab=account", "http://127.0.0.1:3100/settings?tab=account"],
+    ["/login", "http://127.0.0.1:3100/login"], // sign-out goes here
+    ...HOSTILE.flatMap((v) => [v, once(v), twice(v)]).map((v) => [v, "http://127.0.0.1:3100/dashboard"]),
+  ])("%j → %j", (url, expected) => {
+    expect(authRedirect({ url, baseUrl })).toBe(expected);
   });
 });

@@ -82,3 +82,11 @@ export function safeReturnPath(value: unknown, fallback = "/dashboard"): string 
   if (isAuthOrApiPath(path) || (decoded !== null && isAuthOrApiPath(decoded))) return fallback;
   return path;
 }
+
+/**
+ * Auth.js's `redirect` callback: every callbackUrl it follows (credentials, OAuth, sign-out) goes through the same
+ * check; anything else lands on the dashboard.
+ */
+export function authRedirect({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  return new URL(sameOriginPath(url, baseUrl) ?? "/dashboard", baseUrl).toString();
+}

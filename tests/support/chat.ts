@@ -48,12 +48,28 @@ export function mockAuth(own?: TestSession) {
   const current = () => (own ?? (globalThis as typeof globalThis & { __testSession?: TestSession }).__testSession)!;
   return {
     auth: async () => withSessionRow(current().current),
-    // Auth.js's signIn("credentials") checks the password as the Credentials provider does, then sets a new cookie.
+    // Auth.js's signIn("credentials") runs the Credentials provider's check (throttled, with the request's headers,
+    // which a test may give by mocking next/headers), then sets a new cookie; refusals come back as CredentialsSignin.
     signIn: async (provider: string, options: { email?: string; password?: string } = {}) => {
       if (provider !== "credentials") throw new Error(`mockAuth: signIn with ${provider} is not simulated`);
-      const { authenticateWithPassword } = await import("@/lib/auth/accounts");
-      const user = await authenticateWithPassword(options);
-      if (!user) throw Object.assign(new Error("CredentialsSignin"), { type: "CredentialsSignin", code: "credentials" });
+      const { authenticateThrottled } = await import("@/lib/auth/accounts");
+      const { clientAddress } = await import("@/lib/auth/sign-in-throttle");
+      const { AppError } = await import("@/lib/errors");
+      let requestHeaders = new Headers();
+      try {
+        requestHeaders = new Headers(await (await import("next/headers")).headers());
+      } catch {
+        // outside a request (no next/headers mock): no client address
+      }
+      const refused = (code: string) => Object.assign(new Error("CredentialsSignin"), { type: "CredentialsSignin", code });
+      let user;
+      try {
+        user = await authenticateThrottled(options, clientAddress(requestHeaders));
+      } catch (error) {
+        if (error instanceof AppError && (error.code === "account_disabled" || error.code === "rate_limited")) throw refused(error.code);
+        throw error;
+      }
+      if (!user) throw refused("invalid_credentials");
       current().current = { user: { id: user.id } };
     },
     signOut: async () => {
