@@ -20,7 +20,7 @@ async function isSignedIn(request: NextRequest): Promise<boolean> {
   return false;
 }
 
-export async function proxy(request: NextRequest): Promise<NextResponse> {
+export async function proxy(request: NextRequest): Promise<Response> {
   const { pathname, search, searchParams } = request.nextUrl;
   // Unknown /api paths and methods a route does not have: a JSON answer before anything else runs.
   const apiAnswer = apiMethodAnswer(request.method, pathname);

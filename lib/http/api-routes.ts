@@ -3,9 +3,8 @@
  * runs: an unknown /api path gets 404 JSON, a method a route does not export gets 405 JSON with `Allow`, OPTIONS
  * gets 204 with `Allow` (Next.js alone would answer 405 with an empty body and 404 with an HTML page).
  * tests/http/api-routes.test.ts imports every app/api/**\/route.ts and fails when this list and the files differ.
- * No server-only imports: the proxy bundles it.
+ * No server-only or Next.js imports: the proxy bundles it and the e2e suite reads it.
  */
-import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -89,24 +88,24 @@ export function allowedMethods(route: ApiRoute): string[] {
   return methods;
 }
 
-export function notFoundAnswer(): NextResponse {
-  return NextResponse.json(new AppError("not_found", "There is no API route at this path.").toJSON(), { status: 404 });
+export function notFoundAnswer(): Response {
+  return Response.json(new AppError("not_found", "There is no API route at this path.").toJSON(), { status: 404 });
 }
 
 /**
  * The proxy's answer for an /api request before any route runs, or null to go on: 404 for a path no route has,
  * 204 with `Allow` for OPTIONS, 405 with `Allow` for a method the route does not have.
  */
-export function apiMethodAnswer(method: string, pathname: string): NextResponse | null {
+export function apiMethodAnswer(method: string, pathname: string): Response | null {
   if (pathname !== "/api" && !pathname.startsWith("/api/")) return null;
   const route = findApiRoute(pathname);
   if (!route) return notFoundAnswer();
   const allowed = allowedMethods(route);
   const allow = allowed.join(", ");
-  if (method === "OPTIONS") return new NextResponse(null, { status: 204, headers: { Allow: allow } });
+  if (method === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allow } });
   if (allowed.includes(method)) return null;
   const message = `${method} is not allowed here. This route accepts ${route.methods.join(", ")}.`;
-  return NextResponse.json(new AppError("method_not_allowed", message).toJSON(), {
+  return Response.json(new AppError("method_not_allowed", message).toJSON(), {
     status: 405,
     headers: { Allow: allow },
   });
