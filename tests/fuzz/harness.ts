@@ -149,6 +149,36 @@ export class Recorder {
   }
 }
 
+/**
+ * What a server action did with one input: returned a state (its normal error state, or success), or threw. A thrown
+ * AppError with a 4xx status and Next.js navigation (redirect, notFound) are fine; anything else, and a state carrying
+ * the "Something went wrong" message of an unexpected error, counts as a 500.
+ */
+export async function checkAction(recorder: Recorder, label: string, call: () => Promise<unknown>): Promise<unknown> {
+  recorder.cases++;
+  const started = Date.now();
+  let result: unknown;
+  try {
+    result = await call();
+  } catch (error) {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (isNavigation(error)) return undefined;
+    if ((error as Error | null)?.name === "AppError" && typeof status === "number" && status < 500) return undefined;
+    recorder.serverErrors++;
+    recorder.fail(label, `threw ${String((error as Error)?.stack ?? error).split("\n").slice(0, 4).join(" | ")}`);
+    return undefined;
+  }
+  const elapsed = Date.now() - started;
+  if (elapsed > CASE_TIMEOUT_MS) recorder.fail(label, `took ${elapsed} ms`);
+  const message = (result as { error?: unknown } | null | undefined)?.error;
+  if (typeof message === "string" && message.includes(INTERNAL_MESSAGE)) {
+    recorder.serverErrors++;
+    recorder.fail(label, `unexpected error state: ${message}`);
+  }
+  if (result !== undefined && (result === null || typeof result !== "object")) recorder.fail(label, `returned ${String(result)}, not an action state`);
+  return result;
+}
+
 /** Errors Next.js uses for control flow (redirect(), notFound(), forbidden()): not failures. */
 export function isNavigation(error: unknown): boolean {
   const digest = (error as { digest?: unknown } | null)?.digest;
