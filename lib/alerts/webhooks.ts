@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { alertWebhooks, users, type AlertWebhook, type Notification } from "@/db/schema";
+import { logFailure } from "@/lib/log";
 import { text } from "@/lib/validation/text";
 
 /**
@@ -234,13 +235,13 @@ export async function deliverAlertWebhooks(alerts: Pick<Notification, "userId" |
             const outcome = await deliver(hook, alertPayload(alert, emailOf(alert.userId)));
             if (!outcome.ok) console.warn("[webhooks] budget alert to %s webhook failed: %s", hook.scope === ORG_WEBHOOK_SCOPE ? "the organisation" : "a user", outcome.status);
           } catch (error) {
-            console.error("[webhooks] budget alert delivery failed:", (error as Error)?.message ?? error);
+            logFailure("webhooks", "budget alert delivery", error);
           }
         }
       }),
     );
   } catch (error) {
-    console.error("[webhooks] budget alert delivery failed:", (error as Error)?.message ?? error);
+    logFailure("webhooks", "budget alert delivery", error);
   }
 }
 

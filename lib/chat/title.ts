@@ -2,6 +2,7 @@ import "server-only";
 import { generateText } from "ai";
 import { setGeneratedTitle } from "@/db/queries/conversations";
 import { AppError } from "@/lib/errors";
+import { describeError } from "@/lib/log";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { resolveUserModel } from "@/lib/providers/resolve-model";
 import { meterModel, UsageCollector } from "@/lib/usage/metering";
@@ -50,7 +51,7 @@ export async function generateConversationTitle(options: { userId: string; conve
     });
     title = cleanTitle(result.text) || null;
   } catch (error) {
-    if (!(error instanceof AppError)) console.warn("[title] could not name conversation %s: %s", options.conversationId, (error as Error)?.message);
+    if (!(error instanceof AppError)) console.warn("[title] could not name conversation %s: %s", options.conversationId, describeError(error));
   }
   await collector.idle();
   await recordUsage(collector.records);

@@ -19,6 +19,7 @@ import {
 } from "@/db/queries/usage";
 import { NO_ASSISTANT } from "@/db/schema";
 import { AppError, validationError } from "@/lib/errors";
+import { logFailure } from "@/lib/log";
 import { getBudgetOverview } from "@/lib/settings/budget";
 import { cursorParam, encodeCursor, type CursorPosition } from "@/lib/validation/cursor";
 import { parseId } from "@/lib/validation/id";
@@ -351,7 +352,7 @@ export function exportUsageCsv({ userId, range, pageSize = EXPORT_PAGE_SIZE }: {
         }
         if (rows.length < pageSize) controller.close();
       } catch (error) {
-        console.error("[usage] CSV export for user %s failed:", userId, error);
+        logFailure("usage", `CSV export for user ${userId}`, error);
         controller.error(error);
       }
     },

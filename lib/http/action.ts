@@ -1,9 +1,11 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { requireAdmin, requireUser } from "@/lib/auth/session";
 import { toAppError, validationError, type FieldErrors } from "@/lib/errors";
+import { logFailure } from "@/lib/log";
 
 /** What every form action returns to `useActionState`. */
 export interface ActionState {
@@ -28,7 +30,7 @@ function echoValues(formData: unknown): Record<string, string> | undefined {
 
 export function errorState(error: unknown, formData: unknown): ActionState {
   const appError = toAppError(error);
-  if (appError.code === "internal") console.error("[action] failed:", error);
+  if (appError.code === "internal") logFailure("action", "a server action", error, { requestId: randomUUID() });
   const details = appError.details as { fieldErrors?: FieldErrors; field?: string } | undefined;
   const fieldErrors = details?.fieldErrors ?? (details?.field ? { [details.field]: [appError.message] } : undefined);
   return {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { User } from "@/db/schema";
 import { requireAdmin, requireUser } from "@/lib/auth/session";
 import { toAppError } from "@/lib/errors";
+import { logFailure } from "@/lib/log";
 
 type Access = "public" | "user" | "admin";
 type Params = Record<string, string | string[] | undefined>;
@@ -29,7 +30,7 @@ export function route<A extends Access>(
       const appError = toAppError(error);
       if (appError.code === "internal") {
         const requestId = randomUUID();
-        console.error("[api] %s %s failed (request %s):", request.method, new URL(request.url).pathname, requestId, error);
+        logFailure("api", `${request.method} ${new URL(request.url).pathname}`, error, { requestId });
         return Response.json({ error: { ...appError.toJSON().error, details: { requestId } } }, { status: 500 });
       }
       return Response.json(appError.toJSON(), { status: appError.status });

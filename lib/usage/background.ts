@@ -1,5 +1,6 @@
 import "server-only";
 import { after } from "next/server";
+import { logFailure } from "@/lib/log";
 
 /**
  * Work that runs after the response (usage recording, titles) so it never slows a stream. Next.js keeps the
@@ -10,7 +11,7 @@ const running = new Set<Promise<unknown>>();
 
 export function runInBackground(label: string, task: () => Promise<unknown>): void {
   const promise = task()
-    .catch((error: unknown) => console.error("[background] %s failed:", label, error))
+    .catch((error: unknown) => logFailure("background", label, error))
     .finally(() => running.delete(promise));
   running.add(promise);
   try {

@@ -8,6 +8,7 @@ import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import { addSpend, closeReservation, ensureLedgerRows, readLedger, type Tx } from "@/lib/budgets/ledger";
 import { limitsOf, periodsAt } from "@/lib/budgets/limits";
 import { localDay } from "@/lib/budgets/periods";
+import { describeError, logFailure } from "@/lib/log";
 import type { TokenUsage } from "@/lib/pricing/price-book";
 import { runInBackground } from "./background";
 import { totalTokens } from "./tokens";
@@ -70,12 +71,12 @@ export async function recordUsage(records: UsageRecord[]): Promise<void> {
         "[usage] write attempt %d failed for %s; retrying: %s",
         attempt,
         records.map((r) => r.requestId).join(", "),
-        ((error as Error & { cause?: Error })?.cause?.message ?? (error as Error)?.message ?? String(error)).split("\n")[0],
+        describeError(error),
       );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
-  console.error("[usage] LOST usage for request ids %s after retries:", records.map((r) => r.requestId).join(", "), lastError);
+  logFailure("usage", "writing usage (LOST after retries)", lastError, { requestId: records.map((r) => r.requestId).join(", ") });
   throw lastError;
 }
 
