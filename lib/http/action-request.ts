@@ -1,5 +1,6 @@
 /**
- * The proxy's check of a server-action request (a POST with a `Next-Action` header) before Next.js decodes it.
+ * The proxy's check of a server-action request (a POST with a `Next-Action` header, or a multipart POST to a page:
+ * a form sent without JavaScript) before Next.js decodes it.
  * Next.js 16 answers 500 to a body it cannot decode (garbage, a root that is not an argument list, a multipart body
  * without its root field, a reference to a part that is not there), to a body over `serverActions.bodySizeLimit`
  * and to a foreign `Origin`; the user sees "Something went wrong" and the log fills with decoder stack traces.
@@ -109,19 +110,33 @@ function isSameOrigin(headers: Headers): boolean {
   return originHost !== "" && (originHost === forwarded || originHost === headers.get("host"));
 }
 
+async function isTooLarge(request: Request): Promise<{ tooLarge: true } | { tooLarge: false; bytes: Uint8Array<ArrayBuffer> }> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > ACTION_BODY_LIMIT_BYTES) return { tooLarge: true };
+  const bytes = await readLimited(request.clone());
+  return bytes === null ? { tooLarge: true } : { tooLarge: false, bytes };
+}
+
 /** Null when Next.js may decode the request; otherwise the refusal to answer with. Reads a clone of the body. */
 export async function checkActionRequest(request: Request): Promise<ActionRefusal | null> {
-  if (request.method !== "POST" || !request.headers.has("next-action")) return null;
-  if (!isSameOrigin(request.headers)) return FOREIGN_ORIGIN;
-
+  if (request.method !== "POST") return null;
   const contentType = request.headers.get("content-type") ?? ""; // the boundary is case-sensitive
   const multipart = contentType.toLowerCase().startsWith("multipart/form-data");
+
+  if (!request.headers.has("next-action")) {
+    // A form posted without JavaScript: Next.js looks for an action in any multipart POST to a page and answers
+    // 500 to one over the limit or from another origin. Its contents are Next.js's to judge (it answers 400 to
+    // what it cannot read).
+    if (!multipart || new URL(request.url).pathname.startsWith("/api/")) return null;
+    if (!isSameOrigin(request.headers)) return FOREIGN_ORIGIN;
+    return (await isTooLarge(request)).tooLarge ? TOO_LARGE : null;
+  }
+  if (!isSameOrigin(request.headers)) return FOREIGN_ORIGIN;
   if (!multipart && !contentType.toLowerCase().startsWith("text/plain")) return WRONG_TYPE;
 
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > ACTION_BODY_LIMIT_BYTES) return TOO_LARGE;
-  const bytes = await readLimited(request.clone());
-  if (bytes === null) return TOO_LARGE;
+  const body = await isTooLarge(request);
+  if (body.tooLarge) return TOO_LARGE;
+  const { bytes } = body;
 
   if (!multipart) return isReadableReply(new TextDecoder().decode(bytes)) ? null : UNREADABLE;
   let form: FormData;

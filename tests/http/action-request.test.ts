@@ -43,6 +43,7 @@ describe("checkActionRequest", () => {
 
   it("ignores requests that are not server actions", async () => {
     expect(await checkActionRequest(new Request("http://app.test/x", { method: "POST", body: "garbage" }))).toBeNull();
+    expect(await checkActionRequest(new Request("http://app.test/x", { method: "PUT", body: form({ a: "b" }) }))).toBeNull();
     expect(await checkActionRequest(new Request("http://app.test/x", { headers: { "next-action": "x" } }))).toBeNull();
   });
 
@@ -102,6 +103,25 @@ describe("checkActionRequest", () => {
     expect(await checkActionRequest(actionRequest("[]", { ...textPlain, origin: "http://app.test" }))).toBeNull();
     const forwarded = { ...textPlain, origin: "https://public.example", "x-forwarded-host": "public.example, inner" };
     expect(await checkActionRequest(actionRequest("[]", forwarded))).toBeNull();
+  });
+
+  it("checks a form posted without JavaScript (no Next-Action header) for its size and origin only", async () => {
+    const page = (body: FormData, headers: Record<string, string> = {}) =>
+      new Request("http://app.test/login", { method: "POST", body, headers: { host: "app.test", ...headers } });
+    const noScript = form({ $ACTION_ID_abc: "", email: "a@b.c" });
+    expect(await checkActionRequest(page(noScript))).toBeNull();
+    expect(await checkActionRequest(page(form({ garbage: "x" })))).toBeNull(); // Next.js answers 400 itself
+    expect((await checkActionRequest(page(form({ note: "a".repeat(ACTION_BODY_LIMIT_BYTES) }))))?.status).toBe(413);
+    expect((await checkActionRequest(page(noScript, { origin: "https://evil.example" })))?.status).toBe(403);
+    // API routes read their own bodies; url-encoded posts are no action to Next.js.
+    const api = new Request("http://app.test/api/x", { method: "POST", body: form({ note: "a".repeat(ACTION_BODY_LIMIT_BYTES) }) });
+    expect(await checkActionRequest(api)).toBeNull();
+    const urlEncoded = new Request("http://app.test/login", {
+      method: "POST",
+      body: new URLSearchParams({ a: "b" }),
+      headers: { origin: "https://evil.example" },
+    });
+    expect(await checkActionRequest(urlEncoded)).toBeNull();
   });
 
   it("leaves the body for Next.js to read", async () => {
