@@ -45,11 +45,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       return { kind: "pglite", db: drizzle(client, { schema }) as unknown as Db, close: () => client.close() };
     }
     case "postgres": {
-      const { Pool } = await import("pg");
       const { drizzle } = await import("drizzle-orm/node-postgres");
-      const pool = new Pool({ connectionString: config.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-      // An idle connection dropped by the server must not crash the process; the pool replaces it.
-      pool.on("error", (error) => console.error("[db] idle connection error: %s", error.message));
+      const pool = await recoveringPool(config.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
       return { kind: "postgres", db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() };
     }
     case "neon": {
@@ -60,6 +57,62 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       return { kind: "neon", db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() };
     }
   }
+}
+
+/**
+ * A node-postgres pool that survives connections the server drops (`pg_terminate_backend`, a restart, a failover):
+ * - an idle connection that dies is removed by the pool (its "error" event is logged, never thrown);
+ * - a checked-out connection that dies is handed back as broken at once, so the pool replaces it even when the
+ *   code holding it never releases it — drizzle's `transaction()` sends `begin` before its try/finally, so a
+ *   connection that dies right there would otherwise leak its pool slot for good — and a later `release()` of the
+ *   same checkout is a no-op instead of throwing. Queries on the dead connection fail and the caller retries (the
+ *   usage recorder does) on a fresh one;
+ * - a single statement (no transaction) refused by a connection the server terminated is sent again on another.
+ */
+async function recoveringPool(url: string, max: number) {
+  const { Pool } = await import("pg");
+  type Client = import("pg").PoolClient;
+  const checkedOut = new Set<Client>();
+  class RecoveringPool extends Pool {
+    override connect(): Promise<Client>;
+    override connect(callback: (err: Error | undefined, client: Client | undefined, done: (release?: unknown) => void) => void): void;
+    override connect(callback?: (err: Error | undefined, client: Client | undefined, done: (release?: unknown) => void) => void): Promise<Client> | void {
+      // The callback form is pool.query's own checkout, which always releases (with the error, if any).
+      if (callback) return super.connect(callback);
+      return super.connect().then((client) => {
+        const release = client.release.bind(client);
+        let released = false;
+        checkedOut.add(client);
+        client.release = (err?: Error | boolean) => {
+          if (released) return;
+          released = true;
+          checkedOut.delete(client);
+          release(err);
+        };
+        return client;
+      });
+    }
+  }
+  const pool = new RecoveringPool({ connectionString: url, max });
+  // A statement outside a transaction that meets a connection the server had already terminated gets 57P01/57P02/57P03
+  // before it runs (a terminated backend runs nothing more): safe to send again on another connection.
+  const query = pool.query.bind(pool) as unknown as (...args: unknown[]) => Promise<unknown>;
+  const terminated = (error: unknown) => ["57P01", "57P02", "57P03"].includes((error as { code?: string })?.code ?? "");
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if (typeof args.at(-1) === "function") return query(...args);
+    const attempt = (left: number): Promise<unknown> => query(...args).catch((error: unknown) => (left > 0 && terminated(error) ? attempt(left - 1) : Promise.reject(error)));
+    return attempt(3);
+  };
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on("error", (error) => console.error("[db] idle connection error: %s", error.message));
+  pool.on("connect", (client) => {
+    client.on("error", (error) => {
+      if (!checkedOut.has(client as Client)) return; // idle: the pool's own listener removes it
+      console.error("[db] connection lost while in use: %s", error.message);
+      (client as Client).release(error);
+    });
+  });
+  return pool;
 }
 
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {

@@ -204,6 +204,23 @@ async function exceeded(tx: Tx, userId: string, limit: BudgetLimit, row: BudgetL
  * nothing to reserve: null.
  */
 export async function reserveBudget(userId: string, estimate: CallEstimate, now: Date = new Date()): Promise<Reservation | null> {
+  for (let attempt = 1; ; attempt++) {
+    // The id is chosen up front so a reservation whose commit was not confirmed can still be given back.
+    const id = randomUUID();
+    try {
+      return await reserveOnce(id, userId, estimate, now);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      // The database failed (e.g. it dropped the connection): the transaction may have committed before the answer
+      // was lost. Give back whatever this id holds (a no-op if nothing was stored), then try once more.
+      await cancelReservation(id).catch(() => undefined);
+      if (attempt >= 2) throw new AppError("database_unavailable", undefined, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function reserveOnce(id: string, userId: string, estimate: CallEstimate, now: Date): Promise<Reservation | null> {
   const db = await getDb();
   const limits = limitsOf(await getBudgets({ userId })).filter((l) => l.mode === "enforce");
   // No enforced limit: nothing to hold back, and no lock to take (the recorder still keeps the ledger).
@@ -239,7 +256,6 @@ export async function reserveBudget(userId: string, estimate: CallEstimate, now:
         ? 0
         : estimate.inputCostNano + outputCostCeil(maxOutputTokens, estimate.outputNanoPerMTok);
     const tokens = estimate.inputTokens + maxOutputTokens;
-    const id = randomUUID();
     await tx.insert(budgetReservations).values({
       id,
       userId,

@@ -184,16 +184,21 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     await collector.idle();
     const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
-    if (parts.length > 0) {
-      await insertMessage({
-        id: assistantMessageId,
-        conversationId,
-        role: "assistant",
-        parts,
-        metadata: { ...metadataOf(collector, base, status) } as Record<string, unknown>,
-      });
-    }
-    await recordUsage(collector.records);
+    // Usage and the answer are stored independently: money is recorded even when storing the answer fails.
+    const recorded = recordUsage(collector.records);
+    const stored =
+      parts.length > 0
+        ? insertMessage({
+            id: assistantMessageId,
+            conversationId,
+            role: "assistant",
+            parts,
+            metadata: { ...metadataOf(collector, base, status) } as Record<string, unknown>,
+          })
+        : Promise.resolve(undefined);
+    const [usage, message] = await Promise.allSettled([recorded, stored]);
+    if (usage.status === "rejected") throw usage.reason;
+    if (message.status === "rejected") throw message.reason;
     if (isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage });
   });
 
