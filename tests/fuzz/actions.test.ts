@@ -116,7 +116,7 @@ beforeAll(async () => {
   await db.current().db.update(users).set({ role: "admin" }).where(eq(users.id, admin.id));
   await db.current().db.update(users).set({ role: "user" }).where(eq(users.id, member.id));
   await db.current().db.update(users).set({ role: "user" }).where(eq(users.id, target.id));
-  assistantId = (await insertAssistant({ userId: member.id, name: "Fuzzer", systemPrompt: "Be brief.", preferredModel: null, delegateIds: [] })).id;
+  assistantId = (await insertAssistant({ userId: member.id, name: "Fuzzer", systemPrompt: "Be brief.", preferredModel: null, delegateIds: [] }))!.id;
   for (const file of FILES) {
     const exports = (await import(/* @vite-ignore */ path.join(ROOT, file.file))) as Record<string, unknown>;
     for (const [name, fn] of Object.entries(exports)) if (typeof fn === "function") actions.push({ file, name, fn: fn as AnyAction });
@@ -151,7 +151,7 @@ describe("server action fuzz", () => {
       // Forms with variants (an OpenAI-compatible endpoint has a name and base URL) are probed once per variant.
       const readsIn = new Map<string, Record<string, string>>();
       if (action.file.source.includes("Delegate")) readsIn.set("delegateIds", {});
-      for (const variant of [{}, { provider: "openai-compatible" }]) {
+      for (const variant of [{}, { provider: "openai-compatible" }] as Record<string, string>[]) {
         if (Object.keys(variant).length > 0 && !readsIn.has("provider")) continue;
         for (const field of FIELDS) {
           if (readsIn.has(field)) continue;

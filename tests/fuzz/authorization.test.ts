@@ -134,14 +134,14 @@ beforeAll(async () => {
   await createConversation({ id: bob.conversationId, userId: bob.id, model: null, assistantId: null });
   await updateConversation({ id: bob.conversationId, userId: bob.id, values: { title: `Bob's secret plan ${tag}` } });
   await insertMessage({ id: randomUUID(), conversationId: bob.conversationId, role: "user", parts: [{ type: "text", text: `bob-message-${tag}` }] });
-  bob.assistantId = (await insertAssistant({ userId: bob.id, name: `BobBot${tag}`, systemPrompt: `bob-prompt-${tag}`, preferredModel: null, delegateIds: [] })).id;
+  bob.assistantId = (await insertAssistant({ userId: bob.id, name: `BobBot${tag}`, systemPrompt: `bob-prompt-${tag}`, preferredModel: null, delegateIds: [] }))!.id;
   bob.keyId = (
     await upsertProviderKey({ userId: bob.id, provider: "openai", name: "openai", baseUrl: null, encryptedKey: null, keyLast4: "zq9x", status: "valid", statusMessage: null, models: null, lastVerifiedAt: null })
   ).id;
   const [note] = await db.current().db.insert(notifications).values({ userId: bob.id, kind: "budget", title: `bob-alert-${tag}`, body: "Bob's budget", dedupeKey: `bob-${tag}` }).returning();
   bob.notificationId = note!.id;
   await saveWebhook({ scope: bob.id, userId: bob.id, url: `https://hooks.example.test/bob-${tag}` });
-  await upsertBudget({ userId: bob.id, source: "user", monthlyCostLimitNano: 7_000_000_000, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50] });
+  await upsertBudget({ userId: bob.id, source: "user", values: { monthlyCostLimitNano: 7_000_000_000, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50] } });
   await recordSpend(bob.id, 1_234_567);
   markers = [bob.email, `Bob ${tag}`, `Bob's secret plan ${tag}`, `bob-message-${tag}`, `BobBot${tag}`, `bob-prompt-${tag}`, `bob-alert-${tag}`, `bob-${tag}`, "zq9x", bob.assistantId, bob.keyId, bob.notificationId];
 
