@@ -290,6 +290,7 @@ export function meterModel(
       let streamError: unknown;
       let partial: PartialUsage | null = null;
       let done = false;
+      let recorded: UsageRecord | undefined;
       /**
        * At least the output tokens so far: the exact count at the last recount plus each delta counted on its own since
        * (a piece alone never has fewer tokens than inside the text). Recounted exactly whenever it passes the cap.
@@ -301,7 +302,8 @@ export function meterModel(
       const finish = (status: UsageRecord["status"], usage?: ProviderUsage, error?: unknown, stopReason?: UsageRecord["stopReason"]) => {
         if (done) return;
         done = true;
-        collector.end(record(params, startedAt, { usage, status, partialText, ttftMs, error, partial, stopReason, outputCap: stopReason === "budget" ? cap : undefined }));
+        recorded = record(params, startedAt, { usage, status, partialText, ttftMs, error, partial, stopReason, outputCap: stopReason === "budget" ? cap : undefined });
+        collector.end(recorded);
       };
       const observe = (part: LanguageModelV4StreamPart) => {
         if (part.type === "text-delta" || part.type === "reasoning-delta" || part.type === "tool-input-delta") {
@@ -341,8 +343,7 @@ export function meterModel(
         finish("aborted", undefined, undefined, "budget");
         await reader.cancel("budget").catch(() => undefined);
         for (const [id, type] of openBlocks) controller.enqueue({ type, id });
-        const last = collector.records.at(-1);
-        const u = last?.usage;
+        const u = recorded?.usage;
         controller.enqueue({
           type: "finish",
           finishReason: { unified: "length", raw: "budget" },
