@@ -66,7 +66,7 @@ test.describe("chat", () => {
     await chat.waitForAnswer();
     await chat.send("and again");
     // The first answer was clamped to what $0.0001 allowed; the next one cannot fit at all.
-    await expect(chat.error()).toContainText(/Monthly budget reached: \$0\.0000\d+ of \$0\.0001 used\. It resets \w{3} \d+, \d{4}/);
+    await expect(chat.error()).toContainText(/Monthly budget reached: \$0\.0000\d+ of \$0\.0001 used\.( The \$0\.\d+ left does not cover this request\.)? It resets \w{3} \d+, \d{4}/);
     await expect(chat.error().getByRole("link", { name: /budget settings/i })).toHaveAttribute("href", "/settings?tab=budget");
     // The alerts crossed on the way (50%, 80%) show in the bell.
     await page.reload();
