@@ -8,15 +8,16 @@ import { FormField } from "@/components/ui/form-field";
 import { useActionFeedback } from "@/components/ui/use-action-feedback";
 import type { ActionState } from "@/lib/http/action";
 
-export function PasswordForm() {
+/** `changed`: the page was reached right after a password change (the action signs this browser in again and redirects). */
+export function PasswordForm({ changed = false }: { changed?: boolean }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(changePasswordAction, {});
   useActionFeedback(state);
   return (
     <form action={action} className="space-y-4" data-testid="password-form" noValidate>
       {state.error ? <Alert data-testid="password-form-error">{state.error}</Alert> : null}
-      {state.ok && state.message ? (
+      {changed && !state.error && !state.fieldErrors ? (
         <Alert tone="info" data-testid="password-form-ok">
-          {state.message}
+          Password changed. You are signed out everywhere else.
         </Alert>
       ) : null}
       <FormField

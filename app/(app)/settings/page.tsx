@@ -33,7 +33,8 @@ type Tab = (typeof TABS)[number]["id"];
 
 export default async function SettingsPage({ searchParams }: PageProps<"/settings">) {
   const user = await requireUserPage();
-  const requested = (await searchParams).tab;
+  const params = await searchParams;
+  const requested = params.tab;
   const tab: Tab = TABS.some((t) => t.id === requested) ? (requested as Tab) : "keys";
   return (
     <>
@@ -57,7 +58,7 @@ export default async function SettingsPage({ searchParams }: PageProps<"/setting
       {tab === "keys" ? <KeysTab user={user} /> : null}
       {tab === "models" ? <ModelsTab user={user} /> : null}
       {tab === "budget" ? <BudgetTab user={user} /> : null}
-      {tab === "account" ? <AccountTab user={user} /> : null}
+      {tab === "account" ? <AccountTab user={user} passwordChanged={params.password === "changed"} /> : null}
     </>
   );
 }
@@ -147,7 +148,7 @@ async function BudgetTab({ user }: { user: User }) {
   );
 }
 
-function AccountTab({ user }: { user: User }) {
+function AccountTab({ user, passwordChanged }: { user: User; passwordChanged: boolean }) {
   return (
     <Card data-testid="account-card" className="max-w-xl">
       <CardTitle>Account</CardTitle>
@@ -167,7 +168,7 @@ function AccountTab({ user }: { user: User }) {
         <div className="mt-6 border-t border-zinc-200 pt-4">
           <CardTitle>Change password</CardTitle>
           <div className="mt-3">
-            <PasswordForm />
+            <PasswordForm changed={passwordChanged} />
           </div>
         </div>
       ) : null}

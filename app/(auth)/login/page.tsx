@@ -8,9 +8,13 @@ import { ERROR_CODES } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Sign in · Spendboard" };
 
-function errorMessage(code: string | undefined): string | undefined {
+/** `error` (and Auth.js's `code` for a refused credentials sign-in posted straight to /api/auth/callback/credentials). */
+function errorMessage(code: string | undefined, detail: string | undefined): string | undefined {
   if (!code) return undefined;
   if (code in ERROR_CODES) return ERROR_CODES[code as keyof typeof ERROR_CODES].message;
+  if (code === "CredentialsSignin" && (detail === "rate_limited" || detail === "account_disabled")) {
+    return ERROR_CODES[detail].message;
+  }
   if (code === "CredentialsSignin") return "Wrong email or password.";
   return "Sign-in did not complete. Try again, or use another way to sign in.";
 }
@@ -19,7 +23,10 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const params = await searchParams;
   const raw = typeof params.callbackUrl === "string" ? params.callbackUrl : undefined;
   const callbackUrl = raw ? safeReturnPath(raw) : undefined;
-  const error = errorMessage(typeof params.error === "string" ? params.error : undefined);
+  const error = errorMessage(
+    typeof params.error === "string" ? params.error : undefined,
+    typeof params.code === "string" ? params.code : undefined,
+  );
   return (
     <AuthShell title="Sign in" subtitle="Chat with your own provider keys and see what every call costs.">
       {error ? <Alert data-testid="page-error">{error}</Alert> : null}
