@@ -13,7 +13,7 @@ import { ERROR_CODES } from "@/lib/errors";
 import { recordSpend, session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 import { checkAction, Recorder } from "./harness";
-import { actionFiles, HTTP_METHODS, ROOT, routeFiles, type ActionFile, type RouteFile } from "./inventory";
+import { actionFiles, examplePath, HTTP_METHODS, ROOT, routeFiles, type ActionFile, type RouteFile } from "./inventory";
 
 /**
  * The authorization matrix, generated from the same lists as the fuzz suites (every route handler under app/api, every
@@ -33,7 +33,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 type AnyAction = (...args: unknown[]) => Promise<unknown>;
 
 /** Routes anyone may call. A new route without an access check fails the matrix until it is listed here on purpose. */
-const PUBLIC_ROUTES = ["/api/health"];
+const PUBLIC_ROUTES = ["/api/health", "/api/[[...path]]"];
 
 const db = freshDatabasePerFile();
 const ROUTES = routeFiles();
@@ -51,7 +51,7 @@ let markers: string[];
 const hasBody = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method);
 
 function request(route: RouteFile, method: string, query = "", body?: unknown): Request {
-  return new Request(`http://localhost${route.path.replace(/\[(\w+)\]/g, "x")}${query ? `?${query}` : ""}`, {
+  return new Request(`http://localhost${examplePath(route.path)}${query ? `?${query}` : ""}`, {
     method,
     body: hasBody(method) ? JSON.stringify(body ?? {}) : null,
     headers: hasBody(method) ? { "content-type": "application/json" } : {},

@@ -21,6 +21,14 @@ function walk(dir: string): string[] {
 
 const rel = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
 
+/** A dynamic segment: `[id]`, `[...rest]` or `[[...optional]]`. */
+const SEGMENT = /\[\[?(?:\.\.\.)?(\w+)\]?\]/g;
+
+/** A concrete URL path for a route path: every dynamic segment becomes `x`. */
+export function examplePath(routePath: string): string {
+  return routePath.replace(SEGMENT, "x");
+}
+
 export interface RouteFile {
   /** "app/api/conversations/[id]/route.ts" */
   file: string;
@@ -37,12 +45,12 @@ export function routeFiles(): RouteFile[] {
   return walk(path.join(ROOT, "app/api"))
     .filter((file) => path.basename(file) === "route.ts")
     .map(rel)
-    .filter((file) => !file.includes("[..."))
+    .filter((file) => file !== "app/api/auth/[...nextauth]/route.ts") // Auth.js's own handlers
     .sort()
     .map((file) => {
       const source = readFileSync(path.join(ROOT, file), "utf8");
       const routePath = `/${path.posix.dirname(file).replace(/^app\//, "")}`;
-      const params = [...routePath.matchAll(/\[(\w+)\]/g)].map((m) => m[1]!);
+      const params = [...routePath.matchAll(SEGMENT)].map((m) => m[1]!);
       const wrapped = [...source.matchAll(/route\(\s*"(admin|user|public)"/g)].map((m) => m[1] as RouteFile["access"]);
       const access = wrapped.includes("admin") ? "admin" : wrapped.includes("user") ? "user" : "public";
       return { file, path: routePath, params, access, source };

@@ -8,7 +8,7 @@ import { registerWithPassword } from "@/lib/auth/accounts";
 import { session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 import { BAD_IDS, BAD_STRINGS, encodeQueryValue, fuzzJson, fuzzString, ONE_MB, Recorder, sample } from "./harness";
-import { HTTP_METHODS, QUERY_PARAMS, ROOT, routeFiles, type RouteFile } from "./inventory";
+import { examplePath, HTTP_METHODS, QUERY_PARAMS, ROOT, routeFiles, type RouteFile } from "./inventory";
 
 /**
  * Fuzz of every route handler under app/api (read from the file tree: a new route is fuzzed the moment it exists).
@@ -84,7 +84,7 @@ function validParams(route: RouteFile): Record<string, string> {
 const hasBody = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method);
 
 function request(route: RouteFile, method: string, init: { query?: string; body?: BodyInit | null; type?: string | null } = {}): Request {
-  const url = `http://localhost${route.path.replace(/\[(\w+)\]/g, "x")}${init.query ? `?${init.query}` : ""}`;
+  const url = `http://localhost${examplePath(route.path)}${init.query ? `?${init.query}` : ""}`;
   const type = init.type === undefined ? "application/json" : init.type;
   return new Request(url, {
     method,
