@@ -187,6 +187,32 @@ test.describe("server actions sent bodies that are not forms", () => {
   });
 });
 
+test.describe("forms posted without JavaScript (no Next-Action header)", () => {
+  test("over the limit, from another site or naming no real action: a 4xx, never a 500", async ({ request }) => {
+    const signIn = ACTIONS.find((a) => a.name === "signInWithPassword")!;
+    const noScript = (extra: Record<string, string>) => fields({ [`$ACTION_ID_${signIn.id}`]: "", ...extra });
+
+    const big = await request.post("/login", { multipart: noScript({ email: "a".repeat(LIMIT) }), maxRedirects: 0 });
+    expect(big.status()).toBe(413);
+    expect((await big.json()).error.message).toContain("1 MB");
+
+    for (const origin of ["https://evil.example", "garbage"]) {
+      const foreign = await request.post("/login", { headers: { origin }, multipart: noScript({}), maxRedirects: 0 });
+      expect(foreign.status(), origin).toBe(403);
+    }
+    for (const form of [
+      fields({ "$ACTION_ID_zzz": "" }),
+      fields({ [`$ACTION_ID_7f${"0".repeat(40)}`]: "" }),
+      fields({ "$ACTION_REF_1": "", "$ACTION_1:0": '{"id":"zz","bound":"$@1"}' }),
+      fields({ "$ACTION_REF_1": "", "$ACTION_1:0": "garbage" }),
+      noScript({ $ACTION_KEY: "garbage", email: "a\u0000" }),
+    ]) {
+      const response = await request.post("/login", { multipart: form, maxRedirects: 0, timeout: 5_000 });
+      expect(response.status(), [...form.keys()].join(",")).toBeLessThan(500);
+    }
+  });
+});
+
 test.describe("every /api answer is JSON", () => {
   const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
   const concrete = (routePath: string) =>
