@@ -68,10 +68,21 @@ export interface ChatMessageMetadata {
   createdAt?: string;
 }
 
+/** Amounts are nano-USD for cost budgets and tokens for token budgets (the other kind's fields are null). */
 export interface BudgetExceededDetails {
   budget: string;
-  limitNano: number;
-  spentNano: number;
+  kind: string;
+  source: string;
+  limitNano: number | null;
+  spentNano: number | null;
+  /** Held by requests still running (reserved, not yet settled). */
+  heldNano: number | null;
+  leftNano: number | null;
+  limitTokens: number | null;
+  usedTokens: number | null;
+  heldTokens: number | null;
+  /** Open reservations in the budget's period. */
+  runningRequests: number;
   resetsAt: string;
   settingsUrl: string;
 }
