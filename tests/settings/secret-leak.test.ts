@@ -155,6 +155,8 @@ const ROUTE_FILES_EXCLUDED: Record<string, string> = {
   // Auth.js's own handler (sign-in, callbacks, session). It never reads provider keys, and this test replaces the
   // Auth.js module with a stub session, so there is no handler to call.
   "app/api/auth/[...nextauth]/route.ts": "Auth.js handler",
+  // The JSON 404 for unknown /api paths: answers the same fixed error to everyone and reads nothing.
+  "app/api/[[...path]]/route.ts": "JSON 404 fallback",
 };
 const ROUTE_FILES_CALLED = [
   "app/api/admin/audit/route.ts",
