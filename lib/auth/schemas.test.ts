@@ -30,3 +30,13 @@ describe("registration input", () => {
     expect(signInSchema.safeParse({ email: "a@b.co", password: "" }).success).toBe(false);
   });
 });
+
+describe("text the database cannot store", () => {
+  it("refuses a NUL or a lone surrogate in the name with a clear message", () => {
+    for (const name of ["Ada\u0000", "Ada\ud800"]) {
+      const result = registerSchema.safeParse({ email: "a@b.co", password: "12345678", name });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues[0]!.message).toMatch(/cannot be stored/);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt ignores everything after 72 bytes, so longer passwords are refused rather than silently cut. */
@@ -22,8 +23,7 @@ export const newPasswordSchema = z
 export const registerSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
-  name: z
-    .string()
+  name: text()
     .trim()
     .max(100, "Use at most 100 characters.")
     .optional()
