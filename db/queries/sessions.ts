@@ -2,14 +2,13 @@ import "server-only";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { userSessions, users, type User } from "@/db/schema";
+import { isUuid } from "@/lib/validation/id";
 
 /**
  * Sign-in sessions. Every session token (JWT) names its row here (`sid`) and the user's session version at sign-in
  * (`sv`); a token counts only while its row is neither revoked nor expired and the version still matches. Times come
  * from the app's clock (not the database's), like everywhere else.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `session_version + 1`, for the update that disables a user, changes their role or password: ends all their sessions. */
 export function bumpedSessionVersion() {
@@ -26,7 +25,7 @@ export async function createSession({
   now: Date;
   expiresAt: Date;
 }): Promise<{ id: string; sessionVersion: number } | null> {
-  if (!UUID.test(userId)) return null;
+  if (!isUuid(userId)) return null;
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [user] = await tx.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId));
@@ -51,7 +50,7 @@ export async function getUserForSession({
   sessionVersion: number;
   now: Date;
 }): Promise<User | undefined> {
-  if (!UUID.test(userId) || !UUID.test(sessionId) || !Number.isSafeInteger(sessionVersion)) return undefined;
+  if (!isUuid(userId) || !isUuid(sessionId) || !Number.isSafeInteger(sessionVersion)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select({ user: users })
@@ -72,7 +71,7 @@ export async function getUserForSession({
 
 /** Ends one session (sign-out). Revoking twice keeps the first time. */
 export async function revokeSession({ id, now }: { id: string; now: Date }): Promise<void> {
-  if (!UUID.test(id)) return;
+  if (!isUuid(id)) return;
   const db = await getDb();
   await db
     .update(userSessions)
