@@ -8,7 +8,10 @@ import { dataDir } from "@/lib/server-env";
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseKind = "pglite" | "postgres" | "neon";
 
-export type DatabaseConfig = { kind: "pglite"; dir: string } | { kind: "postgres" | "neon"; url: string };
+export type DatabaseConfig =
+  /** Embedded: in `dir`, or in memory without one; `image` (a `dumpDataDir()` tarball) starts it from a copy. */
+  | { kind: "pglite"; dir?: string; image?: Blob }
+  | { kind: "postgres" | "neon"; url: string };
 
 export interface DatabaseHandle {
   kind: DatabaseKind;
@@ -38,10 +41,10 @@ export function resolveDatabaseConfig(env: Record<string, string | undefined> = 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   switch (config.kind) {
     case "pglite": {
-      mkdirSync(config.dir, { recursive: true });
+      if (config.dir) mkdirSync(config.dir, { recursive: true });
       const { PGlite } = await import("@electric-sql/pglite");
       const { drizzle } = await import("drizzle-orm/pglite");
-      const client = await PGlite.create(config.dir);
+      const client = await PGlite.create({ dataDir: config.dir, loadDataDir: config.image });
       return { kind: "pglite", db: drizzle(client, { schema }) as unknown as Db, close: () => client.close() };
     }
     case "postgres": {

@@ -1,9 +1,18 @@
+import { existsSync } from "node:fs";
 import pg from "pg";
+import { buildTemplate, ensurePostgresTemplate, templatePath } from "./db-template";
 
-/** Before a run against a PostgreSQL server: drop test databases that crashed runs left behind (older than 1 h). */
+/**
+ * Builds the migrated template test databases start from (tests/support/db-template.ts). Before a run against a
+ * PostgreSQL server, also drops test databases that crashed runs left behind (older than 1 h).
+ */
 export default async function globalSetup(): Promise<void> {
   const serverUrl = process.env.TEST_DATABASE_URL?.trim();
-  if (!serverUrl) return;
+  if (!serverUrl) {
+    // Build the migrated PGlite template once, before the workers start copying it.
+    if (!existsSync(templatePath())) await buildTemplate();
+    return;
+  }
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -20,4 +29,5 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await client.end();
   }
+  await ensurePostgresTemplate(serverUrl);
 }

@@ -1,17 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "@/db/client";
 import { installDatabase, uninstallDatabase } from "@/db";
+import { migratedTemplate, postgresTemplateName } from "./db-template";
 
 export const TEST_DB_PREFIX = "sb_test_";
 
 export interface TestDatabase {
   handle: DatabaseHandle;
-  /** Closes the connection and deletes the database (or the PGlite directory). */
+  /** Closes the connection and deletes the database (an in-memory PGlite goes with its connection). */
   destroy(): Promise<void>;
 }
 
@@ -22,33 +20,26 @@ function withDatabase(url: string, database: string): string {
 }
 
 /**
- * A fresh, migrated database of its own: a temporary PGlite directory by default, or a new database on the
- * PostgreSQL server at TEST_DATABASE_URL.
+ * A fresh, migrated database of its own: an in-memory PGlite started from a copy of the migrated template (see
+ * tests/support/db-template.ts) by default, or a new database on the PostgreSQL server at TEST_DATABASE_URL.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL?.trim();
   if (!serverUrl) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-test-"));
-    const handle = await openDatabase({ kind: "pglite", dir });
-    await migrateDatabase(handle);
-    return {
-      handle,
-      destroy: async () => {
-        await handle.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
+    const handle = await openDatabase({ kind: "pglite", image: await migratedTemplate() });
+    await migrateDatabase(handle); // a no-op on the template; keeps a stale template honest
+    return { handle, destroy: () => handle.close() };
   }
   const name = `${TEST_DB_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(`create database "${name}" template "${postgresTemplateName()}"`);
   } finally {
     await admin.end();
   }
   const handle = await openDatabase({ kind: "postgres", url: withDatabase(serverUrl, name) });
-  await migrateDatabase(handle);
+  await migrateDatabase(handle); // a no-op on the template
   return {
     handle,
     destroy: async () => {
