@@ -294,6 +294,20 @@ export const usageEvents = pgTable(
     /** All output tokens, reasoning included. */
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
     reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    /** The part of `cache_write_tokens` written for one hour (Anthropic's `ephemeral_1h_input_tokens`), priced at its own rate. */
+    cacheWrite1hTokens: bigint("cache_write_1h_tokens", { mode: "number" }).notNull().default(0),
+    /** The audio part of the uncached input tokens (OpenAI `prompt_tokens_details.audio_tokens`, Gemini AUDIO modality). */
+    audioInputTokens: bigint("audio_input_tokens", { mode: "number" }).notNull().default(0),
+    /** The audio part of `output_tokens` (OpenAI `completion_tokens_details.audio_tokens`). */
+    audioOutputTokens: bigint("audio_output_tokens", { mode: "number" }).notNull().default(0),
+    /** Server-side tool requests billed per request, by tool: `{ "web_search": 2, "web_fetch": 1 }`; null when none. */
+    serverToolRequests: jsonb("server_tool_requests").$type<Record<string, number>>(),
+    /** The part of `cost_nano` that is per-request tool fees (integer nano-USD). */
+    toolCostNano: bigint("tool_cost_nano", { mode: "number" }).notNull().default(0),
+    /** OpenRouter BYOK: what the user's own provider charged (`cost_details.upstream_inference_cost`), included in `cost_nano` beside OpenRouter's fee. */
+    upstreamCostNano: bigint("upstream_cost_nano", { mode: "number" }),
+    /** Usage fields the provider reported that we do not price (kept in `raw_usage`), e.g. `{server_tool_use.code_execution_requests}`. */
+    unpricedUsageFields: text("unpriced_usage_fields").array(),
     /** Integer nano-USD; null when the model is unpriced (the cost is unknown, not zero). */
     costNano: bigint("cost_nano", { mode: "number" }),
     priced: boolean("priced").notNull(),
@@ -346,6 +360,13 @@ export const usageDaily = pgTable(
     cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
     reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    cacheWrite1hTokens: bigint("cache_write_1h_tokens", { mode: "number" }).notNull().default(0),
+    audioInputTokens: bigint("audio_input_tokens", { mode: "number" }).notNull().default(0),
+    audioOutputTokens: bigint("audio_output_tokens", { mode: "number" }).notNull().default(0),
+    /** Server-side tool requests (web searches, fetches, grounded prompts), all tools together. */
+    serverToolRequests: bigint("server_tool_requests", { mode: "number" }).notNull().default(0),
+    /** The part of `cost_nano` that is per-request tool fees. */
+    toolCostNano: bigint("tool_cost_nano", { mode: "number" }).notNull().default(0),
     costNano: bigint("cost_nano", { mode: "number" }).notNull().default(0),
   },
   (t) => [
