@@ -11,7 +11,12 @@ export type DatabaseKind = "pglite" | "postgres" | "neon";
 export type DatabaseConfig =
   /** Embedded: in `dir`, or in memory without one; `image` (a `dumpDataDir()` tarball) starts it from a copy. */
   | { kind: "pglite"; dir?: string; image?: Blob }
-  | { kind: "postgres" | "neon"; url: string };
+  | { kind: "postgres"; url: string }
+  /**
+   * Neon's serverless (WebSocket) driver. `wsProxy` ("host:port") sends the WebSocket to a proxy of your own instead of
+   * Neon's, and `insecureWebSocket` talks plain ws:// to it — test/dev only (a loopback proxy; see resolveDatabaseConfig).
+   */
+  | { kind: "neon"; url: string; wsProxy?: string; insecureWebSocket?: boolean };
 
 export interface DatabaseHandle {
   kind: DatabaseKind;
@@ -21,10 +26,21 @@ export interface DatabaseHandle {
 
 export const MIGRATIONS_FOLDER = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
 
-/** Chooses the driver from the environment: no DATABASE_URL → embedded PGlite; a neon.tech host → Neon. */
+const DRIVERS: Record<string, "postgres" | "neon"> = { pg: "postgres", postgres: "postgres", neon: "neon" };
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * Chooses the driver from the environment: no DATABASE_URL → embedded PGlite; otherwise DATABASE_DRIVER (`pg` or
+ * `neon`) when set, else Neon for a neon.tech host and node-postgres for any other. For the Neon driver,
+ * NEON_WS_PROXY / NEON_INSECURE_WS point it at a local WebSocket-to-TCP proxy instead of Neon's (test/dev only).
+ */
 export function resolveDatabaseConfig(env: Record<string, string | undefined> = process.env): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
+  const driverName = env.DATABASE_DRIVER?.trim().toLowerCase() || undefined;
+  const driver = driverName === undefined ? undefined : DRIVERS[driverName];
+  if (driverName !== undefined && !driver) throw new Error(`DATABASE_DRIVER must be "pg" or "neon" (got "${driverName}").`);
   if (!url) {
+    if (driver) throw new Error("DATABASE_DRIVER needs a DATABASE_URL (unset both for the embedded database).");
     return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ env.PGLITE_DIR?.trim() || path.join(/*turbopackIgnore: true*/ dataDir(), "pglite")) };
   }
   let host: string;
@@ -35,7 +51,17 @@ export function resolveDatabaseConfig(env: Record<string, string | undefined> = 
   } catch {
     throw new Error("DATABASE_URL must be a postgres:// URL (or unset for the embedded database).");
   }
-  return { kind: host === "neon.tech" || host.endsWith(".neon.tech") ? "neon" : "postgres", url };
+  const kind = driver ?? (host === "neon.tech" || host.endsWith(".neon.tech") ? "neon" : "postgres");
+  if (kind === "postgres") return { kind, url };
+  const wsProxy = env.NEON_WS_PROXY?.trim() || undefined;
+  const insecureWebSocket = env.NEON_INSECURE_WS?.trim() === "true";
+  if (wsProxy !== undefined && !/^[^\s/?#]+:\d+$/.test(wsProxy)) throw new Error(`NEON_WS_PROXY must be host:port (got "${wsProxy}").`);
+  if (insecureWebSocket) {
+    // Plain ws:// carries the password in the clear: only to a proxy on this machine.
+    const proxyHost = wsProxy?.slice(0, wsProxy.lastIndexOf(":"));
+    if (!proxyHost || !LOOPBACK.has(proxyHost)) throw new Error("NEON_INSECURE_WS=true needs NEON_WS_PROXY on this machine (127.0.0.1:PORT).");
+  }
+  return { kind, url, ...(wsProxy ? { wsProxy } : {}), ...(insecureWebSocket ? { insecureWebSocket } : {}) };
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
@@ -49,21 +75,31 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     }
     case "postgres": {
       const { drizzle } = await import("drizzle-orm/node-postgres");
-      const pool = await recoveringPool(config.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+      const { Pool } = await import("pg");
+      const pool = await recoveringPool(Pool, config.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
       return { kind: "postgres", db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() };
     }
     case "neon": {
-      const { Pool } = await import("@neondatabase/serverless");
+      const { Pool, neonConfig } = await import("@neondatabase/serverless");
       const { drizzle } = await import("drizzle-orm/neon-serverless");
-      const pool = new Pool({ connectionString: config.url });
-      pool.on("error", (error: Error) => console.error("[db] idle connection error: %s", error.message));
-      return { kind: "neon", db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() };
+      // Process-wide settings (one database per process). Node 20 has no global WebSocket: use the `ws` package.
+      neonConfig.webSocketConstructor ??= (await import("ws")).WebSocket;
+      const { wsProxy, insecureWebSocket } = config;
+      if (wsProxy) neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`;
+      if (insecureWebSocket) {
+        // A local proxy and a local server without TLS: no TLS inside the socket, no pipelined startup.
+        neonConfig.useSecureWebSocket = false;
+        neonConfig.pipelineTLS = false;
+        neonConfig.pipelineConnect = false;
+      }
+      const pool = await recoveringPool(Pool as unknown as typeof import("pg").Pool, config.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+      return { kind: "neon", db: drizzle(pool as never, { schema }) as unknown as Db, close: () => pool.end() };
     }
   }
 }
 
 /**
- * A node-postgres pool that survives connections the server drops (`pg_terminate_backend`, a restart, a failover):
+ * A node-postgres pool (or Neon's, which is node-postgres's over a WebSocket) that survives connections the server drops (`pg_terminate_backend`, a restart, a failover):
  * - an idle connection that dies is removed by the pool (its "error" event is logged, never thrown);
  * - a checked-out connection that dies is handed back as broken at once, so the pool replaces it even when the
  *   code holding it never releases it — drizzle's `transaction()` sends `begin` before its try/finally, so a
@@ -72,8 +108,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
  *   usage recorder does) on a fresh one;
  * - a single statement (no transaction) refused by a connection the server terminated is sent again on another.
  */
-async function recoveringPool(url: string, max: number) {
-  const { Pool } = await import("pg");
+async function recoveringPool(Pool: typeof import("pg").Pool, url: string, max: number) {
   type Client = import("pg").PoolClient;
   const checkedOut = new Set<Client>();
   class RecoveringPool extends Pool {

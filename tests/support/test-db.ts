@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
-import { migrateDatabase, openDatabase, type DatabaseHandle } from "@/db/client";
+import { afterAll, beforeAll, inject } from "vitest";
+import { migrateDatabase, openDatabase, resolveDatabaseConfig, type DatabaseConfig, type DatabaseHandle } from "@/db/client";
 import { installDatabase, uninstallDatabase } from "@/db";
 import { migratedTemplate, postgresTemplateName } from "./db-template";
 
@@ -17,6 +17,17 @@ function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * How test databases on the server are opened: node-postgres, or with TEST_DATABASE_DRIVER=neon Neon's serverless
+ * driver through the pipe the global setup started (the same environment variables a deployment would set).
+ */
+export function serverDatabaseConfig(url: string): DatabaseConfig {
+  if (process.env.TEST_DATABASE_DRIVER?.trim() !== "neon") return { kind: "postgres", url };
+  const port = inject("neonPipePort");
+  if (!port) throw new Error("TEST_DATABASE_DRIVER=neon but no Neon pipe is running (tests/support/global-setup.ts starts it)");
+  return resolveDatabaseConfig({ DATABASE_URL: url, DATABASE_DRIVER: "neon", NEON_WS_PROXY: `127.0.0.1:${port}`, NEON_INSECURE_WS: "true" });
 }
 
 /**
@@ -38,7 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const handle = await openDatabase({ kind: "postgres", url: withDatabase(serverUrl, name) });
+  const handle = await openDatabase(serverDatabaseConfig(withDatabase(serverUrl, name)));
   await migrateDatabase(handle); // a no-op on the template
   return {
     handle,
