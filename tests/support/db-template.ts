@@ -41,15 +41,22 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Makes sure the migrated PostgreSQL template of the current migrations exists; drops older ones. */
+const STALE_TEMPLATE_MS = 24 * 3_600_000;
+
+/**
+ * Makes sure the migrated PostgreSQL template of the current migrations exists. Templates of other migrations are
+ * dropped a day after they were made (not at once: another checkout's run may be copying one right now).
+ */
 export async function ensurePostgresTemplate(serverUrl: string): Promise<string> {
   const name = postgresTemplateName();
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'sb\\_tpl\\_%'");
-    // Only finished templates of other migrations (a name being built has a suffix and may be another run's).
-    const stale = rows.filter((r) => r.datname !== name && /^sb_tpl_[0-9a-f]{16}$/.test(r.datname));
+    const { rows } = await admin.query<{ datname: string; made: string | null }>(
+      "select datname, shobj_description(oid, 'pg_database') as made from pg_database where datname like 'sb\\_tpl\\_%'",
+    );
+    // (A template still being built has no comment yet: never touched here.)
+    const stale = rows.filter((r) => r.datname !== name && r.made !== null && Number(r.made) < Date.now() - STALE_TEMPLATE_MS);
     for (const { datname } of stale) await admin.query(`drop database if exists "${datname}" with (force)`);
     if (rows.some((r) => r.datname === name)) return name;
     const building = `${name}_${randomBytes(4).toString("hex")}`;
@@ -61,7 +68,14 @@ export async function ensurePostgresTemplate(serverUrl: string): Promise<string>
       await handle.close();
     }
     // Renamed when complete, so a half-migrated template is never copied.
-    await admin.query(`alter database "${building}" rename to "${name}"`);
+    await admin.query(`comment on database "${building}" is '${Date.now()}'`);
+    try {
+      await admin.query(`alter database "${building}" rename to "${name}"`);
+    } catch (error) {
+      // Another run finished the same template first: use theirs.
+      await admin.query(`drop database if exists "${building}" with (force)`);
+      if ((error as { code?: string }).code !== "42P04") throw error;
+    }
     return name;
   } finally {
     await admin.end();
