@@ -62,7 +62,7 @@ describe("the bundled price list", () => {
 
   it("carries the long-context tiers, thresholds as genai-prices defines them", () => {
     expect(lookupPrice("anthropic", "claude-sonnet-4-5")?.price.tiers).toEqual([
-      { above: 200_000, input: 6_000_000_000, output: 22_500_000_000, cacheRead: 600_000_000, cacheWrite: 7_500_000_000 },
+      { above: 200_000, input: 6_000_000_000, output: 22_500_000_000, cacheRead: 600_000_000, cacheWrite: 7_500_000_000, cacheWrite1h: 12_000_000_000 },
     ]);
     expect(lookupPrice("google", "gemini-2.5-pro")?.price.tiers).toEqual([
       { above: 200_000, input: 2_500_000_000, output: 15_000_000_000, cacheRead: 250_000_000 },
@@ -95,7 +95,9 @@ describe("costOf — OpenAI", () => {
       costNanoUsd: 450_000,
       source: "catalog",
       matchedModelId: "gpt-4o-mini",
-      breakdown: { input: 150_000, cacheRead: 0, cacheWrite: 0, output: 300_000 },
+      breakdown: { input: 150_000, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 300_000, tools: 0 },
+      toolCostNano: 0,
+      unknownRates: [],
     });
   });
 
@@ -144,7 +146,9 @@ describe("costOf — Anthropic", () => {
       costNanoUsd: 81_000_000,
       source: "catalog",
       matchedModelId: "claude-sonnet-4-5",
-      breakdown: { input: 6_000_000, cacheRead: 15_000_000, cacheWrite: 37_500_000, output: 22_500_000 },
+      breakdown: { input: 6_000_000, cacheRead: 15_000_000, cacheWrite: 37_500_000, cacheWrite1h: 0, output: 22_500_000, tools: 0 },
+      toolCostNano: 0,
+      unknownRates: [],
     });
   });
 
@@ -268,7 +272,9 @@ describe("costOf — overrides", () => {
       costNanoUsd: 0,
       source: "override",
       matchedModelId: "llama3.2",
-      breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 },
+      breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 0, tools: 0 },
+      toolCostNano: 0,
+      unknownRates: [],
     });
   });
 
@@ -369,7 +375,16 @@ describe("costOf — input checks", () => {
 
 describe("priceLevelFor", () => {
   it("falls back to the input price for missing cache prices and to output for reasoning", () => {
-    expect(priceLevelFor({ input: 5, output: 7 }, 0)).toEqual({ input: 5, output: 7, cacheRead: 5, cacheWrite: 5, reasoning: 7 });
+    expect(priceLevelFor({ input: 5, output: 7 }, 0)).toEqual({
+      input: 5,
+      output: 7,
+      cacheRead: 5,
+      cacheWrite: 5,
+      reasoning: 7,
+      cacheWrite1h: 10,
+      inputAudio: undefined,
+      outputAudio: undefined,
+    });
   });
 });
 
@@ -399,5 +414,76 @@ describe("cross-check against genai-prices' own float calculation", () => {
     );
     expect(reference).not.toBeNull();
     expect(Math.abs(cost(provider, modelId, u) - (reference?.total_price ?? 0) * 1e9)).toBeLessThanOrEqual(1);
+  });
+});
+
+/*
+ * Bill lines beyond text tokens, at the published rates (genai-prices 0.1.8 where it has them, else TOOL_FEES):
+ *
+ *   claude-sonnet-4-5 (anthropic)   5-minute cache write 3.75/MTok · 1-hour cache write 6.00/MTok (2 × input 3.00)
+ *                                   (> 200k prompt: 7.50 / 12.00) · web search $10 per 1,000 · web fetch $0
+ *   claude-haiku-4-5 (anthropic)    input 1.00 · 5-minute write 1.25 · 1-hour write 2.00
+ *   gpt-4o-mini (openai)            web search $10 per 1,000 calls
+ *   gpt-4o-audio-preview (openai)   input 2.50 · output 10.00 · no audio rate in the data
+ *   gemini-2.5-flash (google)       input 0.30 · audio input 1.00 · output 2.50 · grounded prompt $35 per 1,000
+ *   gemini-3-pro-preview (google)   grounding: $14 per 1,000 search queries
+ */
+describe("costOf — bill lines beyond text tokens", () => {
+  it("claude-sonnet-4-5: 5-minute and 1-hour cache writes each at their own rate", () => {
+    const result = costOf("anthropic", "claude-sonnet-4-5", usage({ inputNoCache: 1_000, cacheWrite: 3_000, cacheWrite1h: 2_000, output: 500 }));
+    // 1,000 × 3,000 + 1,000 × 3,750 (5m) + 2,000 × 6,000 (1h) + 500 × 15,000 nano-USD
+    expect(result).toMatchObject({ priced: true, costNanoUsd: 3_000_000 + 3_750_000 + 12_000_000 + 7_500_000 });
+    expect(result.priced && result.breakdown).toMatchObject({ cacheWrite: 15_750_000, cacheWrite1h: 12_000_000 });
+  });
+
+  it("claude-haiku-4-5: 1-hour writes cost 2 × input, 5-minute writes 1.25 ×", () => {
+    expect(cost("anthropic", "claude-haiku-4-5", { cacheWrite: 1_000_000, cacheWrite1h: 1_000_000 })).toBe(2_000_000_000);
+    expect(cost("anthropic", "claude-haiku-4-5", { cacheWrite: 1_000_000 })).toBe(1_250_000_000);
+  });
+
+  it("a 1-hour write in a prompt over 200k tokens is billed at the long-context 1-hour rate", () => {
+    expect(cost("anthropic", "claude-sonnet-4-5", { inputNoCache: 200_000, cacheWrite: 1_000, cacheWrite1h: 1_000 })).toBe(200_000 * 6_000 + 1_000 * 12_000);
+  });
+
+  it("a model without a 1-hour price bills it at 2 × input (override without cacheWrite1h)", () => {
+    const overrides: PriceOverride[] = [{ provider: "anthropic", modelId: "claude-test", price: { input: 1_000_000_000, output: 1_000_000_000, cacheWrite: 1_250_000_000 } }];
+    expect(cost("anthropic", "claude-test", { cacheWrite: 100, cacheWrite1h: 100 }, overrides)).toBe(200_000);
+  });
+
+  it("claude-sonnet-4-5: web searches at $10 per 1,000 and web fetches free, on top of tokens", () => {
+    const result = costOf("anthropic", "claude-sonnet-4-5", usage({ inputNoCache: 1_000, output: 100, serverTools: { web_search: 3, web_fetch: 2 } }));
+    expect(result).toMatchObject({ priced: true, costNanoUsd: 3_000_000 + 1_500_000 + 30_000_000, toolCostNano: 30_000_000, unknownRates: [] });
+  });
+
+  it("gpt-4o-mini: web search calls at $10 per 1,000", () => {
+    expect(cost("openai", "gpt-4o-mini", { inputNoCache: 1_000, serverTools: { web_search: 1 } })).toBe(150_000 + 10_000_000);
+  });
+
+  it("gemini-2.5-flash: audio input at $1.00/MTok, text at $0.30/MTok, a grounded prompt at $35 per 1,000", () => {
+    const result = costOf("google", "gemini-2.5-flash", usage({ inputNoCache: 1_000, audioInput: 400, output: 100, serverTools: { grounded_prompt: 1 } }));
+    expect(result).toMatchObject({ priced: true, costNanoUsd: 600 * 300 + 400 * 1_000 + 100 * 2_500 + 35_000_000, unknownRates: [] });
+  });
+
+  it("gemini-3: a search query at $14 per 1,000", () => {
+    const found = lookupPrice("google", "gemini-3-pro-preview");
+    expect(found).not.toBeNull();
+    const result = costOf("google", "gemini-3-pro-preview", usage({ serverTools: { web_search: 2 } }));
+    expect(result).toMatchObject({ priced: true, costNanoUsd: 28_000_000, toolCostNano: 28_000_000 });
+  });
+
+  it("audio without a known audio rate is billed as text and named in unknownRates, never silently", () => {
+    const result = costOf("openai", "gpt-4o-audio-preview", usage({ inputNoCache: 1_000, audioInput: 800, output: 200, audioOutput: 150 }));
+    expect(result).toMatchObject({ priced: true, costNanoUsd: 1_000 * 2_500 + 200 * 10_000, unknownRates: ["audio_input", "audio_output"] });
+  });
+
+  it("a tool with no known fee is named in unknownRates and adds nothing", () => {
+    const result = costOf("google", "gemini-2.5-flash", usage({ serverTools: { web_fetch: 1 } }));
+    expect(result).toMatchObject({ priced: true, costNanoUsd: 0, unknownRates: ["tool:web_fetch"] });
+  });
+
+  it("refuses parts larger than their bucket", () => {
+    expect(() => costOf("anthropic", "claude-sonnet-4-5", usage({ cacheWrite: 1, cacheWrite1h: 2 }))).toThrow(RangeError);
+    expect(() => costOf("google", "gemini-2.5-flash", usage({ inputNoCache: 1, audioInput: 2 }))).toThrow(RangeError);
+    expect(() => costOf("openai", "gpt-4o-mini", usage({ serverTools: { web_search: -1 } }))).toThrow(RangeError);
   });
 });

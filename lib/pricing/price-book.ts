@@ -17,9 +17,15 @@
  *    request — not just to the tokens above the threshold. Every tiered price of the model (input, output, cache) is
  *    switched by that same total-input figure. This is Anthropic's and Google's published rule ("prompts > 200k
  *    tokens": the whole request at the higher rate). Here a tier is `{ above: start, … }` with the same meaning.
- *  - Anthropic's 1-hour cache writes (`cache_write_1h_mtok`), modality-specific prices (audio/image/video tokens) and
- *    per-call tool fees (web searches) are not represented by `TokenUsage`: writes are billed at the 5-minute
- *    cache-write price and all tokens at the text price.
+ *  - Anthropic's 1-hour cache writes (`cacheWrite1h`, a part of `cacheWrite`) are billed at `cache_write_1h_mtok`,
+ *    or at 2× the input price (Anthropic's published rule) where the data has none; the rest of `cacheWrite` at the
+ *    5-minute write price.
+ *  - Audio tokens (`audioInput`, a part of `inputNoCache`; `audioOutput`, a part of `output`) are billed at
+ *    `input_audio_mtok` / `output_audio_mtok`. Where the data has no audio price they are billed at the text price and
+ *    the result names the rate it lacked in `unknownRates` (the event is then marked estimated) — never silently.
+ *  - Server-side tools billed per request (`serverTools`: web searches, web fetches, Gemini grounded prompts) are
+ *    billed at `web_searches_kcount` from the data, else at the published prices in TOOL_FEES below; a tool with no
+ *    known price is named in `unknownRates`.
  *  - OpenRouter ids ("anthropic/claude-sonnet-4.5") are priced from genai-prices' own "openrouter" catalog — what
  *    OpenRouter bills, including its ":free" variants — and only when that has no entry from the vendor's catalog
  *    (see `catalogCandidates` in model-id.ts). Cache prices missing from an OpenRouter entry are filled from the
@@ -41,7 +47,22 @@ export interface TokenUsage {
   cacheWrite: number;
   output: number;
   reasoning: number;
+  /** The part of `cacheWrite` written to the 1-hour cache (Anthropic); the rest is 5-minute writes. */
+  cacheWrite1h?: number;
+  /** The part of `inputNoCache` that is audio. */
+  audioInput?: number;
+  /** The part of `output` that is audio (never reasoning). */
+  audioOutput?: number;
+  /** Server-side tool requests billed per request, by tool. */
+  serverTools?: Partial<Record<ServerTool, number>>;
 }
+
+/**
+ * Server-side tools a provider bills per request: `web_search` (Anthropic, OpenAI, Gemini 3 search queries),
+ * `web_fetch` (Anthropic), `grounded_prompt` (Gemini 2.x: one per prompt grounded with Google Search).
+ */
+export const SERVER_TOOLS = ["web_search", "web_fetch", "grounded_prompt"] as const;
+export type ServerTool = (typeof SERVER_TOOLS)[number];
 
 /** One price level, integer nano-USD per 1M tokens. */
 interface PriceLevel {
@@ -53,10 +74,18 @@ interface PriceLevel {
   cacheWrite?: number;
   /** A separate price for reasoning tokens; falls back to `output` when absent. */
   reasoning?: number;
+  /** 1-hour cache writes; falls back to 2 × `input` (Anthropic's published rule) when absent. */
+  cacheWrite1h?: number;
+  /** Audio input tokens; unknown when absent (billed as text and reported in `unknownRates`). */
+  inputAudio?: number;
+  /** Audio output tokens; unknown when absent (billed as text and reported in `unknownRates`). */
+  outputAudio?: number;
 }
 
-/** Integer nano-USD per 1M tokens. */
+/** Integer nano-USD per 1M tokens; `perRequest` in integer nano-USD per request. */
 export interface ModelPrice extends PriceLevel {
+  /** Per-request fees of server-side tools (from the data, else from TOOL_FEES). */
+  perRequest?: Partial<Record<ServerTool, number>>;
   /**
    * Long-context tiers: when the prompt's total input tokens (`inputNoCache + cacheRead + cacheWrite`) exceed `above`,
    * the tier with the highest such `above` applies to the WHOLE call (every token of every bucket), as genai-prices
@@ -88,8 +117,12 @@ export type CostResult =
       costNanoUsd: number;
       source: "override" | "catalog";
       matchedModelId: string;
-      /** For display only: each bucket rounded half-up on its own, so they may not add up to `costNanoUsd`. `output` includes reasoning. */
-      breakdown: { input: number; cacheRead: number; cacheWrite: number; output: number };
+      /** For display only: each bucket rounded half-up on its own, so they may not add up to `costNanoUsd`. `output` includes reasoning; `cacheWrite` includes `cacheWrite1h`. */
+      breakdown: { input: number; cacheRead: number; cacheWrite: number; cacheWrite1h: number; output: number; tools: number };
+      /** The per-request tool fees included in `costNanoUsd` (exact: whole nano-USD per request). */
+      toolCostNano: number;
+      /** Rates the price list lacks for buckets this call used (`audio_input`, `audio_output`, `tool:<name>`): those were billed as text, or not at all for a tool. */
+      unknownRates: string[];
     }
   | { priced: false; reason: "unknown_model" };
 
@@ -122,6 +155,9 @@ const CATALOG_KEYS = {
   cacheRead: "cache_read_mtok",
   cacheWrite: "cache_write_mtok",
   reasoning: "output_reasoning_mtok",
+  cacheWrite1h: "cache_write_1h_mtok",
+  inputAudio: "input_audio_mtok",
+  outputAudio: "output_audio_mtok",
 } as const satisfies Record<keyof PriceLevel, string>;
 
 type LevelKey = keyof typeof CATALOG_KEYS;
@@ -165,6 +201,8 @@ export function modelPriceFromCatalog(prices: Record<string, unknown>): ModelPri
     if (isTiered(value)) for (const tier of value.tiers) thresholds.add(tier.start);
   }
   const price: ModelPrice = catalogLevel(prices, null);
+  const searches = prices.web_searches_kcount;
+  if (typeof searches === "number") price.perRequest = { web_search: Math.round(usdPerMTokToNano(searches) / 1000) }; // USD per 1,000 requests
   if (thresholds.size > 0) {
     price.tiers = [...thresholds].sort((a, b) => a - b).map((above) => ({ above, ...catalogLevel(prices, above) }));
   }
@@ -246,7 +284,7 @@ const isNanoPrice = (value: unknown): value is number => typeof value === "numbe
 function levelProblem(level: PriceLevel, where: string): string | null {
   if (!isNanoPrice(level.input)) return `${where}input must be a non-negative integer (nano-USD per MTok)`;
   if (!isNanoPrice(level.output)) return `${where}output must be a non-negative integer (nano-USD per MTok)`;
-  for (const key of ["cacheRead", "cacheWrite", "reasoning"] as const) {
+  for (const key of ["cacheRead", "cacheWrite", "reasoning", "cacheWrite1h", "inputAudio", "outputAudio"] as const) {
     if (level[key] !== undefined && !isNanoPrice(level[key])) return `${where}${key} must be a non-negative integer (nano-USD per MTok)`;
   }
   return null;
@@ -256,6 +294,9 @@ function levelProblem(level: PriceLevel, where: string): string | null {
 export function validateModelPrice(price: ModelPrice): string | null {
   const base = levelProblem(price, "");
   if (base) return base;
+  for (const [tool, fee] of Object.entries(price.perRequest ?? {})) {
+    if (!isNanoPrice(fee)) return `perRequest.${tool} must be a non-negative integer (nano-USD per request)`;
+  }
   for (const [i, tier] of (price.tiers ?? []).entries()) {
     if (!isNanoPrice(tier.above)) return `tiers[${i}].above must be a non-negative integer (tokens)`;
     const problem = levelProblem(tier, `tiers[${i}].`);
@@ -293,8 +334,11 @@ export function lookupPrice(provider: ProviderId, modelId: string, options?: Pri
   return lookupCatalog(provider, modelId, at);
 }
 
+/** The rates that apply to a call: every token price resolved (audio prices stay unknown, `undefined`, when absent). */
+export type PriceRates = Required<Omit<PriceLevel, "inputAudio" | "outputAudio">> & Pick<PriceLevel, "inputAudio" | "outputAudio">;
+
 /** The price level that applies to a call whose prompt totals `totalInput` tokens (see ModelPrice.tiers). */
-export function priceLevelFor(price: ModelPrice, totalInput: number): Required<PriceLevel> {
+export function priceLevelFor(price: ModelPrice, totalInput: number): PriceRates {
   let level: PriceLevel = price;
   for (const tier of [...(price.tiers ?? [])].sort((a, b) => a.above - b.above)) {
     if (totalInput > tier.above) level = tier;
@@ -305,17 +349,53 @@ export function priceLevelFor(price: ModelPrice, totalInput: number): Required<P
     cacheRead: level.cacheRead ?? level.input,
     cacheWrite: level.cacheWrite ?? level.input,
     reasoning: level.reasoning ?? level.output,
+    cacheWrite1h: level.cacheWrite1h ?? 2 * level.input,
+    inputAudio: level.inputAudio,
+    outputAudio: level.outputAudio,
   };
 }
 
+/**
+ * Published per-request prices of server-side tools where the bundled data has none, in nano-USD per request
+ * (checked 2026-12-02). The first entry whose provider matches and whose model pattern matches the model id wins.
+ */
+export const TOOL_FEES: readonly { provider: ProviderId; model: RegExp; tool: ServerTool; nanoPerRequest: number; source: string }[] = [
+  // "$10 per 1,000 searches" — https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool (pricing)
+  { provider: "anthropic", model: /claude/, tool: "web_search", nanoPerRequest: 10_000_000, source: "https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool" },
+  // "Web fetch is available at no additional cost" (only its tokens) — https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-fetch-tool
+  { provider: "anthropic", model: /claude/, tool: "web_fetch", nanoPerRequest: 0, source: "https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-fetch-tool" },
+  // Web search tool calls: "$10.00 / 1k calls" — https://platform.openai.com/docs/pricing#built-in-tools
+  { provider: "openai", model: /./, tool: "web_search", nanoPerRequest: 10_000_000, source: "https://platform.openai.com/docs/pricing#built-in-tools" },
+  // Gemini 3: grounding with Google Search "$14 / 1,000 search queries" — https://ai.google.dev/gemini-api/docs/pricing
+  { provider: "google", model: /^gemini-3/, tool: "web_search", nanoPerRequest: 14_000_000, source: "https://ai.google.dev/gemini-api/docs/pricing" },
+  // Gemini 2.x: grounding with Google Search "$35 / 1,000 grounded prompts" (beyond the free daily requests, which
+  // we cannot see, so every grounded prompt is billed) — https://ai.google.dev/gemini-api/docs/pricing
+  { provider: "google", model: /^gemini-2/, tool: "grounded_prompt", nanoPerRequest: 35_000_000, source: "https://ai.google.dev/gemini-api/docs/pricing" },
+];
+
+/** The fee of one request of `tool`: the price's own (override or data), else TOOL_FEES; null when unknown. */
+export function toolFeeFor(provider: ProviderId, modelId: string, price: ModelPrice, tool: ServerTool): number | null {
+  const own = price.perRequest?.[tool];
+  if (own !== undefined) return own;
+  const { modelId: canonical } = normaliseModelId(provider, modelId);
+  const bare = canonical.includes("/") ? canonical.slice(canonical.indexOf("/") + 1) : canonical;
+  return TOOL_FEES.find((f) => f.provider === provider && f.tool === tool && f.model.test(bare))?.nanoPerRequest ?? null;
+}
+
 function assertUsage(usage: TokenUsage): void {
-  for (const key of ["inputNoCache", "cacheRead", "cacheWrite", "output", "reasoning"] as const) {
-    const value = usage[key];
+  for (const key of ["inputNoCache", "cacheRead", "cacheWrite", "output", "reasoning", "cacheWrite1h", "audioInput", "audioOutput"] as const) {
+    const value = usage[key] ?? 0;
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Invalid token count ${key}=${String(value)}: expected a non-negative integer`);
+  }
+  for (const [tool, value] of Object.entries(usage.serverTools ?? {})) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Invalid request count ${tool}=${String(value)}: expected a non-negative integer`);
   }
   if (usage.reasoning > usage.output) {
     throw new RangeError(`Invalid token usage: reasoning (${usage.reasoning}) is part of output (${usage.output}) and cannot exceed it`);
   }
+  if ((usage.cacheWrite1h ?? 0) > usage.cacheWrite) throw new RangeError(`Invalid token usage: cacheWrite1h is part of cacheWrite and cannot exceed it`);
+  if ((usage.audioInput ?? 0) > usage.inputNoCache) throw new RangeError(`Invalid token usage: audioInput is part of inputNoCache and cannot exceed it`);
+  if ((usage.audioOutput ?? 0) > usage.output - usage.reasoning) throw new RangeError(`Invalid token usage: audioOutput is part of the non-reasoning output and cannot exceed it`);
 }
 
 /** n / 1,000,000 rounded half-up (n >= 0). */
@@ -336,23 +416,46 @@ export function costOf(provider: ProviderId, modelId: string, usage: TokenUsage,
   if (!found) return { priced: false, reason: "unknown_model" };
 
   const rate = priceLevelFor(found.price, usage.inputNoCache + usage.cacheRead + usage.cacheWrite);
+  const unknownRates: string[] = [];
   const big = BigInt;
+  const audioIn = usage.audioInput ?? 0;
+  const audioOut = usage.audioOutput ?? 0;
+  const write1h = usage.cacheWrite1h ?? 0;
+  if (audioIn > 0 && rate.inputAudio === undefined) unknownRates.push("audio_input");
+  if (audioOut > 0 && rate.outputAudio === undefined) unknownRates.push("audio_output");
   // Each bucket: tokens × nano-USD per MTok — exact, still scaled by 1e6.
-  const input = big(usage.inputNoCache) * big(rate.input);
+  const input = big(usage.inputNoCache - audioIn) * big(rate.input) + big(audioIn) * big(rate.inputAudio ?? rate.input);
   const cacheRead = big(usage.cacheRead) * big(rate.cacheRead);
-  const cacheWrite = big(usage.cacheWrite) * big(rate.cacheWrite);
-  const output = big(usage.output - usage.reasoning) * big(rate.output) + big(usage.reasoning) * big(rate.reasoning);
+  const cacheWrite1h = big(write1h) * big(rate.cacheWrite1h);
+  const cacheWrite = big(usage.cacheWrite - write1h) * big(rate.cacheWrite) + cacheWrite1h;
+  const output =
+    big(usage.output - usage.reasoning - audioOut) * big(rate.output) +
+    big(usage.reasoning) * big(rate.reasoning) +
+    big(audioOut) * big(rate.outputAudio ?? rate.output);
+  // Per-request fees are whole nano-USD: exact, scaled like the rest so the total is still rounded once.
+  let tools = 0n;
+  for (const tool of SERVER_TOOLS) {
+    const requests = usage.serverTools?.[tool] ?? 0;
+    if (requests === 0) continue;
+    const fee = toolFeeFor(provider, modelId, found.price, tool);
+    if (fee === null) unknownRates.push(`tool:${tool}`);
+    else tools += big(requests) * big(fee);
+  }
 
   return {
     priced: true,
-    costNanoUsd: toSafeNumber(roundPerMTok(input + cacheRead + cacheWrite + output)),
+    costNanoUsd: toSafeNumber(roundPerMTok(input + cacheRead + cacheWrite + output + tools * TOKENS_PER_PRICE_UNIT)),
     source: found.source,
     matchedModelId: found.matchedModelId,
     breakdown: {
       input: toSafeNumber(roundPerMTok(input)),
       cacheRead: toSafeNumber(roundPerMTok(cacheRead)),
       cacheWrite: toSafeNumber(roundPerMTok(cacheWrite)),
+      cacheWrite1h: toSafeNumber(roundPerMTok(cacheWrite1h)),
       output: toSafeNumber(roundPerMTok(output)),
+      tools: toSafeNumber(tools),
     },
+    toolCostNano: toSafeNumber(tools),
+    unknownRates,
   };
 }

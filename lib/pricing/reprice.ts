@@ -41,6 +41,10 @@ export async function repriceUnpricedUsage(filter: { provider?: ProviderKind } =
             cacheWrite: event.cacheWriteTokens,
             output: event.outputTokens,
             reasoning: event.reasoningTokens,
+            cacheWrite1h: event.cacheWrite1hTokens,
+            audioInput: event.audioInputTokens,
+            audioOutput: event.audioOutputTokens,
+            ...(event.serverToolRequests ? { serverTools: event.serverToolRequests } : {}),
           },
           { overrides, at: event.createdAt },
         );
@@ -50,7 +54,7 @@ export async function repriceUnpricedUsage(filter: { provider?: ProviderKind } =
         }
         const updated = await tx
           .update(usageEvents)
-          .set({ costNano: cost.costNanoUsd, priced: true, costSource: "price_book" })
+          .set({ costNano: cost.costNanoUsd, priced: true, costSource: "price_book", toolCostNano: cost.toolCostNano })
           .where(and(eq(usageEvents.id, event.id), eq(usageEvents.priced, false)))
           .returning({ id: usageEvents.id });
         if (updated.length === 0) continue;
@@ -59,6 +63,7 @@ export async function repriceUnpricedUsage(filter: { provider?: ProviderKind } =
           .update(usageDaily)
           .set({
             costNano: sql`${usageDaily.costNano} + ${cost.costNanoUsd}`,
+            toolCostNano: sql`${usageDaily.toolCostNano} + ${cost.toolCostNano}`,
             unpricedRequests: sql`greatest(0, ${usageDaily.unpricedRequests} - 1)`,
           })
           .where(

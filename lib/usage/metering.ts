@@ -6,7 +6,8 @@ import { cancelReservation, reserveBudget, type Reservation } from "@/lib/budget
 import { costOf, lookupPrice, priceLevelFor, type PriceOverride, type TokenUsage } from "@/lib/pricing/price-book";
 import type { UsageRecord } from "./recorder";
 import { ProviderStreamBroke } from "./stream-errors";
-import { estimatePromptTokens, estimateTokens, providerReportedCostNano, toTokenUsage, truncateToTokens, type ProviderUsage } from "./tokens";
+import { billLinesOf, type BillLines } from "./bill-lines";
+import { estimatePromptTokens, estimateTokens, toTokenUsage, truncateToTokens, type ProviderUsage } from "./tokens";
 
 /**
  * Metering at the model boundary: a language-model middleware that sees every single upstream call — each step of a
@@ -133,11 +134,51 @@ function partialUsageOf(part: LanguageModelV4StreamPart): PartialUsage | null {
   return null;
 }
 
-function priceFor(ctx: MeterContext, usage: TokenUsage, raw: unknown): { costNano: number | null; costSource: UsageRecord["costSource"] } {
-  const reported = ctx.provider === "openrouter" ? providerReportedCostNano(raw) : null;
-  if (reported !== null) return { costNano: reported, costSource: "provider" };
+type Priced = Pick<UsageRecord, "costNano" | "costSource" | "upstreamCostNano" | "toolCostNano"> & { unknownRates: string[] };
+
+function priceFor(ctx: MeterContext, usage: TokenUsage, lines: BillLines | null): Priced {
+  // OpenRouter's own report wins: its fee, plus (BYOK) what the user's provider key was charged.
+  const reported = ctx.provider === "openrouter" ? lines?.providerCost : null;
+  if (reported) return { costNano: reported.totalNano, costSource: "provider", upstreamCostNano: reported.upstreamNano, toolCostNano: 0, unknownRates: [] };
   const cost = costOf(ctx.provider, ctx.modelId, usage, { overrides: ctx.overrides });
-  return cost.priced ? { costNano: cost.costNanoUsd, costSource: "price_book" } : { costNano: null, costSource: "unpriced" };
+  return cost.priced
+    ? { costNano: cost.costNanoUsd, costSource: "price_book", upstreamCostNano: null, toolCostNano: cost.toolCostNano, unknownRates: cost.unknownRates }
+    : { costNano: null, costSource: "unpriced", upstreamCostNano: null, toolCostNano: 0, unknownRates: [] };
+}
+
+/** The provider's bill lines applied to the SDK's buckets: each a part of its bucket, never more than it. */
+function withBillLines(usage: TokenUsage, lines: BillLines): TokenUsage {
+  const serverTools = Object.keys(lines.serverTools).length > 0 ? { serverTools: lines.serverTools } : {};
+  return {
+    ...usage,
+    cacheWrite1h: Math.min(lines.cacheWrite1h, usage.cacheWrite),
+    audioInput: Math.min(lines.audioInput, usage.inputNoCache),
+    audioOutput: Math.min(lines.audioOutput, usage.output - usage.reasoning),
+    ...serverTools,
+  };
+}
+
+/** The usage object in an OpenAI response body or stream chunk: chat's `usage`, Responses' `response.usage`. */
+function wireUsageOf(body: unknown): unknown {
+  if (!body || typeof body !== "object") return undefined;
+  const b = body as { usage?: unknown; response?: { usage?: unknown } };
+  const usage = b.usage ?? b.response?.usage;
+  return usage && typeof usage === "object" ? usage : undefined;
+}
+
+/**
+ * Counts provider-executed tool calls (OpenAI's web searches) by tool: a call of a provider tool the request declared
+ * under a name of its own (`tools: { search: openai.tools.webSearch() }`) counts under the tool's id (`web_search`).
+ */
+function countProviderTool(
+  counts: Record<string, number>,
+  params: LanguageModelV4CallOptions,
+  part: { type: string; providerExecuted?: boolean; toolName?: string },
+): void {
+  if (part.type !== "tool-call" || part.providerExecuted !== true || !part.toolName) return;
+  const declared = params.tools?.find((tool) => tool.type === "provider" && tool.name === part.toolName);
+  const name = declared && "id" in declared ? declared.id.slice(declared.id.indexOf(".") + 1) : part.toolName;
+  counts[name] = (counts[name] ?? 0) + 1;
 }
 
 function errorMessageOf(error: unknown): string {
@@ -187,7 +228,13 @@ export function meterModel(
     const next = {
       ...params,
       maxOutputTokens: reservation?.maxOutputTokens ?? maxOutputTokens,
-      ...(ctx.provider === "google" ? { includeRawChunks: true } : {}),
+      // OpenAI: @ai-sdk/openai's usage schema drops fields it does not know (audio tokens), so the usage is read from
+      // the raw chunks as it came over the wire.
+      ...(ctx.provider === "google" || ctx.provider === "openai" ? { includeRawChunks: true } : {}),
+      // OpenRouter: ask for the usage accounting (cost, BYOK upstream cost) explicitly rather than rely on its default.
+      ...(ctx.provider === "openrouter"
+        ? { providerOptions: { ...params.providerOptions, openrouter: { ...params.providerOptions?.openrouter, usage: { include: true } } } }
+        : {}),
     };
     calls.set(next, { reservation, promptTokens, passRawChunks: params.includeRawChunks === true });
     return next;
@@ -207,6 +254,10 @@ export function meterModel(
       stopReason?: UsageRecord["stopReason"];
       /** The most output tokens to count (a stream cut off at its reservation's cap). */
       outputCap?: number;
+      providerMetadata?: unknown;
+      providerToolCalls?: Record<string, number>;
+      /** The usage object as the provider sent it, where the SDK's `usage.raw` may have lost fields (OpenAI). */
+      wireUsage?: unknown;
     },
   ): UsageRecord {
     const state = calls.get(params);
@@ -226,7 +277,15 @@ export function meterModel(
       usage = { ...input, output, reasoning: 0 };
       estimatedParts = outcome.partial ? ["output"] : ["input", "output"];
     }
-    const price = priceFor(ctx, usage, outcome.usage?.raw);
+    const raw = outcome.usage ? (outcome.wireUsage ?? outcome.usage.raw) : undefined;
+    const lines =
+      raw !== undefined || outcome.providerMetadata !== undefined
+        ? billLinesOf({ provider: ctx.provider, modelId: ctx.modelId, raw, providerMetadata: outcome.providerMetadata, providerToolCalls: outcome.providerToolCalls })
+        : null;
+    if (lines) usage = withBillLines(usage, lines);
+    const { unknownRates, ...price } = priceFor(ctx, usage, lines);
+    // A bucket billed at a rate we do not know (audio as text, a tool without a fee) makes the cost an estimate.
+    if (unknownRates.length > 0) estimatedParts = [...(estimatedParts ?? []), ...unknownRates.map((rate) => `rate:${rate}`)];
     return {
       requestId: collector.nextRequestId(),
       userId: ctx.userId,
@@ -246,7 +305,8 @@ export function meterModel(
       errorMessage: outcome.error === undefined ? null : errorMessageOf(outcome.error),
       latencyMs: finishedAt - startedAt,
       ttftMs: outcome.ttftMs,
-      rawUsage: outcome.usage?.raw ?? null,
+      rawUsage: raw ?? null,
+      unpricedUsageFields: lines && lines.unpricedFields.length > 0 ? lines.unpricedFields : null,
       startedAt: new Date(startedAt),
       finishedAt: new Date(finishedAt),
       reservationId: state?.reservation?.id ?? null,
@@ -263,7 +323,10 @@ export function meterModel(
       try {
         const result = await doGenerate();
         const text = result.content.map((c) => ("text" in c && typeof c.text === "string" ? c.text : "")).join("");
-        collector.end(record(params, startedAt, { usage: result.usage, status: "ok", partialText: text, ttftMs: null }));
+        const providerToolCalls: Record<string, number> = {};
+        for (const part of result.content) countProviderTool(providerToolCalls, params, part);
+        const wireUsage = ctx.provider === "openai" ? wireUsageOf(result.response?.body) : undefined;
+        collector.end(record(params, startedAt, { usage: result.usage, status: "ok", partialText: text, ttftMs: null, providerMetadata: result.providerMetadata, providerToolCalls, wireUsage }));
         return result;
       } catch (error) {
         const status = isAbort(error, params.abortSignal) ? "aborted" : "error";
@@ -299,10 +362,12 @@ export function meterModel(
       const streamedInputs = new Set<string>();
       const cap = calls.get(params)?.reservation?.maxOutputTokens;
       const openBlocks = new Map<string, "text-end" | "reasoning-end">();
-      const finish = (status: UsageRecord["status"], usage?: ProviderUsage, error?: unknown, stopReason?: UsageRecord["stopReason"]) => {
+      const providerToolCalls: Record<string, number> = {};
+      let wireUsage: unknown;
+      const finish = (status: UsageRecord["status"], usage?: ProviderUsage, error?: unknown, stopReason?: UsageRecord["stopReason"], providerMetadata?: unknown) => {
         if (done) return;
         done = true;
-        recorded = record(params, startedAt, { usage, status, partialText, ttftMs, error, partial, stopReason, outputCap: stopReason === "budget" ? cap : undefined });
+        recorded = record(params, startedAt, { usage, status, partialText, ttftMs, error, partial, stopReason, outputCap: stopReason === "budget" ? cap : undefined, providerMetadata, providerToolCalls, wireUsage });
         collector.end(recorded);
       };
       const observe = (part: LanguageModelV4StreamPart) => {
@@ -312,6 +377,7 @@ export function meterModel(
           if (part.type === "tool-input-delta") streamedInputs.add(part.id);
         } else if (part.type === "tool-call") {
           if (ttftMs === null) ttftMs = Date.now() - startedAt;
+          countProviderTool(providerToolCalls, params, part);
           // A call whose input was streamed is already counted.
           if (!streamedInputs.has(part.toolCallId)) partialText += part.input;
         } else if (part.type === "text-start" || part.type === "reasoning-start") {
@@ -321,9 +387,10 @@ export function meterModel(
         } else if (part.type === "error") {
           streamError = part.error;
         } else if (part.type === "finish") {
-          finish(streamError === undefined ? "ok" : "error", part.usage, streamError);
+          finish(streamError === undefined ? "ok" : "error", part.usage, streamError, undefined, part.providerMetadata);
         } else {
           partial = partialUsageOf(part) ?? partial;
+          if (part.type === "raw" && ctx.provider === "openai") wireUsage = wireUsageOf(part.rawValue) ?? wireUsage;
         }
       };
 
@@ -355,7 +422,7 @@ export function meterModel(
         controller.close();
       };
       const stream = new ReadableStream<LanguageModelV4StreamPart>({
-        async pull(controller) {
+        pull: async function pull(controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>): Promise<void> {
           try {
             const { done: ended, value } = await reader.read();
             if (ended) {
@@ -372,6 +439,9 @@ export function meterModel(
             }
             observe(value);
             if (value.type !== "raw" || calls.get(params)?.passRawChunks !== false) controller.enqueue(value);
+            // A raw chunk the caller did not ask for was kept back: read on, or the stream would wait for a pull
+            // that never comes.
+            else await pull(controller);
           } catch (error) {
             if (isAbort(error, params.abortSignal)) {
               finish("aborted", undefined, error, "client");

@@ -28,8 +28,18 @@ export interface UsageRecord {
   costNano: number | null;
   costSource: CostSource;
   estimated: boolean;
-  /** Which token buckets were estimated rather than reported ("input", "output"); null when none were. */
-  estimatedParts?: ("input" | "output")[] | null;
+  /**
+   * What was estimated rather than reported and priced: token buckets ("input", "output") and rates the price list
+   * lacks (`rate:audio_input`, `rate:audio_output`, `rate:tool:<name>` — billed as text, or not at all for a tool);
+   * null when nothing was.
+   */
+  estimatedParts?: string[] | null;
+  /** OpenRouter BYOK: the provider's charge included in `costNano` beside OpenRouter's fee (null otherwise). */
+  upstreamCostNano?: number | null;
+  /** The per-request tool fees included in `costNano`. */
+  toolCostNano?: number;
+  /** Usage fields the provider reported that are not priced (dotted paths into `rawUsage`). */
+  unpricedUsageFields?: string[] | null;
   status: UsageStatus;
   /** Why the call ended before the provider finished: `client` (stopped or hung up) or `budget` (ran past its reservation). */
   stopReason?: "client" | "budget" | null;
@@ -96,6 +106,8 @@ async function writeUsage(records: UsageRecord[]): Promise<Notification[]> {
 
 async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void> {
   const periods = periodsAt(timeZone, r.finishedAt);
+  const serverTools = Object.values(r.usage.serverTools ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
+  const toolCost = r.toolCostNano ?? 0;
   // Before the insert: a new ledger row sums the events already stored, and must not count this one twice.
   await ensureLedgerRows(tx, r.userId, periods);
   const inserted = await tx
@@ -115,6 +127,13 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
       cacheWriteTokens: r.usage.cacheWrite,
       outputTokens: r.usage.output,
       reasoningTokens: r.usage.reasoning,
+      cacheWrite1hTokens: r.usage.cacheWrite1h ?? 0,
+      audioInputTokens: r.usage.audioInput ?? 0,
+      audioOutputTokens: r.usage.audioOutput ?? 0,
+      serverToolRequests: serverTools > 0 ? (r.usage.serverTools as Record<string, number>) : null,
+      toolCostNano: r.toolCostNano ?? 0,
+      upstreamCostNano: r.upstreamCostNano ?? null,
+      unpricedUsageFields: r.unpricedUsageFields && r.unpricedUsageFields.length > 0 ? r.unpricedUsageFields : null,
       costNano: r.costNano,
       priced: r.costNano !== null,
       costSource: r.costSource,
@@ -152,6 +171,11 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
         cacheWriteTokens: r.usage.cacheWrite,
         outputTokens: r.usage.output,
         reasoningTokens: r.usage.reasoning,
+        cacheWrite1hTokens: r.usage.cacheWrite1h ?? 0,
+        audioInputTokens: r.usage.audioInput ?? 0,
+        audioOutputTokens: r.usage.audioOutput ?? 0,
+        serverToolRequests: serverTools,
+        toolCostNano: toolCost,
         costNano: cost,
       })
       .onConflictDoUpdate({
@@ -166,6 +190,11 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
           cacheWriteTokens: sql`${usageDaily.cacheWriteTokens} + ${r.usage.cacheWrite}`,
           outputTokens: sql`${usageDaily.outputTokens} + ${r.usage.output}`,
           reasoningTokens: sql`${usageDaily.reasoningTokens} + ${r.usage.reasoning}`,
+          cacheWrite1hTokens: sql`${usageDaily.cacheWrite1hTokens} + ${r.usage.cacheWrite1h ?? 0}`,
+          audioInputTokens: sql`${usageDaily.audioInputTokens} + ${r.usage.audioInput ?? 0}`,
+          audioOutputTokens: sql`${usageDaily.audioOutputTokens} + ${r.usage.audioOutput ?? 0}`,
+          serverToolRequests: sql`${usageDaily.serverToolRequests} + ${serverTools}`,
+          toolCostNano: sql`${usageDaily.toolCostNano} + ${toolCost}`,
           costNano: sql`${usageDaily.costNano} + ${cost}`,
         },
       });

@@ -28,14 +28,6 @@ export function totalTokens(usage: TokenUsage): number {
   return usage.inputNoCache + usage.cacheRead + usage.cacheWrite + usage.output;
 }
 
-/** The provider's own cost in USD when it reports one (OpenRouter's `usage.cost`), as integer nano-USD. */
-export function providerReportedCostNano(raw: unknown): number | null {
-  if (!raw || typeof raw !== "object") return null;
-  const cost = (raw as { cost?: unknown }).cost;
-  if (typeof cost !== "number" || !Number.isFinite(cost) || cost < 0) return null;
-  return Math.round(Number((cost * 1e9).toPrecision(15)));
-}
-
 /**
  * A token count for text we must estimate (a stopped or failed answer, a prompt before the call). Uses the
  * o200k tokenizer for every provider: exact for current OpenAI models, close for the others.

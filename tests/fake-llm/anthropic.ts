@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { bearer, declaredToolNames, headerValue, sendJson, startSse, streamPieces, streamReply, type FakeProvider, type FakeRequest } from "./http";
-import { capOutput, chunkArguments, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, type TokenUsage } from "./script";
+import { capOutput, chunkArguments, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, withRawUsage, type TokenUsage } from "./script";
 
 /**
  * Anthropic's Messages API at `${url}/anthropic/v1`:
@@ -52,8 +52,9 @@ export function anthropicUsage(u: TokenUsage) {
     input_tokens: u.input - u.cacheRead - u.cacheWrite,
     cache_creation_input_tokens: u.cacheWrite,
     cache_read_input_tokens: u.cacheRead,
-    cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite, ephemeral_1h_input_tokens: 0 },
+    cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite - u.cacheWrite1h, ephemeral_1h_input_tokens: u.cacheWrite1h },
     output_tokens: u.output,
+    ...(u.webSearch || u.webFetch ? { server_tool_use: { web_search_requests: u.webSearch, web_fetch_requests: u.webFetch } } : {}),
     ...(u.reasoning ? { output_tokens_details: { thinking_tokens: u.reasoning } } : {}),
     service_tier: "standard",
   };
@@ -108,7 +109,7 @@ async function handleMessages(req: FakeRequest, res: ServerResponse): Promise<vo
     blocksText(body.system),
     ...messages.map((m) => [blocksText(m.content), ...toolResultBlocks(m.content).map((block) => blocksText(block.content))].join("\n")),
   ].join("\n");
-  const usage = anthropicUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply));
+  const usage = withRawUsage(anthropicUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply)), script);
   const stopReason = calls.length > 0 ? "tool_use" : "end_turn";
   const id = `msg_${fakeId()}`;
 
@@ -131,7 +132,8 @@ async function handleMessages(req: FakeRequest, res: ServerResponse): Promise<vo
 
   const sse = startSse(res);
   const event = (type: string, payload: object) => sse.data({ type, ...payload }, type);
-  const { output_tokens: outputTokens, output_tokens_details: outputDetails, ...inputUsage } = usage;
+  // message_start carries the input side; message_delta the final counts, server tool use included (as Anthropic sends them).
+  const { output_tokens: outputTokens, output_tokens_details: outputDetails, server_tool_use: serverToolUse, ...inputUsage } = usage;
   event("message_start", {
     message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...inputUsage, output_tokens: 1 } },
   });
@@ -158,13 +160,17 @@ async function handleMessages(req: FakeRequest, res: ServerResponse): Promise<vo
   if (!sent) return;
   event("message_delta", {
     delta: { stop_reason: stopReason, stop_sequence: null },
-    usage: {
-      input_tokens: usage.input_tokens,
-      cache_creation_input_tokens: usage.cache_creation_input_tokens,
-      cache_read_input_tokens: usage.cache_read_input_tokens,
-      output_tokens: outputTokens,
-      ...(outputDetails ? { output_tokens_details: outputDetails } : {}),
-    },
+    usage: withRawUsage(
+      {
+        input_tokens: usage.input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens,
+        cache_read_input_tokens: usage.cache_read_input_tokens,
+        output_tokens: outputTokens,
+        ...(outputDetails ? { output_tokens_details: outputDetails } : {}),
+        ...(serverToolUse ? { server_tool_use: serverToolUse } : {}),
+      },
+      script,
+    ),
   });
   event("message_stop", {});
   sse.end();

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { CUT_GRACE_MS, declaredToolNames, headerValue, sendJson, sleep, startSse, streamPieces, type FakeProvider, type FakeRequest } from "./http";
-import { capOutput, chunkText, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, type ToolCallDirective, type TokenUsage } from "./script";
+import { capOutput, chunkText, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, withRawUsage, type ToolCallDirective, type TokenUsage } from "./script";
 
 /**
  * Google's Gemini API at `${url}/google/v1beta`:
@@ -58,7 +58,20 @@ export function googleUsage(u: TokenUsage) {
     candidatesTokenCount: u.output - u.reasoning,
     totalTokenCount: u.input + u.output,
     ...(u.cacheRead ? { cachedContentTokenCount: u.cacheRead } : {}),
-    promptTokensDetails: [{ modality: "TEXT", tokenCount: u.input }],
+    promptTokensDetails: u.audioIn
+      ? [
+          { modality: "TEXT", tokenCount: u.input - u.audioIn },
+          { modality: "AUDIO", tokenCount: u.audioIn },
+        ]
+      : [{ modality: "TEXT", tokenCount: u.input }],
+    ...(u.audioOut
+      ? {
+          candidatesTokensDetails: [
+            { modality: "TEXT", tokenCount: u.output - u.reasoning - u.audioOut },
+            { modality: "AUDIO", tokenCount: u.audioOut },
+          ],
+        }
+      : {}),
     ...(u.cacheRead ? { cacheTokensDetails: [{ modality: "TEXT", tokenCount: u.cacheRead }] } : {}),
     ...(u.reasoning ? { thoughtsTokenCount: u.reasoning } : {}),
   };
@@ -113,10 +126,15 @@ async function generate(req: FakeRequest, res: ServerResponse, model: string, st
   const calls = dueToolCalls(script, countResultRounds(sincePrompt.map((c) => functionResponses(c.parts).length > 0)), declaredToolNames(req.json));
   const system = (req.json as { systemInstruction?: { parts?: unknown } }).systemInstruction;
   const promptText = [partsText(system?.parts), ...contents.map((c) => [partsText(c.parts), ...functionResponses(c.parts)].join("\n"))].join("\n");
-  const usage = googleUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply));
+  const resolved = resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply);
+  const usage = withRawUsage(googleUsage(resolved), script);
+  // Grounding with Google Search: the queries the model ran, on the final candidate.
+  const grounding = resolved.webSearch
+    ? { groundingMetadata: { webSearchQueries: Array.from({ length: resolved.webSearch }, (_, i) => `fake query ${i + 1}`), groundingChunks: [], groundingSupports: [] } }
+    : {};
   const responseId = fakeId();
   const chunkOf = (parts: object[], final: boolean) => ({
-    candidates: [{ content: { parts, role: "model" }, ...(final ? { finishReason: "STOP" } : {}), index: 0 }],
+    candidates: [{ content: { parts, role: "model" }, ...(final ? { finishReason: "STOP", ...grounding } : {}), index: 0 }],
     usageMetadata: final
       ? usage
       : { promptTokenCount: usage.promptTokenCount, totalTokenCount: usage.promptTokenCount, promptTokensDetails: usage.promptTokensDetails },

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { declaredToolNames, sendJson, startSse, streamPieces, streamReply, type FakeRequest } from "./http";
 import { contentText, openAIError } from "./openai";
-import { capOutput, chunkArguments, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, type TokenUsage } from "./script";
+import { capOutput, chunkArguments, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, withRawUsage, type TokenUsage } from "./script";
 
 /**
  * OpenAI's Responses API at `${url}/openai/v1/responses` (what `createOpenAI(...)(model)` calls): a `response`
@@ -80,7 +80,15 @@ export async function handleOpenAIResponses(req: FakeRequest, res: ServerRespons
     typeof body.instructions === "string" ? body.instructions : "",
     ...items.map((item) => contentText(isResult(item) ? item.output : item.content)),
   ].join("\n");
-  const usage = responsesUsage(resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply));
+  const resolved = resolveUsage(script, promptText, calls.length > 0 ? toolCallsText(calls) : script.reply);
+  const usage = withRawUsage(responsesUsage(resolved), script);
+  // Web searches the model ran before its text answer: `web_search_call` output items ahead of the message.
+  const searches = Array.from({ length: calls.length > 0 ? 0 : resolved.webSearch }, (_, i) => ({
+    id: `ws_${fakeId()}`,
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: `fake query ${i + 1}` },
+  }));
   const responseId = `resp_${fakeId()}`;
   const messageId = `msg_${fakeId()}`;
   const createdAt = Math.floor(Date.now() / 1000);
@@ -155,24 +163,28 @@ export async function handleOpenAIResponses(req: FakeRequest, res: ServerRespons
   }
 
   if (body.stream !== true) {
-    sendJson(res, 200, response("completed", [message("completed", [textPart(script.reply)])], usage));
+    sendJson(res, 200, response("completed", [...searches, message("completed", [textPart(script.reply)])], usage));
     return;
   }
 
   const sse = startSse(res);
   let sequence = 0;
   const event = (type: string, payload: object) => sse.data({ type, sequence_number: sequence++, ...payload }, type);
-  const where = { item_id: messageId, output_index: 0, content_index: 0 };
+  const where = { item_id: messageId, output_index: searches.length, content_index: 0 };
   event("response.created", { response: response("in_progress", [], null) });
   event("response.in_progress", { response: response("in_progress", [], null) });
-  event("response.output_item.added", { output_index: 0, item: message("in_progress", []) });
+  for (const [index, search] of searches.entries()) {
+    event("response.output_item.added", { output_index: index, item: { ...search, status: "in_progress", action: undefined } });
+    event("response.output_item.done", { output_index: index, item: search });
+  }
+  event("response.output_item.added", { output_index: searches.length, item: message("in_progress", []) });
   event("response.content_part.added", { ...where, part: textPart("") });
   const sent = await streamReply(sse, script, (piece) => event("response.output_text.delta", { ...where, delta: piece, logprobs: [] }));
   if (!sent) return;
   event("response.output_text.done", { ...where, text: script.reply, logprobs: [] });
   event("response.content_part.done", { ...where, part: textPart(script.reply) });
   const done = message("completed", [textPart(script.reply)]);
-  event("response.output_item.done", { output_index: 0, item: done });
-  event("response.completed", { response: response("completed", [done], usage) });
+  event("response.output_item.done", { output_index: searches.length, item: done });
+  event("response.completed", { response: response("completed", [...searches, done], usage) });
   sse.end();
 }

@@ -9,6 +9,7 @@ import {
   capOutput,
   parseScript,
   resolveUsage,
+  withRawUsage,
   toolCallsText,
   type Script,
   type TokenUsage,
@@ -45,8 +46,8 @@ export function openAIChatUsage(u: TokenUsage) {
     prompt_tokens: u.input,
     completion_tokens: u.output,
     total_tokens: u.input + u.output,
-    prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: 0, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}) },
-    completion_tokens_details: { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: u.audioIn, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}) },
+    completion_tokens_details: { reasoning_tokens: u.reasoning, audio_tokens: u.audioOut, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
 
@@ -111,7 +112,7 @@ export async function handleChatCompletions(req: FakeRequest, res: ServerRespons
   const id = `${flavour.idPrefix}${fakeId()}`;
   const created = Math.floor(Date.now() / 1000);
   const output = calls.length > 0 ? toolCallsText(calls) : script.reply;
-  const usage = flavour.usage(resolveUsage(script, messages.map((m) => contentText(m.content)).join("\n"), output), script);
+  const usage = withRawUsage(flavour.usage(resolveUsage(script, messages.map((m) => contentText(m.content)).join("\n"), output), script), script);
   const common = { id, created, model, ...flavour.extra?.(model), system_fingerprint: flavour.systemFingerprint };
   const finishReason = calls.length > 0 ? "tool_calls" : "stop";
 

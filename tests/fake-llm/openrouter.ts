@@ -7,7 +7,8 @@ import type { Script, TokenUsage } from "./script";
  * OpenRouter at `${url}/openrouter/v1` (the real one is https://openrouter.ai/api/v1):
  *   POST /chat/completions  OpenAI's format; ids "gen-…", a `provider` field, a ": OPENROUTER PROCESSING" SSE
  *                           comment first, and usage with `cost` (USD), `is_byok`, `cost_details`,
- *                           `prompt_tokens_details.cached_tokens` and `completion_tokens_details.reasoning_tokens`.
+ *                           `prompt_tokens_details.cached_tokens` and `completion_tokens_details.reasoning_tokens`
+ *                           (`[[byok:USD]]`: a BYOK answer, see script.ts).
  *                           Streams always end with the usage chunk (OpenRouter no longer needs `include_usage`).
  *   GET  /models            public (no key needed, as on OpenRouter): { data: [{ id, name, context_length, pricing }] }
  *   GET  /key               the key's info: { data: { label, usage, limit, is_free_tier, … } }
@@ -46,9 +47,10 @@ export function openRouterUsage(u: TokenUsage, script: Script) {
     completion_tokens: u.output,
     total_tokens: u.input + u.output,
     cost,
-    is_byok: false,
-    prompt_tokens_details: { cached_tokens: u.cacheRead, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}), audio_tokens: 0 },
-    cost_details: { upstream_inference_cost: null, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
+    is_byok: script.byokUpstreamCost !== undefined,
+    prompt_tokens_details: { cached_tokens: u.cacheRead, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}), audio_tokens: u.audioIn },
+    // BYOK: `cost` is OpenRouter's fee and the provider's charge comes beside it; otherwise the upstream cost is `cost`.
+    cost_details: { upstream_inference_cost: script.byokUpstreamCost ?? cost, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
     completion_tokens_details: { reasoning_tokens: u.reasoning, image_tokens: 0 },
   };
 }

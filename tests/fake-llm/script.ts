@@ -9,6 +9,12 @@
  *                                  friends): the whole reply is streamed and the scripted usage reported uncapped
  *   [[usage:prompt=1000,completion=500,cached=200,reasoning=50,cacheWrite=100]]  report these token counts
  *   [[cost:0.00012]]               OpenRouter only: the USD cost to report in `usage.cost`
+ *   [[byok:0.0025]]                OpenRouter only: answer as a BYOK request — `usage.is_byok: true`, `usage.cost` is
+ *                                  OpenRouter's fee alone and `cost_details.upstream_inference_cost` this USD amount
+ *                                  (what the user's own provider key was charged). Without it `is_byok` is false and
+ *                                  `upstream_inference_cost` equals `cost`, as OpenRouter reports it.
+ *   [[raw-usage:a.b=3,c=1]]        add these numeric fields (dotted paths) to the provider's raw usage object, e.g. a
+ *                                  bill line the provider has just introduced: [[raw-usage:server_tool_use.code_execution_requests=1]]
  *   [[tool:NAME:JSON-ARGS]]        call the tool NAME with these arguments, e.g. [[tool:ask_researcher:{"task":"find facts"}]]
  *                                  (the JSON may hold `:`, `}` and `]` but never `]]`; no JSON means `{}`). Several
  *                                  tool directives make several (parallel) tool calls in one answer.
@@ -34,6 +40,15 @@
  *   cacheWrite  input tokens written to the prompt cache (SDK `inputTokenDetails.cacheWriteTokens`)
  *   completion  all output tokens, reasoning included (SDK `outputTokens`)
  *   reasoning   output tokens spent thinking (SDK `outputTokenDetails.reasoningTokens`; Gemini's "thoughts")
+ *   cacheWrite1h  the part of cacheWrite written to the 1-hour cache (Anthropic `cache_creation.ephemeral_1h_input_tokens`;
+ *                 the rest is reported as `ephemeral_5m_input_tokens`)
+ *   audioIn     the part of the uncached input that is audio (OpenAI chat `prompt_tokens_details.audio_tokens`, Gemini
+ *               `promptTokensDetails` AUDIO)
+ *   audioOut    the part of the non-reasoning output that is audio (OpenAI chat `completion_tokens_details.audio_tokens`,
+ *               Gemini `candidatesTokensDetails` AUDIO)
+ *   webSearch   server-side web searches: Anthropic `server_tool_use.web_search_requests`, OpenAI Responses
+ *               `web_search_call` output items, Gemini `groundingMetadata.webSearchQueries` (that many queries)
+ *   webFetch    Anthropic `server_tool_use.web_fetch_requests`
  * Each provider module splits them the way that provider reports them (Anthropic's `input_tokens` leaves cache
  * reads and writes out; Gemini's `candidatesTokenCount` leaves thoughts out). Unset counts are estimated from the
  * text (about four characters per token); unset cached/cacheWrite/reasoning are 0.
@@ -43,9 +58,13 @@ export interface Script {
   status?: number;
   delayMs: number;
   cutAfter?: number;
-  usage?: Partial<Record<"prompt" | "completion" | "cached" | "reasoning" | "cacheWrite", number>>;
+  usage?: Partial<Record<UsageKey, number>>;
   /** USD, for OpenRouter's `usage.cost`. */
   cost?: number;
+  /** USD, OpenRouter BYOK: `cost_details.upstream_inference_cost` (and `is_byok: true`). */
+  byokUpstreamCost?: number;
+  /** `[[raw-usage:…]]`: extra numeric fields for the raw usage object, by dotted path. */
+  rawUsage?: Record<string, number>;
   /** The `[[tool:…]]` calls, in order (absent when there are none). */
   tools?: ToolCallDirective[];
   /** `[[tool-rounds:N]]`: rounds of tool calls before the text answer (absent: 1). */
@@ -65,7 +84,8 @@ export interface ToolCallDirective {
 
 /** `[[name:value]]` or a bare flag `[[name]]`; the value may hold a single `]` (JSON arrays) but never `]]`. */
 const DIRECTIVE = /\[\[(\w[\w-]*)(?::((?:[^\]]|\](?!\]))*))?\]\]/g;
-const USAGE_KEYS = new Set(["prompt", "completion", "cached", "reasoning", "cacheWrite"]);
+const USAGE_KEYS = new Set(["prompt", "completion", "cached", "reasoning", "cacheWrite", "cacheWrite1h", "audioIn", "audioOut", "webSearch", "webFetch"]);
+type UsageKey = "prompt" | "completion" | "cached" | "reasoning" | "cacheWrite" | "cacheWrite1h" | "audioIn" | "audioOut" | "webSearch" | "webFetch";
 
 /**
  * The script in a prompt. `toolResults` are the contents of the tool results sent back since the prompt: when there
@@ -89,12 +109,21 @@ export function parseScript(prompt: string, toolResults: string[] = []): Script 
     else if (name === "cost") {
       const cost = Number(v);
       if (v !== "" && Number.isFinite(cost) && cost >= 0) script.cost = cost;
+    } else if (name === "byok") {
+      const cost = Number(v);
+      if (v !== "" && Number.isFinite(cost) && cost >= 0) script.byokUpstreamCost = cost;
+    } else if (name === "raw-usage") {
+      script.rawUsage = {};
+      for (const pair of v.split(",")) {
+        const [key, num] = pair.split("=").map((s) => s.trim());
+        if (key && /^[\w.]+$/.test(key) && num && /^\d+$/.test(num)) script.rawUsage[key] = Number(num);
+      }
     } else if (name === "usage") {
       script.usage = {};
       for (const pair of v.split(",")) {
         const [key, num] = pair.split("=").map((s) => s.trim());
         if (key && USAGE_KEYS.has(key) && num && /^\d+$/.test(num)) {
-          script.usage[key as keyof NonNullable<Script["usage"]>] = Number(num);
+          script.usage[key as UsageKey] = Number(num);
         }
       }
     }
@@ -167,6 +196,30 @@ export interface TokenUsage {
   /** All output tokens, reasoning included. */
   output: number;
   reasoning: number;
+  /** Part of cacheWrite. */
+  cacheWrite1h: number;
+  /** Part of the uncached input. */
+  audioIn: number;
+  /** Part of the non-reasoning output. */
+  audioOut: number;
+  webSearch: number;
+  webFetch: number;
+}
+
+/** The raw usage object with the script's `[[raw-usage:…]]` fields added (dotted paths make nested objects). */
+export function withRawUsage<T extends object>(usage: T, script: Script): T {
+  if (!script.rawUsage) return usage;
+  const out = structuredClone(usage) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(script.rawUsage)) {
+    const keys = path.split(".");
+    let at = out;
+    for (const key of keys.slice(0, -1)) {
+      if (typeof at[key] !== "object" || at[key] === null) at[key] = {};
+      at = at[key] as Record<string, unknown>;
+    }
+    at[keys.at(-1)!] = value;
+  }
+  return out as T;
 }
 
 /** The counts to report: the script's, or estimates from the prompt and reply text. Parts never exceed their total. */
@@ -177,7 +230,18 @@ export function resolveUsage(script: Script, promptText: string, reply: string):
   const cacheWrite = Math.min(u.cacheWrite ?? 0, input - cacheRead);
   const output = u.completion ?? fakeTokenCount(reply) + (u.reasoning ?? 0);
   const reasoning = Math.min(u.reasoning ?? 0, output);
-  return { input, cacheRead, cacheWrite, output, reasoning };
+  return {
+    input,
+    cacheRead,
+    cacheWrite,
+    output,
+    reasoning,
+    cacheWrite1h: Math.min(u.cacheWrite1h ?? 0, cacheWrite),
+    audioIn: Math.min(u.audioIn ?? 0, input - cacheRead - cacheWrite),
+    audioOut: Math.min(u.audioOut ?? 0, output - reasoning),
+    webSearch: u.webSearch ?? 0,
+    webFetch: u.webFetch ?? 0,
+  };
 }
 
 /**
