@@ -116,6 +116,11 @@ export interface CallEstimate {
   outputNanoPerMTok: number | null;
   /** The output cap the caller asked for. */
   maxOutputTokens: number;
+  /**
+   * The least output cap that can still hold an answer (default 1): a thinking model's reasoning floor plus one
+   * token. A budget that would clamp the cap below it refuses the call instead of paying for an empty answer.
+   */
+  minOutputTokens?: number;
 }
 
 export interface Reservation {
@@ -240,12 +245,12 @@ async function reserveOnce(id: string, userId: string, estimate: CallEstimate, n
       if (limit.kind === "monthly_tokens") {
         const used = row.tokensUsed + row.tokensReserved;
         const fits = limit.limit - used - estimate.inputTokens;
-        if (fits < 1) throw await exceeded(tx, userId, limit, row, periods, timeZone);
+        if (fits < (estimate.minOutputTokens ?? 1)) throw await exceeded(tx, userId, limit, row, periods, timeZone);
         maxOutputTokens = Math.min(maxOutputTokens, fits);
       } else if (estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null) {
         const headroom = limit.limit - row.spentNano - row.reservedNano;
         const fits = outputThatFits(headroom, estimate.inputCostNano, estimate.outputNanoPerMTok);
-        if (fits < 1) throw await exceeded(tx, userId, limit, row, periods, timeZone);
+        if (fits < (estimate.minOutputTokens ?? 1)) throw await exceeded(tx, userId, limit, row, periods, timeZone);
         maxOutputTokens = Math.min(maxOutputTokens, fits);
       }
       // An unpriced model has no known cost: cost limits cannot hold it back (the dashboard flags its usage).

@@ -6,6 +6,7 @@ import { describeError } from "@/lib/log";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { resolveUserModel } from "@/lib/providers/resolve-model";
 import { meterModel, UsageCollector } from "@/lib/usage/metering";
+import { smallAnswerSettings } from "@/lib/usage/thinking";
 import { recordUsage } from "@/lib/usage/recorder";
 
 const TITLE_MAX_OUTPUT_TOKENS = 24;
@@ -41,12 +42,15 @@ export async function generateConversationTitle(options: { userId: string; conve
     collector,
   );
   let title: string | null = null;
+  // Thinking off (or at the least the model accepts, with the cap raised by that much): thoughts would eat the cap.
+  const settings = smallAnswerSettings(resolved.provider, resolved.modelId, TITLE_MAX_OUTPUT_TOKENS);
   try {
     const result = await generateText({
       model,
       system: "You name chat conversations. Answer with a title of at most six words, no quotes, no final period.",
       prompt: options.firstMessage.slice(0, 2000),
-      maxOutputTokens: TITLE_MAX_OUTPUT_TOKENS,
+      maxOutputTokens: settings.maxOutputTokens,
+      ...(settings.providerOptions ? { providerOptions: settings.providerOptions } : {}),
       maxRetries: 0,
     });
     title = cleanTitle(result.text) || null;

@@ -7,6 +7,7 @@ import { costOf, lookupPrice, priceLevelFor, type PriceOverride, type TokenUsage
 import type { UsageRecord } from "./recorder";
 import { ProviderStreamBroke } from "./stream-errors";
 import { billLinesOf, type BillLines } from "./bill-lines";
+import { thinkingFloor } from "./thinking";
 import { estimatePromptTokens, estimateTokens, toTokenUsage, truncateToTokens, type ProviderUsage } from "./tokens";
 
 /**
@@ -221,7 +222,15 @@ export function meterModel(
         inputCostNano = cost.priced ? cost.costNanoUsd : null;
         outputNanoPerMTok = Math.max(level.output, level.reasoning);
       }
-      reservation = await reserveBudget(ctx.userId, { inputTokens: promptTokens, inputCostNano, outputNanoPerMTok, maxOutputTokens });
+      // A thinking model needs room for its least thinking plus an answer: a budget that leaves less refuses the call.
+      const floor = thinkingFloor(ctx.provider, ctx.modelId, params.providerOptions);
+      reservation = await reserveBudget(ctx.userId, {
+        inputTokens: promptTokens,
+        inputCostNano,
+        outputNanoPerMTok,
+        maxOutputTokens,
+        ...(floor > 0 ? { minOutputTokens: Math.min(floor + 1, maxOutputTokens) } : {}),
+      });
     }
     // Gemini reports the prompt's tokens on every chunk but the SDK only passes usage on at the end: read the raw
     // chunks too, so a broken stream keeps the reported input (the caller only gets raw parts if it asked for them).

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { CUT_GRACE_MS, declaredToolNames, headerValue, sendJson, sleep, startSse, streamPieces, type FakeProvider, type FakeRequest } from "./http";
-import { capOutput, chunkText, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, withRawUsage, type ToolCallDirective, type TokenUsage } from "./script";
+import { capOutput, chunkText, countResultRounds, dueToolCalls, fakeId, parseScript, resolveUsage, toolCallsText, withRawUsage, type Script, type ToolCallDirective, type TokenUsage } from "./script";
 
 /**
  * Google's Gemini API at `${url}/google/v1beta`:
@@ -77,6 +77,14 @@ export function googleUsage(u: TokenUsage) {
   };
 }
 
+/** `[[thinks:N]]`: the thoughts Gemini spends, within the request's thinking budget (0 turns thinking off). */
+function withThinking(script: Script, thinkingBudget: unknown): Script {
+  if (script.thinks === undefined) return script;
+  const budget = typeof thinkingBudget === "number" && thinkingBudget >= 0 ? thinkingBudget : Number.POSITIVE_INFINITY;
+  const reasoning = Math.min(script.thinks, budget);
+  return reasoning > 0 ? { ...script, usage: { ...script.usage, reasoning } } : script;
+}
+
 interface Content {
   role?: unknown;
   parts?: unknown;
@@ -119,7 +127,8 @@ async function generate(req: FakeRequest, res: ServerResponse, model: string, st
   const promptIndex = contents.findLastIndex(isPrompt);
   const sincePrompt = contents.slice(Math.max(promptIndex, 0));
   const toolResults = sincePrompt.flatMap((c) => functionResponses(c.parts));
-  const script = capOutput(parseScript(partsText(contents[promptIndex]?.parts), toolResults), ((req.json as { generationConfig?: { maxOutputTokens?: unknown } }).generationConfig ?? {}).maxOutputTokens);
+  const generationConfig = (req.json as { generationConfig?: { maxOutputTokens?: unknown; thinkingConfig?: { thinkingBudget?: unknown } } }).generationConfig ?? {};
+  const script = capOutput(withThinking(parseScript(partsText(contents[promptIndex]?.parts), toolResults), generationConfig.thinkingConfig?.thinkingBudget), generationConfig.maxOutputTokens);
   if (script.status && script.status >= 400) {
     return googleError(res, script.status, DEFAULT_MESSAGES[script.status] ?? `Fake upstream error ${script.status}.`);
   }

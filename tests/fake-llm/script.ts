@@ -13,6 +13,10 @@
  *                                  OpenRouter's fee alone and `cost_details.upstream_inference_cost` this USD amount
  *                                  (what the user's own provider key was charged). Without it `is_byok` is false and
  *                                  `upstream_inference_cost` equals `cost`, as OpenRouter reports it.
+ *   [[thinks:200]]                 Gemini only: the model thinks this many tokens before answering (as Gemini 2.5 does by
+ *                                  default) unless `generationConfig.thinkingConfig.thinkingBudget` is 0 (off) or
+ *                                  lower (then that many). Thoughts come out of `maxOutputTokens` first, as on Gemini,
+ *                                  so a small cap leaves no room for the answer.
  *   [[raw-usage:a.b=3,c=1]]        add these numeric fields (dotted paths) to the provider's raw usage object, e.g. a
  *                                  bill line the provider has just introduced: [[raw-usage:server_tool_use.code_execution_requests=1]]
  *   [[tool:NAME:JSON-ARGS]]        call the tool NAME with these arguments, e.g. [[tool:ask_researcher:{"task":"find facts"}]]
@@ -63,6 +67,8 @@ export interface Script {
   cost?: number;
   /** USD, OpenRouter BYOK: `cost_details.upstream_inference_cost` (and `is_byok: true`). */
   byokUpstreamCost?: number;
+  /** `[[thinks:N]]` (Gemini): thinking tokens spent by default. */
+  thinks?: number;
   /** `[[raw-usage:…]]`: extra numeric fields for the raw usage object, by dotted path. */
   rawUsage?: Record<string, number>;
   /** The `[[tool:…]]` calls, in order (absent when there are none). */
@@ -112,6 +118,8 @@ export function parseScript(prompt: string, toolResults: string[] = []): Script 
     } else if (name === "byok") {
       const cost = Number(v);
       if (v !== "" && Number.isFinite(cost) && cost >= 0) script.byokUpstreamCost = cost;
+    } else if (name === "thinks") {
+      if (/^\d+$/.test(v)) script.thinks = Number(v);
     } else if (name === "raw-usage") {
       script.rawUsage = {};
       for (const pair of v.split(",")) {

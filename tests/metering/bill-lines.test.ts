@@ -3,7 +3,8 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, streamText } from "ai";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { usageDaily, usageEvents } from "@/db/schema";
+import { upsertBudget } from "@/db/queries/settings";
+import { conversations, usageDaily, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
 import { meterModel, UsageCollector } from "@/lib/usage/metering";
 import { recordUsage } from "@/lib/usage/recorder";
@@ -38,8 +39,8 @@ beforeEach(() => pointProvidersAt(fake));
 const eventsOf = async (userId: string, feature = "chat") =>
   (await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, userId))).filter((e) => e.feature === feature);
 
-async function chatAs(model: string, text: string) {
-  const call = await postChat(POST, { id: randomUUID(), model, message: userMessage(text) });
+async function chatAs(model: string, text: string, id: string = randomUUID()) {
+  const call = await postChat(POST, { id, model, message: userMessage(text) });
   await waitForBackgroundWork();
   return call;
 }
@@ -188,5 +189,58 @@ describe("Gemini: audio input and grounding", () => {
       costNano: 180_000 + 400_000 + 250_000 + 35_000_000,
       estimated: false,
     });
+  });
+});
+
+describe("thinking models under a small output cap", () => {
+  const googleCalls = (since: number) => fake.requests.slice(since).filter((r) => r.provider === "google" && r.path.includes(":"));
+  const titleOf = async (id: string) => (await db.current().db.select().from(conversations).where(eq(conversations.id, id)))[0]?.title;
+
+  it("a Gemini 2.5 Flash title turns thinking off, so the 24-token cap holds the title (the chat itself still thinks)", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "google");
+    const id = randomUUID();
+    const before = fake.requests.length;
+    await chatAs("google:gemini-2.5-flash", "Plan a trip [[thinks:200]] [[reply:Lisbon trip plan]]", id);
+    const title = googleCalls(before).find((r) => (r.body as { generationConfig?: { maxOutputTokens?: number } }).generationConfig?.maxOutputTokens === 24);
+    expect((title?.body as { generationConfig: unknown }).generationConfig).toMatchObject({ maxOutputTokens: 24, thinkingConfig: { thinkingBudget: 0 } });
+    expect(await titleOf(id)).toBe("Lisbon trip plan");
+    const [titleEvent] = await eventsOf(user.id, "title");
+    expect(titleEvent).toMatchObject({ reasoningTokens: 0, status: "ok" });
+    const [chatEvent] = await eventsOf(user.id);
+    expect(chatEvent).toMatchObject({ reasoningTokens: 200 });
+  });
+
+  it("a Gemini 2.5 Pro title (thinking cannot be turned off) asks for the least budget, 128, and room for the title on top", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "google");
+    const id = randomUUID();
+    const before = fake.requests.length;
+    await chatAs("google:gemini-2.5-pro", "Plan a trip [[thinks:500]] [[reply:Lisbon trip plan]]", id);
+    const title = googleCalls(before).find((r) => (r.body as { generationConfig?: { thinkingConfig?: unknown } }).generationConfig?.thinkingConfig !== undefined);
+    expect((title?.body as { generationConfig: unknown }).generationConfig).toMatchObject({ maxOutputTokens: 24 + 128, thinkingConfig: { thinkingBudget: 128 } });
+    expect(await titleOf(id)).toBe("Lisbon trip plan");
+    expect((await eventsOf(user.id, "title"))[0]).toMatchObject({ reasoningTokens: 128 });
+  });
+
+  it("when a budget leaves a thinking model no room past its least thinking, the call is refused with the budget message, not made", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "google");
+    // Gemini 2.5 Pro: $1.25 in, $10 out per MTok. The budget covers the prompt and about 50 output tokens: fewer than
+    // the 128 it must think, so any answer would be empty.
+    await upsertBudget({
+      userId: user.id,
+      source: "user",
+      values: { monthlyCostLimitNano: 60_000 + 50 * 10_000, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
+    });
+    const before = fake.requests.length;
+    const call = await chatAs("google:gemini-2.5-pro", "Think hard [[thinks:500]] [[reply:Too late.]]");
+    expect(call.status).toBe(429);
+    expect(call.json!.error.code).toBe("budget_exceeded");
+    expect(call.json!.error.message).toMatch(/^Monthly budget reached/);
+    expect(googleCalls(before)).toHaveLength(0);
   });
 });
