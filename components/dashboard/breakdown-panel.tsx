@@ -118,6 +118,7 @@ function BreakdownTable({ by, rows, rowHref }: { by: BreakdownBy; rows: Breakdow
             <NumTh title="Input tokens read from the provider's prompt cache">Cached</NumTh>
             <NumTh title="Output tokens, reasoning included">Output</NumTh>
             <NumTh>Reasoning</NumTh>
+            <NumTh title="Server-side tool requests billed per request (web searches, web fetches, grounded prompts)">Tool calls</NumTh>
             <NumTh>Cost</NumTh>
             <NumTh>Avg / req</NumTh>
           </tr>
@@ -142,11 +143,21 @@ function BreakdownTable({ by, rows, rowHref }: { by: BreakdownBy; rows: Breakdow
                 </Td>
                 <Td num>{formatNumber(row.requests)}</Td>
                 <Td num>{formatNumber(row.inputTokens)}</Td>
-                <Td num title={row.cacheWriteTokens ? `${formatNumber(row.cacheWriteTokens)} cache write` : undefined}>
+                <Td
+                  num
+                  title={
+                    row.cacheWriteTokens
+                      ? `${formatNumber(row.cacheWriteTokens)} cache write${row.cacheWrite1hTokens ? ` (${formatNumber(row.cacheWrite1hTokens)} for 1 hour)` : ""}`
+                      : undefined
+                  }
+                >
                   {formatNumber(row.cacheReadTokens)}
                 </Td>
                 <Td num>{formatNumber(row.outputTokens)}</Td>
                 <Td num>{formatNumber(row.reasoningTokens)}</Td>
+                <Td num title={row.toolCostNano ? `${formatUsd(row.toolCostNano)} in tool fees (included in the cost)` : undefined} data-testid="breakdown-tool-calls">
+                  {formatNumber(row.serverToolRequests)}
+                </Td>
                 <Td num className="font-medium text-zinc-900">
                   {formatUsd(row.costNano)}
                   {row.unpricedRequests > 0 ? (

@@ -5,6 +5,7 @@ import type {
   ADMIN_USER_SORT,
   AdminUserPage,
   RecentPage,
+  UnpricedField,
   UnpricedModel,
   UsageBreakdown,
   UsageSummary,
@@ -76,6 +77,6 @@ export function getAdminUsers(range: RangeSelection, query: AdminUsersQuery, sig
   return fetchJson<AdminUserPage>(withParams("/api/admin/users", range, { ...query, pageSize: ADMIN_USERS_PAGE_SIZE }), { signal });
 }
 
-export function getUnpriced(range: RangeSelection, signal?: AbortSignal): Promise<{ models: UnpricedModel[] }> {
-  return fetchJson<{ models: UnpricedModel[] }>(withParams("/api/admin/usage/unpriced", range), { signal });
+export function getUnpriced(range: RangeSelection, signal?: AbortSignal): Promise<{ models: UnpricedModel[]; fields: UnpricedField[] }> {
+  return fetchJson<{ models: UnpricedModel[]; fields: UnpricedField[] }>(withParams("/api/admin/usage/unpriced", range), { signal });
 }

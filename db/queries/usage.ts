@@ -30,6 +30,11 @@ export interface TotalsRow {
   cacheWriteTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** The part of cacheWriteTokens written for one hour. */
+  cacheWrite1hTokens: number;
+  /** Server-side tool requests (web searches, fetches, grounded prompts) and their fees (part of costNano). */
+  serverToolRequests: number;
+  toolCostNano: number;
 }
 
 export interface SeriesRow {
@@ -40,7 +45,8 @@ export interface SeriesRow {
   requests: number;
 }
 
-export interface EventRow extends Omit<TotalsRow, "requests" | "errorRequests" | "unpricedRequests" | "estimatedRequests" | "costNano"> {
+export interface EventRow
+  extends Omit<TotalsRow, "requests" | "errorRequests" | "unpricedRequests" | "estimatedRequests" | "costNano" | "cacheWrite1hTokens" | "serverToolRequests" | "toolCostNano"> {
   id: string;
   requestId: string;
   createdAt: Date;
@@ -107,7 +113,10 @@ const DAILY_TOTALS = sql.raw(`
   coalesce(sum(cache_read_tokens), 0) as cache_read_tokens,
   coalesce(sum(cache_write_tokens), 0) as cache_write_tokens,
   coalesce(sum(output_tokens), 0) as output_tokens,
-  coalesce(sum(reasoning_tokens), 0) as reasoning_tokens`);
+  coalesce(sum(reasoning_tokens), 0) as reasoning_tokens,
+  coalesce(sum(cache_write_1h_tokens), 0) as cache_write_1h_tokens,
+  coalesce(sum(server_tool_requests), 0) as server_tool_requests,
+  coalesce(sum(tool_cost_nano), 0) as tool_cost_nano`);
 
 function totalsOf(row: Row | undefined): TotalsRow {
   return {
@@ -121,6 +130,9 @@ function totalsOf(row: Row | undefined): TotalsRow {
     cacheWriteTokens: num(row?.cache_write_tokens),
     outputTokens: num(row?.output_tokens),
     reasoningTokens: num(row?.reasoning_tokens),
+    cacheWrite1hTokens: num(row?.cache_write_1h_tokens),
+    serverToolRequests: num(row?.server_tool_requests),
+    toolCostNano: num(row?.tool_cost_nano),
   };
 }
 
@@ -380,6 +392,36 @@ export async function unpricedUsageByModel(args: { from: string; to: string }): 
     inputTokens: num(row.input_tokens),
     outputTokens: num(row.output_tokens),
   }));
+}
+
+export interface UnpricedFieldRow {
+  provider: string;
+  model: string;
+  /** A usage field nobody prices (a dotted path into the raw usage) or a rate the price list lacks (`rate:…`). */
+  field: string;
+  requests: number;
+}
+
+/**
+ * Bill lines seen without a price, per provider, model and field, over a range of instants: usage fields the
+ * provider reported that are not priced (`usage_events.unpriced_usage_fields`) and rates the price list lacks
+ * (`rate:…` in `estimated_parts`: audio billed as text, a tool without a fee). Most requests first.
+ */
+export async function unpricedUsageFields(args: { startsAt: string; endsAt: string }): Promise<UnpricedFieldRow[]> {
+  const where = eventsWhere({ userId: null, ...args });
+  const rows = await rowsOf(sql`
+    select provider, model, field, count(*) as requests
+    from (
+      select provider::text as provider, model, unnest(unpriced_usage_fields) as field
+      from usage_events where unpriced_usage_fields is not null and ${where}
+      union all
+      select provider::text as provider, model, unnest(estimated_parts) as field
+      from usage_events where estimated_parts is not null and ${where}
+    ) lines
+    where field not in ('input', 'output')
+    group by 1, 2, 3
+    order by 4 desc, 1, 2, 3`);
+  return rows.map((row) => ({ provider: String(row.provider), model: String(row.model), field: String(row.field), requests: num(row.requests) }));
 }
 
 /** Names of assistants by id (any user's; deleted ones are simply absent). The nil UUID is never looked up. */

@@ -21,7 +21,7 @@ import { dayRangeProblem, isoDay } from "@/lib/validation/dates";
  * Admin (role checked on the server; 403 otherwise):
  *   GET /api/admin/users?range&q=&sort=&dir=&page=&pageSize=1..100 → AdminUserPage
  *   GET /api/admin/usage/summary | /timeseries?groupBy=user|provider|model|none | /breakdown?by=… → same shapes, organisation-wide
- *   GET /api/admin/usage/unpriced                  → { models: UnpricedModel[] }
+ *   GET /api/admin/usage/unpriced                  → { models: UnpricedModel[], fields: UnpricedField[] }
  *   GET /api/admin/users/:id/usage/summary | timeseries | breakdown | recent | export → one user's dashboard
  *   GET /api/admin/audit?cursor=&limit=            → AuditPage
  */
@@ -79,6 +79,12 @@ export interface TokenTotals {
 
 export interface UsageTotals extends TokenTotals {
   costNano: number;
+  /** The part of cacheWriteTokens written to a 1-hour cache (priced at its own rate). */
+  cacheWrite1hTokens: number;
+  /** Server-side tool requests billed per request (web searches, web fetches, grounded prompts). */
+  serverToolRequests: number;
+  /** Their fees, nano-USD: a part of costNano. */
+  toolCostNano: number;
   requests: number;
   errorRequests: number;
   unpricedRequests: number;
@@ -180,6 +186,14 @@ export interface UnpricedModel {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+}
+
+/** A bill line seen without a price: a usage field nobody prices, or a rate the price list lacks (`rate:…`). */
+export interface UnpricedField {
+  provider: string;
+  model: string;
+  field: string;
+  requests: number;
 }
 
 export interface AuditEntry {

@@ -10,6 +10,7 @@ import {
   listUsageEvents,
   sumDailyUsage,
   unpricedUsageByModel,
+  unpricedUsageFields,
   userEmails,
   type AdminUserSort,
   type EventCursor,
@@ -34,6 +35,7 @@ import {
   type RecentEvent,
   type RecentPage,
   type ResolvedRange,
+  type UnpricedField,
   type UnpricedModel,
   type UsageBreakdown,
   type UsageSummary,
@@ -427,6 +429,10 @@ export async function getAdminUserPage({
 }
 
 /** Models used without a price in the range, organisation-wide, most requests first (they need a price override). */
-export async function getUnpricedModels({ range }: { range: ResolvedRange }): Promise<{ models: UnpricedModel[] }> {
-  return { models: await unpricedUsageByModel({ from: range.from, to: range.to }) };
+export async function getUnpricedModels({ range }: { range: ResolvedRange }): Promise<{ models: UnpricedModel[]; fields: UnpricedField[] }> {
+  const [models, fields] = await Promise.all([
+    unpricedUsageByModel({ from: range.from, to: range.to }),
+    unpricedUsageFields({ startsAt: range.startsAt, endsAt: range.endsAt }),
+  ]);
+  return { models, fields };
 }

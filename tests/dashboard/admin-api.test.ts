@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { users } from "@/db/schema";
-import type { AdminUserPage, RecentPage, UnpricedModel, UsageBreakdown, UsageSummary, UsageTimeseries } from "@/lib/dashboard/contract";
+import type { AdminUserPage, RecentPage, UnpricedField, UnpricedModel, UsageBreakdown, UsageSummary, UsageTimeseries } from "@/lib/dashboard/contract";
 import { recordUsage, type UsageRecord } from "@/lib/usage/recorder";
 import { newUser, session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
@@ -354,6 +354,27 @@ describe("organisation-wide usage", () => {
       { provider: "openai-compatible", model: "llama3.2", requests: 2, inputTokens: 325, outputTokens: 100 },
       { provider: "google", model: "gemini-new", requests: 1, inputTokens: 100, outputTokens: 50 },
     ]);
+  });
+
+  it("lists bill lines without a price (usage fields nobody prices, rates the price list lacks) and shows tool calls in the breakdown", async () => {
+    const member = await userIn("UTC");
+    const base = { provider: "anthropic" as const, model: "claude-sonnet-4-5" };
+    await recordUsage([
+      { ...event(member.id, "2021-04-02T10:00:00Z", base), unpricedUsageFields: ["server_tool_use.code_execution_requests"] },
+      { ...event(member.id, "2021-04-02T11:00:00Z", base), unpricedUsageFields: ["server_tool_use.code_execution_requests"] },
+      { ...event(member.id, "2021-04-03T11:00:00Z", { model: "gpt-4o-audio-preview" }), estimated: true, estimatedParts: ["rate:audio_input"] },
+      { ...event(member.id, "2021-04-03T12:00:00Z", { ...base, costNano: 20_001_000, usage: { serverTools: { web_search: 2, web_fetch: 1 } } }), toolCostNano: 20_000_000 },
+      { ...event(member.id, "2021-05-03T12:00:00Z", base), unpricedUsageFields: ["later_field"] }, // after the range
+    ]);
+    signIn(admin);
+    const body = await ok<{ models: UnpricedModel[]; fields: UnpricedField[] }>(unpricedRoute.GET, `/api/admin/usage/unpriced?${custom("2021-04-01", "2021-04-30")}`);
+    expect(body.models).toEqual([]);
+    expect(body.fields).toEqual([
+      { provider: "anthropic", model: "claude-sonnet-4-5", field: "server_tool_use.code_execution_requests", requests: 2 },
+      { provider: "openai", model: "gpt-4o-audio-preview", field: "rate:audio_input", requests: 1 },
+    ]);
+    const breakdown = await ok<UsageBreakdown>(orgBreakdown.GET, `/api/admin/usage/breakdown?${custom("2021-04-01", "2021-04-30")}&by=model`);
+    expect(breakdown.rows.find((r) => r.key === "claude-sonnet-4-5")).toMatchObject({ requests: 3, serverToolRequests: 3, toolCostNano: 20_000_000, costNano: 20_003_000 });
   });
 
   it("refuses unknown groupBy and by values", async () => {

@@ -128,6 +128,9 @@ describe("sums", () => {
       cacheWriteTokens: 50,
       outputTokens: 350,
       reasoningTokens: 20,
+      cacheWrite1hTokens: 0,
+      serverToolRequests: 0,
+      toolCostNano: 0,
       avgCostPerRequestNano: 250_000,
     });
     expect(body.budgets).toEqual([]);
