@@ -56,6 +56,7 @@ const KNOWN: Record<ProviderId, readonly string[]> = {
     "completion_tokens",
     "total_tokens",
     "prompt_tokens_details.cached_tokens",
+    "prompt_tokens_details.cache_write_tokens",
     "prompt_tokens_details.audio_tokens",
     "completion_tokens_details.reasoning_tokens",
     "completion_tokens_details.audio_tokens",
@@ -66,6 +67,7 @@ const KNOWN: Record<ProviderId, readonly string[]> = {
     "input_tokens",
     "output_tokens",
     "input_tokens_details.cached_tokens",
+    "input_tokens_details.cache_write_tokens",
     "output_tokens_details.reasoning_tokens",
   ],
   google: [

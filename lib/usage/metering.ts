@@ -111,6 +111,8 @@ interface PartialUsage {
   inputNoCache: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The part of cacheWrite written for one hour (Anthropic). */
+  cacheWrite1h?: number;
 }
 
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
@@ -124,7 +126,14 @@ function partialUsageOf(part: LanguageModelV4StreamPart): PartialUsage | null {
   if (part.type === "custom" && part.kind === "anthropic.message_start") {
     const usage = (part.providerMetadata?.anthropic as { usage?: Record<string, unknown> } | undefined)?.usage;
     if (!usage || typeof usage.input_tokens !== "number") return null;
-    return { inputNoCache: count(usage.input_tokens), cacheRead: count(usage.cache_read_input_tokens), cacheWrite: count(usage.cache_creation_input_tokens) };
+    const cacheWrite = count(usage.cache_creation_input_tokens);
+    const creation = usage.cache_creation as { ephemeral_1h_input_tokens?: unknown } | undefined;
+    return {
+      inputNoCache: count(usage.input_tokens),
+      cacheRead: count(usage.cache_read_input_tokens),
+      cacheWrite,
+      cacheWrite1h: Math.min(count(creation?.ephemeral_1h_input_tokens), cacheWrite),
+    };
   }
   if (part.type === "raw") {
     const usage = (part.rawValue as { usageMetadata?: Record<string, unknown> } | null)?.usageMetadata;

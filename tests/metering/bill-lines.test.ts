@@ -124,6 +124,17 @@ describe("Anthropic: 1-hour cache writes and server tools", () => {
     expect(daily).toMatchObject({ cacheWriteTokens: 3_000, cacheWrite1hTokens: 2_000, serverToolRequests: 3, toolCostNano: 20_000_000, costNano: event!.costNano });
   });
 
+  it("a broken stream keeps the 1-hour writes Anthropic reported at its start, at their own rate", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "anthropic");
+    await chatAs("anthropic:claude-sonnet-4-5", "Break [[reply:One two three four five six.]] [[cut-after:2]] [[usage:prompt=1300,cached=400,cacheWrite=100,cacheWrite1h=60]]");
+    const [event] = await eventsOf(user.id);
+    expect(event).toMatchObject({ status: "error", estimatedParts: ["output"], inputNoCacheTokens: 800, cacheReadTokens: 400, cacheWriteTokens: 100, cacheWrite1hTokens: 60 });
+    // 800 × 3,000 + 400 × 300 + 40 × 3,750 (5-minute) + 60 × 6,000 (1-hour) + the streamed output × 15,000
+    expect(event!.costNano).toBe(2_400_000 + 120_000 + 150_000 + 360_000 + event!.outputTokens * 15_000);
+  });
+
   it("a usage field nobody prices yet is kept in the raw usage and flagged on the event", async () => {
     const user = await newUser();
     signIn(user);
