@@ -63,6 +63,17 @@ export interface EventRow
   estimated: boolean;
   costSource: string;
   costNano: number | null;
+  /** The event's bill lines beyond the token buckets (see usage_events). */
+  billLines: {
+    cacheWrite1hTokens: number;
+    audioInputTokens: number;
+    audioOutputTokens: number;
+    serverToolRequests: Record<string, number> | null;
+    toolCostNano: number;
+    upstreamCostNano: number | null;
+    estimatedParts: string[] | null;
+    unpricedUsageFields: string[] | null;
+  };
   latencyMs: number;
   ttftMs: number | null;
 }
@@ -190,7 +201,9 @@ const EVENT_COLUMNS = sql.raw(`
   id::text as id, request_id, created_at, (extract(epoch from created_at) * 1000000)::bigint::text as micros,
   provider::text as provider, model, feature, assistant_id::text as assistant_id, conversation_id::text as conversation_id,
   key_source::text as key_source, status::text as status, priced, estimated, cost_source::text as cost_source, cost_nano,
-  input_no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, latency_ms, ttft_ms`);
+  input_no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, latency_ms, ttft_ms,
+  cache_write_1h_tokens, audio_input_tokens, audio_output_tokens, server_tool_requests, tool_cost_nano, upstream_cost_nano,
+  estimated_parts, unpriced_usage_fields`);
 
 const cursorInstant = (cursor: EventCursor) => sql`(timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond')`;
 
@@ -218,6 +231,16 @@ function eventOf(row: Row): EventRow {
     reasoningTokens: num(row.reasoning_tokens),
     latencyMs: num(row.latency_ms),
     ttftMs: numOrNull(row.ttft_ms),
+    billLines: {
+      cacheWrite1hTokens: num(row.cache_write_1h_tokens),
+      audioInputTokens: num(row.audio_input_tokens),
+      audioOutputTokens: num(row.audio_output_tokens),
+      serverToolRequests: (row.server_tool_requests as Record<string, number> | null) ?? null,
+      toolCostNano: num(row.tool_cost_nano),
+      upstreamCostNano: numOrNull(row.upstream_cost_nano),
+      estimatedParts: (row.estimated_parts as string[] | null) ?? null,
+      unpricedUsageFields: (row.unpriced_usage_fields as string[] | null) ?? null,
+    },
   };
 }
 

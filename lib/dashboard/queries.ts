@@ -282,6 +282,14 @@ export const CSV_COLUMNS = [
   "cost_nano",
   "latency_ms",
   "ttft_ms",
+  "cache_write_1h_tokens",
+  "audio_input_tokens",
+  "audio_output_tokens",
+  "server_tool_requests",
+  "tool_cost_nano",
+  "upstream_cost_nano",
+  "estimated_parts",
+  "unpriced_usage_fields",
 ] as const;
 
 /** nano-USD as a decimal USD string with all 9 decimals: 435000 → "0.000435000". */
@@ -323,6 +331,15 @@ function csvLine(row: EventRow): string {
     csvField(row.costNano),
     csvField(row.latencyMs),
     csvField(row.ttftMs),
+    csvField(row.billLines.cacheWrite1hTokens),
+    csvField(row.billLines.audioInputTokens),
+    csvField(row.billLines.audioOutputTokens),
+    // "web_search=2 web_fetch=1": one cell a spreadsheet keeps as text.
+    csvField(row.billLines.serverToolRequests ? Object.entries(row.billLines.serverToolRequests).map(([tool, n]) => `${tool}=${n}`).join(" ") : null, true),
+    csvField(row.billLines.toolCostNano),
+    csvField(row.billLines.upstreamCostNano),
+    csvField(row.billLines.estimatedParts?.join(" ") ?? null, true),
+    csvField(row.billLines.unpricedUsageFields?.join(" ") ?? null, true),
   ].join(",");
 }
 

@@ -304,6 +304,33 @@ describe("recent requests and the CSV export", () => {
     expect(lines[1]).toMatchObject({ cost_source: "unpriced", input_no_cache_tokens: "100", output_tokens: "50", status: "ok" });
   });
 
+  it("exports each event's bill lines beyond the token buckets", async () => {
+    const user = await userIn("UTC");
+    await recordUsage([
+      {
+        ...event(user.id, "2026-05-02T10:00:00Z", { costNano: 20_500_000, usage: { inputNoCache: 100, cacheWrite: 30, cacheWrite1h: 20, audioInput: 40, serverTools: { web_search: 2 } } }),
+        toolCostNano: 20_000_000,
+        estimated: true,
+        estimatedParts: ["rate:audio_input"],
+        unpricedUsageFields: ["server_tool_use.code_execution_requests"],
+      },
+      { ...event(user.id, "2026-05-02T11:00:00Z", { provider: "openrouter", costNano: 262_500 }), costSource: "provider", upstreamCostNano: 250_000 },
+    ]);
+    signIn(user);
+    const { rows: lines } = await csv(custom("2026-05-01", "2026-05-03"));
+    expect(lines[0]).toMatchObject({
+      cache_write_1h_tokens: "20",
+      audio_input_tokens: "40",
+      audio_output_tokens: "0",
+      server_tool_requests: "web_search=2",
+      tool_cost_nano: "20000000",
+      upstream_cost_nano: "",
+      estimated_parts: "rate:audio_input",
+      unpriced_usage_fields: "server_tool_use.code_execution_requests",
+    });
+    expect(lines[1]).toMatchObject({ upstream_cost_nano: "250000", cost_nano: "262500", server_tool_requests: "", estimated_parts: "", unpriced_usage_fields: "" });
+  });
+
   it("streams the export a page at a time with a keyset cursor (ties on created_at included)", async () => {
     const user = await userIn("UTC");
     const records = Array.from({ length: 7 }, (_, i) => event(user.id, `2026-05-02T10:00:0${Math.floor(i / 3)}Z`, { costNano: i + 1 }));
