@@ -80,19 +80,30 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       return { kind: "postgres", db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() };
     }
     case "neon": {
-      const { Pool, neonConfig } = await import("@neondatabase/serverless");
+      const { Client, Pool } = await import("@neondatabase/serverless");
       const { drizzle } = await import("drizzle-orm/neon-serverless");
-      // Process-wide settings (one database per process). Node 20 has no global WebSocket: use the `ws` package.
-      neonConfig.webSocketConstructor ??= (await import("ws")).WebSocket;
+      // Per connection, not Neon's process-wide `neonConfig`: two handles with different settings can coexist.
+      // Node 20 has no global WebSocket: the `ws` package on every Node version.
       const { wsProxy, insecureWebSocket } = config;
-      if (wsProxy) neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`;
-      if (insecureWebSocket) {
-        // A local proxy and a local server without TLS: no TLS inside the socket, no pipelined startup.
-        neonConfig.useSecureWebSocket = false;
-        neonConfig.pipelineTLS = false;
-        neonConfig.pipelineConnect = false;
+      const settings: Partial<import("@neondatabase/serverless").NeonConfig> = {
+        webSocketConstructor: (await import("ws")).WebSocket,
+        ...(wsProxy ? { wsProxy: (host: string, port: number | string) => `${wsProxy}/v1?address=${host}:${port}` } : {}),
+        // A local proxy in front of a local server without TLS: plain ws://, no TLS inside it, no pipelined startup.
+        ...(insecureWebSocket ? { useSecureWebSocket: false, pipelineTLS: false, pipelineConnect: false as const } : {}),
+      };
+      class ConfiguredClient extends Client {
+        constructor(clientConfig?: ConstructorParameters<typeof Client>[0]) {
+          super(clientConfig);
+          Object.assign(this.neonConfig, settings);
+        }
       }
-      const pool = await recoveringPool(Pool as unknown as typeof import("pg").Pool, config.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+      class ConfiguredPool extends Pool {
+        constructor(poolConfig?: ConstructorParameters<typeof Pool>[0]) {
+          super(poolConfig);
+          this.Client = ConfiguredClient;
+        }
+      }
+      const pool = await recoveringPool(ConfiguredPool as unknown as typeof import("pg").Pool, config.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
       return { kind: "neon", db: drizzle(pool as never, { schema }) as unknown as Db, close: () => pool.end() };
     }
   }

@@ -9,7 +9,7 @@ import { upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, users } from "@/db/schema";
 import { reserveBudget } from "@/lib/budgets/ledger";
 import { neonPipeStats, startNeonPipe, type NeonPipe } from "@/tests/support/neon-pipe";
-import { freshDatabasePerFile, TEST_DB_PREFIX } from "@/tests/support/test-db";
+import { freshDatabasePerFile, serverDatabaseConfig, TEST_DB_PREFIX } from "@/tests/support/test-db";
 
 /**
  * The Neon serverless driver (`@neondatabase/serverless`, db/client.ts kind "neon") against the local PostgreSQL
@@ -63,6 +63,16 @@ describe.skipIf(!NEON)("the Neon driver (runs with TEST_DATABASE_DRIVER=neon and
     await Promise.all([1, 2, 3].map(() => neon.db.transaction((tx) => tx.execute(sql`select pg_sleep(0.05)`))));
     expect(pipe.connections()).toBe(3); // three transactions at once: three pooled connections, all piped
     expect((await rowsOf<{ one: number }>(neon, sql`select 1 as one`))[0]!.one).toBe(1);
+    // The proxy is a setting of each pool, not of the process: a handle opened now still goes through the shared pipe.
+    const other = await openDatabase(serverDatabaseConfig(urlFor(database)));
+    try {
+      const before = (await neonPipeStats(inject("neonPipePort"))).connections;
+      await other.db.execute(sql`select 1`);
+      expect((await neonPipeStats(inject("neonPipePort"))).connections).toBeGreaterThan(before);
+      expect(pipe.connections()).toBe(3);
+    } finally {
+      await other.close();
+    }
   });
 
   it("runs the migrations on an empty database", async () => {
