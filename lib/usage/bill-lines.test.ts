@@ -9,6 +9,8 @@ describe("billLinesOf — what each provider's raw usage says beyond the SDK's b
     const plain = { cost: 0.00012, is_byok: false, cost_details: { upstream_inference_cost: 0.00012 } };
     expect(billLinesOf({ provider: "openrouter", modelId: "openai/gpt-4o-mini", raw: plain }).providerCost).toEqual({ totalNano: 120_000, feeNano: 120_000, upstreamNano: null });
     expect(billLinesOf({ provider: "openrouter", modelId: "x", raw: { prompt_tokens: 3 } }).providerCost).toBeNull();
+    const missing = { cost: 0.0000125, is_byok: true, cost_details: { upstream_inference_cost: null } };
+    expect(billLinesOf({ provider: "openrouter", modelId: "x", raw: missing }).providerCost).toEqual({ totalNano: 12_500, feeNano: 12_500, upstreamNano: null, upstreamMissing: true });
   });
 
   it("Anthropic: 1-hour cache writes, web searches and fetches; a new server tool is flagged", () => {

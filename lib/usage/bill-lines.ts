@@ -21,8 +21,11 @@ export interface BillLines {
   audioInput: number;
   audioOutput: number;
   serverTools: Partial<Record<ServerTool, number>>;
-  /** OpenRouter's own cost report, when it sent one: `totalNano` = fee + (BYOK only) upstream cost. */
-  providerCost: { totalNano: number; feeNano: number; upstreamNano: number | null } | null;
+  /**
+   * OpenRouter's own cost report, when it sent one: `totalNano` = fee + (BYOK only) upstream cost. `upstreamMissing`:
+   * a BYOK answer without the upstream cost (the caller prices the tokens itself rather than store the fee alone).
+   */
+  providerCost: { totalNano: number; feeNano: number; upstreamNano: number | null; upstreamMissing?: boolean } | null;
   unpricedFields: string[];
 }
 
@@ -128,7 +131,7 @@ function openRouterCost(raw: unknown): BillLines["providerCost"] {
     const upstreamNano = usdToNano(upstream);
     return { totalNano: feeNano + upstreamNano, feeNano, upstreamNano };
   }
-  return { totalNano: feeNano, feeNano, upstreamNano: null };
+  return { totalNano: feeNano, feeNano, upstreamNano: null, ...(raw.is_byok === true ? { upstreamMissing: true } : {}) };
 }
 
 export interface BillLineInput {

@@ -149,6 +149,12 @@ type Priced = Pick<UsageRecord, "costNano" | "costSource" | "upstreamCostNano" |
 function priceFor(ctx: MeterContext, usage: TokenUsage, lines: BillLines | null): Priced {
   // OpenRouter's own report wins: its fee, plus (BYOK) what the user's provider key was charged.
   const reported = ctx.provider === "openrouter" ? lines?.providerCost : null;
+  if (reported?.upstreamMissing) {
+    // BYOK without the provider's charge: the fee plus the tokens at the price book's rates, marked estimated.
+    const upstream = costOf(ctx.provider, ctx.modelId, usage, { overrides: ctx.overrides });
+    const upstreamNano = upstream.priced ? upstream.costNanoUsd : null;
+    return { costNano: reported.feeNano + (upstreamNano ?? 0), costSource: "provider", upstreamCostNano: upstreamNano, toolCostNano: 0, unknownRates: ["byok_upstream"] };
+  }
   if (reported) return { costNano: reported.totalNano, costSource: "provider", upstreamCostNano: reported.upstreamNano, toolCostNano: 0, unknownRates: [] };
   const cost = costOf(ctx.provider, ctx.modelId, usage, { overrides: ctx.overrides });
   return cost.priced

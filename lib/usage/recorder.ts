@@ -30,7 +30,8 @@ export interface UsageRecord {
   estimated: boolean;
   /**
    * What was estimated rather than reported and priced: token buckets ("input", "output") and rates the price list
-   * lacks (`rate:audio_input`, `rate:audio_output`, `rate:tool:<name>` — billed as text, or not at all for a tool);
+   * lacks (`rate:audio_input`, `rate:audio_output`, `rate:tool:<name>` — billed as text, or not at all for a tool;
+   * `rate:byok_upstream` — an OpenRouter BYOK answer without the provider's charge, priced from the price book);
    * null when nothing was.
    */
   estimatedParts?: string[] | null;

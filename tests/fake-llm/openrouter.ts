@@ -50,7 +50,7 @@ export function openRouterUsage(u: TokenUsage, script: Script) {
     is_byok: script.byokUpstreamCost !== undefined,
     prompt_tokens_details: { cached_tokens: u.cacheRead, ...(u.cacheWrite ? { cache_write_tokens: u.cacheWrite } : {}), audio_tokens: u.audioIn },
     // BYOK: `cost` is OpenRouter's fee and the provider's charge comes beside it; otherwise the upstream cost is `cost`.
-    cost_details: { upstream_inference_cost: script.byokUpstreamCost ?? cost, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
+    cost_details: { upstream_inference_cost: script.byokUpstreamCost === undefined ? cost : script.byokUpstreamCost, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
     completion_tokens_details: { reasoning_tokens: u.reasoning, image_tokens: 0 },
   };
 }

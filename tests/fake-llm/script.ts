@@ -12,7 +12,8 @@
  *   [[byok:0.0025]]                OpenRouter only: answer as a BYOK request — `usage.is_byok: true`, `usage.cost` is
  *                                  OpenRouter's fee alone and `cost_details.upstream_inference_cost` this USD amount
  *                                  (what the user's own provider key was charged). Without it `is_byok` is false and
- *                                  `upstream_inference_cost` equals `cost`, as OpenRouter reports it.
+ *                                  `upstream_inference_cost` equals `cost`, as OpenRouter reports it. `[[byok:none]]`:
+ *                                  a BYOK answer whose upstream cost is null (not reported).
  *   [[thinks:200]]                 Gemini only: the model thinks this many tokens before answering (as Gemini 2.5 does by
  *                                  default) unless `generationConfig.thinkingConfig.thinkingBudget` is 0 (off) or
  *                                  lower (then that many). Thoughts come out of `maxOutputTokens` first, as on Gemini,
@@ -65,8 +66,8 @@ export interface Script {
   usage?: Partial<Record<UsageKey, number>>;
   /** USD, for OpenRouter's `usage.cost`. */
   cost?: number;
-  /** USD, OpenRouter BYOK: `cost_details.upstream_inference_cost` (and `is_byok: true`). */
-  byokUpstreamCost?: number;
+  /** USD, OpenRouter BYOK: `cost_details.upstream_inference_cost` (and `is_byok: true`); null: BYOK, not reported. */
+  byokUpstreamCost?: number | null;
   /** `[[thinks:N]]` (Gemini): thinking tokens spent by default. */
   thinks?: number;
   /** `[[raw-usage:…]]`: extra numeric fields for the raw usage object, by dotted path. */
@@ -117,7 +118,8 @@ export function parseScript(prompt: string, toolResults: string[] = []): Script 
       if (v !== "" && Number.isFinite(cost) && cost >= 0) script.cost = cost;
     } else if (name === "byok") {
       const cost = Number(v);
-      if (v !== "" && Number.isFinite(cost) && cost >= 0) script.byokUpstreamCost = cost;
+      if (v === "none") script.byokUpstreamCost = null;
+      else if (v !== "" && Number.isFinite(cost) && cost >= 0) script.byokUpstreamCost = cost;
     } else if (name === "thinks") {
       if (/^\d+$/.test(v)) script.thinks = Number(v);
     } else if (name === "raw-usage") {

@@ -74,6 +74,16 @@ describe("OpenRouter BYOK", () => {
     expect(event).toMatchObject({ costNano: 4_200_000, upstreamCostNano: 4_200_000, costSource: "provider" });
   });
 
+  it("a BYOK answer without the provider's charge: the fee plus the tokens at the price book's rates, marked estimated", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "openrouter");
+    await chatAs("openrouter:openai/gpt-4o-mini", "Unknown upstream [[reply:Routed.]] [[usage:prompt=100,completion=20]] [[cost:0.0000125]] [[byok:none]]");
+    const [event] = await eventsOf(user.id);
+    // openai/gpt-4o-mini on OpenRouter: $0.15 in, $0.60 out per MTok → 100 × 150 + 20 × 600 = 27,000; fee 12,500.
+    expect(event).toMatchObject({ costNano: 39_500, upstreamCostNano: 27_000, costSource: "provider", estimated: true, estimatedParts: ["rate:byok_upstream"] });
+  });
+
   it("a non-BYOK answer also carries upstream_inference_cost (equal to cost): it is not added twice", async () => {
     const user = await newUser();
     signIn(user);
