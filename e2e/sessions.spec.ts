@@ -71,7 +71,9 @@ test.describe("sessions can be ended", () => {
   test("a direct POST to Auth.js's credentials callback is throttled too", async ({ page, browser, baseURL }) => {
     const email = uniqueEmail("direct-post");
     await new RegisterPage(page).register({ email, password: PASSWORD });
-    const client = await browser.newContext({ baseURL });
+    // Its own client address, so these failures neither meet nor feed the address count of the rest of the suite.
+    const address = `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
+    const client = await browser.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": address } });
     const post = async (password: string) => {
       const { csrfToken } = await (await client.request.get("/api/auth/csrf")).json();
       const response = await client.request.post("/api/auth/callback/credentials", {
@@ -80,7 +82,13 @@ test.describe("sessions can be ended", () => {
       });
       return response.headers()["location"] ?? "";
     };
-    for (let i = 0; i < 6; i++) expect(await post("wrong password")).toMatch(/error=CredentialsSignin&code=invalid_credentials/);
+    // 5 failures are free, then each locks the account for 2^(n−5) s (a locked attempt is refused and not counted).
+    // Wait out the 2, 4 and 8 s locks so that the 9th failure locks it for 16 s: long enough for a slow machine to
+    // load the sign-in form below while the lock still holds.
+    for (let i = 1; i <= 9; i++) {
+      expect(await post("wrong password")).toMatch(/error=CredentialsSignin&code=invalid_credentials/);
+      if (i >= 6 && i < 9) await page.waitForTimeout(2 ** (i - 5) * 1000 + 300);
+    }
     // Locked now: even the right password is refused (before any password check), and the sign-in page says why.
     expect(await post(PASSWORD)).toMatch(/error=CredentialsSignin&code=rate_limited/);
     const login = await client.newPage();
