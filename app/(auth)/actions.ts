@@ -36,40 +36,39 @@ async function credentialsMessage(code: string, client: SignInClient): Promise<s
 }
 
 /**
+ * Signs this browser in with email and password and redirects (Auth.js throws the redirect); a refused sign-in
+ * becomes the form's error state, after `prefix`.
+ */
+async function signInBrowser(data: { email: string; password: string; callbackUrl?: string }, client: SignInClient, prefix = "") {
+  try {
+    await signIn("credentials", {
+      email: data.email,
+      password: data.password,
+      redirectTo: safeReturnPath(data.callbackUrl),
+    });
+  } catch (error) {
+    const code = credentialsFailure(error);
+    if (code === null) throw error;
+    return { error: `${prefix}${await credentialsMessage(code, client)}`, values: { email: data.email } };
+  }
+}
+
+const clientOf = async (email: string): Promise<SignInClient> => ({ email, address: clientAddress(await headers()) });
+
+/**
  * Signs in with email and password. A locked account or address is refused here before any password check
  * ("Too many failed sign-ins. Try again in N seconds."); the Credentials provider counts failures (lib/auth/accounts.ts).
  */
 export const signInWithPassword = publicAction(signInSchema.extend(returnTo), async (data) => {
-  const client: SignInClient = { email: data.email, address: clientAddress(await headers()) };
+  const client = await clientOf(data.email);
   await assertSignInAllowed(client);
-  try {
-    await signIn("credentials", {
-      email: data.email,
-      password: data.password,
-      redirectTo: safeReturnPath(data.callbackUrl),
-    });
-  } catch (error) {
-    const code = credentialsFailure(error);
-    if (code === null) throw error;
-    return { error: await credentialsMessage(code, client), values: { email: data.email } };
-  }
+  return signInBrowser(data, client);
 });
 
+/** Creates the account, then signs in; if only the sign-in is refused (e.g. this address is locked), says so. */
 export const register = publicAction(registerSchema.extend(returnTo), async (data) => {
   await registerWithPassword(data);
-  try {
-    await signIn("credentials", {
-      email: data.email,
-      password: data.password,
-      redirectTo: safeReturnPath(data.callbackUrl),
-    });
-  } catch (error) {
-    // The account exists; only signing in was refused (e.g. this address is locked): say so, send them to sign in later.
-    const code = credentialsFailure(error);
-    if (code === null) throw error;
-    const client: SignInClient = { email: data.email, address: clientAddress(await headers()) };
-    return { error: `Your account is created. ${await credentialsMessage(code, client)}`, values: { email: data.email } };
-  }
+  return signInBrowser(data, await clientOf(data.email), "Your account is created. ");
 });
 
 /** Ends this browser's session row (a copied cookie stops working) and clears the cookie. */
