@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { insertAssistant } from "@/db/queries/assistants";
 import { conversations, messages, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -15,13 +14,7 @@ const { POST } = await import("@/app/api/chat/route");
 const conversationRoute = await import("@/app/api/conversations/[id]/route");
 const listRoute = await import("@/app/api/conversations/route");
 const db = freshDatabasePerFile();
-let fake: FakeLlm;
-
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => pointProvidersAt(fake));
+const llm = fakeLlmPerFile();
 
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
@@ -52,7 +45,7 @@ describe("assistants that delegate", () => {
     expect(delegated).toHaveLength(2);
     for (const e of delegated) expect(e).toMatchObject({ provider: "anthropic", model: "claude-haiku-4-5", assistantId: researcher.id, status: "ok" });
     // The delegate got the task, on its own system prompt and model.
-    const delegateRequests = fake.requests.filter((r) => r.provider === "anthropic" && r.path === "/messages");
+    const delegateRequests = llm.current().requests.filter((r) => r.provider === "anthropic" && r.path === "/messages");
     expect(JSON.stringify(delegateRequests.at(-1)!.body)).toContain("find three facts");
     expect(JSON.stringify(delegateRequests.at(-1)!.body)).toContain("You find facts.");
     // The answer's metadata adds every call it took: 3 main steps and 2 delegated calls.
@@ -69,7 +62,7 @@ describe("assistants that delegate", () => {
     await addKey(other.id, "openai");
     const call = await postChat(POST, { id: randomUUID(), assistantId: theirs.id, model: "openai:gpt-4o-mini", message: userMessage("hi") });
     expect(call.status).toBe(404);
-    expect(JSON.stringify(fake.requests.slice(-3))).not.toContain("secret prompt");
+    expect(JSON.stringify(llm.current().requests.slice(-3))).not.toContain("secret prompt");
   });
 });
 

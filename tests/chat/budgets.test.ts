@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, notifications, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, recordSpend, signIn, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, pointProvidersAt, postChat, recordSpend, signIn, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -13,13 +12,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();
-let fake: FakeLlm;
-
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => pointProvidersAt(fake));
+const llm = fakeLlmPerFile();
 
 const budget = (values: Partial<Parameters<typeof upsertBudget>[0]["values"]>) => ({
   monthlyCostLimitNano: null,
@@ -43,13 +36,13 @@ describe("budgets that hold", () => {
     await addKey(user.id, "openai");
     await upsertBudget({ userId: user.id, source: "user", values: budget({ monthlyCostLimitNano: 20_000_000_000 }) });
     await recordSpend(user.id, 20_000_000_000);
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     const call = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("one more?") });
     expect(call.status).toBe(429);
     expect(call.json!.error.code).toBe("budget_exceeded");
     expect(call.json!.error.message).toMatch(/^Monthly budget reached: \$20\.00 of \$20\.00 used\. It resets Dec 1, 2026, 12:00 AM \(UTC\)\./);
     expect(call.json!.error.details).toMatchObject({ budget: "monthly budget", limitNano: 20_000_000_000, spentNano: 20_000_000_000, settingsUrl: "/settings?tab=budget" });
-    expect(fake.requests.length).toBe(before);
+    expect(llm.current().requests.length).toBe(before);
     await waitForBackgroundWork();
     const events = await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, user.id));
     expect(events).toHaveLength(1); // only the seeded spend: nothing charged
@@ -94,7 +87,7 @@ describe("budgets that hold", () => {
     await upsertBudget({ userId: user.id, source: "user", values: budget({ monthlyCostLimitNano: 60_000 }) });
     await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("[[reply:short]]") });
     await waitForBackgroundWork();
-    const sent = fake.requests.filter((r) => r.path === "/chat/completions").at(-1)!.body as { max_tokens?: number; max_completion_tokens?: number };
+    const sent = llm.current().requests.filter((r) => r.path === "/chat/completions").at(-1)!.body as { max_tokens?: number; max_completion_tokens?: number };
     const cap = sent.max_completion_tokens ?? sent.max_tokens;
     expect(cap).toBeGreaterThan(0);
     expect(cap).toBeLessThan(100);
@@ -116,7 +109,7 @@ describe("budgets that hold", () => {
     );
     await waitForBackgroundWork();
     vi.unstubAllEnvs();
-    pointProvidersAt(fake);
+    pointProvidersAt(llm.current());
 
     const statuses = calls.map((c) => c.status);
     const ok = statuses.filter((s) => s === 200).length;

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { budgetLedger, budgetReservations, conversations, messages, providerKeys, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
 import { recorderHooks } from "@/lib/usage/recorder";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, parseSse, pointProvidersAt, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, parseSse, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -14,13 +13,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();
-let fake: FakeLlm;
-
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => pointProvidersAt(fake));
+const llm = fakeLlmPerFile();
 afterEach(() => {
   recorderHooks.beforeWrite = undefined;
 });
@@ -70,7 +63,7 @@ describe("one usage event per call, priced exactly, for each provider", () => {
   it("an OpenAI-compatible endpoint's unknown model is stored unpriced, not free", async () => {
     const user = await newUser();
     signIn(user);
-    await saveProviderKey(user.id, { provider: "openai-compatible", name: "Ollama", baseUrl: fake.baseUrls.compat } as Parameters<typeof saveProviderKey>[1]);
+    await saveProviderKey(user.id, { provider: "openai-compatible", name: "Ollama", baseUrl: llm.current().baseUrls.compat } as Parameters<typeof saveProviderKey>[1]);
     const [endpoint] = await db.current().db.select().from(providerKeys).where(eq(providerKeys.userId, user.id));
     const call = await chatAs(`openai-compatible:${endpoint!.id}:llama3.2`, "Local [[reply:From the basement.]] [[usage:prompt=50,completion=5]]");
     expect(streamedText(call)).toBe("From the basement.");
@@ -187,12 +180,12 @@ describe("bad input and failures get a clear 4xx/5xx, never a 500", () => {
   it("a missing key is api_key_required, naming the provider, with no upstream call", async () => {
     const user = await newUser();
     signIn(user);
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     const call = await postChat(POST, { id: randomUUID(), model: "anthropic:claude-haiku-4-5", message: userMessage("hi") });
     expect(call.status).toBe(400);
     expect(call.json!.error).toMatchObject({ code: "api_key_required", details: { provider: "anthropic", settingsUrl: "/settings?tab=keys" } });
     expect(call.json!.error.message).toMatch(/Anthropic key/);
-    expect(fake.requests.length).toBe(before);
+    expect(llm.current().requests.length).toBe(before);
   });
 
   it("someone else's conversation is not found: it cannot be continued or regenerated", async () => {
@@ -280,7 +273,7 @@ describe("unpriced usage", () => {
   it("is priced once an admin adds an override, with rollups and the ledger following", async () => {
     const user = await newUser();
     signIn(user);
-    await saveProviderKey(user.id, { provider: "openai-compatible", name: "Lab GPU", baseUrl: fake.baseUrls.compat } as Parameters<typeof saveProviderKey>[1]);
+    await saveProviderKey(user.id, { provider: "openai-compatible", name: "Lab GPU", baseUrl: llm.current().baseUrls.compat } as Parameters<typeof saveProviderKey>[1]);
     const [endpoint] = await db.current().db.select().from(providerKeys).where(eq(providerKeys.userId, user.id));
     await chatAs(`openai-compatible:${endpoint!.id}:qwen-lab`, "[[reply:ok]] [[usage:prompt=1000,completion=2000]]");
     const { upsertPriceOverride } = await import("@/db/queries/prices");

@@ -2,14 +2,13 @@ import { randomUUID } from "node:crypto";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, streamText } from "ai";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { conversations, usageDaily, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
 import { meterModel, UsageCollector } from "@/lib/usage/metering";
 import { recordUsage } from "@/lib/usage/recorder";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 /*
@@ -28,13 +27,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();
-let fake: FakeLlm;
-
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => pointProvidersAt(fake));
+const llm = fakeLlmPerFile();
 
 const eventsOf = async (userId: string, feature = "chat") =>
   (await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, userId))).filter((e) => e.feature === feature);
@@ -50,7 +43,7 @@ describe("OpenRouter BYOK", () => {
     const user = await newUser();
     signIn(user);
     await addKey(user.id, "openrouter");
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     const call = await chatAs("openrouter:openai/gpt-4o-mini", "Route [[reply:Routed.]] [[usage:prompt=100,completion=20]] [[cost:0.0000125]] [[byok:0.00025]]");
     expect(streamedText(call)).toBe("Routed.");
     // Fee $0.0000125 = 12,500 nano-USD; the user's provider key was charged $0.00025 = 250,000 nano-USD.
@@ -60,7 +53,7 @@ describe("OpenRouter BYOK", () => {
       expect(event!.rawUsage).toMatchObject({ cost: 0.0000125, is_byok: true, cost_details: { upstream_inference_cost: 0.00025 } });
     }
     // Usage accounting is asked for explicitly, on every OpenRouter request (streaming and not).
-    const sent = fake.requests.slice(before).filter((r) => r.provider === "openrouter" && r.path === "/chat/completions");
+    const sent = llm.current().requests.slice(before).filter((r) => r.provider === "openrouter" && r.path === "/chat/completions");
     expect(sent.map((r) => (r.body as { stream?: boolean }).stream === true).sort()).toEqual([false, true]);
     for (const request of sent) expect((request.body as { usage?: unknown }).usage).toEqual({ include: true });
   });
@@ -98,9 +91,9 @@ describe("OpenRouter BYOK", () => {
     const user = await newUser();
     signIn(user);
     await addKey(user.id, "openai");
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     await chatAs("openai:gpt-4o-mini", "Hello [[reply:Hi.]]");
-    const sent = fake.requests.slice(before).filter((r) => r.path === "/chat/completions");
+    const sent = llm.current().requests.slice(before).filter((r) => r.path === "/chat/completions");
     expect(sent.length).toBeGreaterThan(0);
     for (const request of sent) expect(request.body).not.toHaveProperty("usage");
   });
@@ -177,7 +170,7 @@ describe("OpenAI: audio tokens and web search", () => {
   it.each([false, true])("Responses web search calls are counted and priced per call (streaming: %s)", async (stream) => {
     const user = await newUser();
     const collector = new UsageCollector(`ws-${randomUUID()}`);
-    const target = { model: createOpenAI({ baseURL: fake.baseUrls.openai, apiKey: "sk-test-responses" })("gpt-4o-mini"), provider: "openai" as const, modelId: "gpt-4o-mini", keySource: "user" as const };
+    const target = { model: createOpenAI({ baseURL: llm.current().baseUrls.openai, apiKey: "sk-test-responses" })("gpt-4o-mini"), provider: "openai" as const, modelId: "gpt-4o-mini", keySource: "user" as const };
     const model = meterModel(target, { userId: user.id, feature: "test", overrides: [], enforceBudget: false }, collector);
     const prompt = "Look it up [[reply:Searched.]] [[usage:prompt=1000,completion=100,webSearch=2]]";
     if (stream) {
@@ -214,7 +207,7 @@ describe("Gemini: audio input and grounding", () => {
 });
 
 describe("thinking models under a small output cap", () => {
-  const googleCalls = (since: number) => fake.requests.slice(since).filter((r) => r.provider === "google" && r.path.includes(":"));
+  const googleCalls = (since: number) => llm.current().requests.slice(since).filter((r) => r.provider === "google" && r.path.includes(":"));
   const titleOf = async (id: string) => (await db.current().db.select().from(conversations).where(eq(conversations.id, id)))[0]?.title;
 
   it("a Gemini 2.5 Flash title turns thinking off, so the 24-token cap holds the title (the chat itself still thinks)", async () => {
@@ -222,7 +215,7 @@ describe("thinking models under a small output cap", () => {
     signIn(user);
     await addKey(user.id, "google");
     const id = randomUUID();
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     await chatAs("google:gemini-2.5-flash", "Plan a trip [[thinks:200]] [[reply:Lisbon trip plan]]", id);
     const title = googleCalls(before).find((r) => (r.body as { generationConfig?: { maxOutputTokens?: number } }).generationConfig?.maxOutputTokens === 24);
     expect((title?.body as { generationConfig: unknown }).generationConfig).toMatchObject({ maxOutputTokens: 24, thinkingConfig: { thinkingBudget: 0 } });
@@ -238,7 +231,7 @@ describe("thinking models under a small output cap", () => {
     signIn(user);
     await addKey(user.id, "google");
     const id = randomUUID();
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     await chatAs("google:gemini-2.5-pro", "Plan a trip [[thinks:500]] [[reply:Lisbon trip plan]]", id);
     const title = googleCalls(before).find((r) => (r.body as { generationConfig?: { thinkingConfig?: unknown } }).generationConfig?.thinkingConfig !== undefined);
     expect((title?.body as { generationConfig: unknown }).generationConfig).toMatchObject({ maxOutputTokens: 24 + 128, thinkingConfig: { thinkingBudget: 128 } });
@@ -257,7 +250,7 @@ describe("thinking models under a small output cap", () => {
       source: "user",
       values: { monthlyCostLimitNano: 60_000 + 50 * 10_000, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
     });
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     const call = await chatAs("google:gemini-2.5-pro", "Think hard [[thinks:500]] [[reply:Too late.]]");
     expect(call.status).toBe(429);
     expect(call.json!.error.code).toBe("budget_exceeded");

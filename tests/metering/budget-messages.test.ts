@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { reserveBudget } from "@/lib/budgets/ledger";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, recordSpend, signIn, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, postChat, recordSpend, signIn, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -11,14 +10,9 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 freshDatabasePerFile();
-let fake: FakeLlm;
+const llm = fakeLlmPerFile();
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
 beforeEach(() => {
-  pointProvidersAt(fake);
   // The reset date in every message depends on today: freeze the clock (Date only; timers stay real for the streams).
   vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-11-20T15:30:00Z") });
   onTestFinished(() => void vi.useRealTimers());
@@ -37,11 +31,11 @@ const budget = (values: { monthlyCostLimitNano?: number; monthlyTokenLimit?: num
 const hold = (userId: string, amountNano: number) => reserveBudget(userId, { inputTokens: 10, inputCostNano: amountNano, outputNanoPerMTok: 0, maxOutputTokens: 100 });
 
 async function refusedChat() {
-  const before = fake.requests.length;
+  const before = llm.current().requests.length;
   const call = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("one more? [[reply:ok]]") });
   expect(call.status).toBe(429);
   expect(call.json!.error.code).toBe("budget_exceeded");
-  expect(fake.requests.length).toBe(before); // refused before any upstream call
+  expect(llm.current().requests.length).toBe(before); // refused before any upstream call
   return call.json!.error;
 }
 

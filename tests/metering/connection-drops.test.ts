@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, signIn, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, postChat, signIn, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -16,13 +15,7 @@ const SERVER_URL = process.env.TEST_DATABASE_URL?.trim();
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();
-let fake: FakeLlm;
-
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => pointProvidersAt(fake));
+const llm = fakeLlmPerFile();
 
 /** Terminates every connection the app holds to `database` (from a separate client, as an operator or a failover would). */
 async function terminateAppConnections(admin: pg.Client, database: string): Promise<number> {
@@ -53,7 +46,7 @@ describe.skipIf(!SERVER_URL)("the database drops connections mid-write (PostgreS
     await admin.connect();
     const quiet = [vi.spyOn(console, "error").mockImplementation(() => undefined), vi.spyOn(console, "warn").mockImplementation(() => undefined)];
 
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     const burst = Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage(`Chat ${i} [[delay:15]] [[reply:one two three four five six]] [[usage:prompt=20,completion=6]]`) }).then(
@@ -76,7 +69,7 @@ describe.skipIf(!SERVER_URL)("the database drops connections mid-write (PostgreS
     const after = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("still there? [[reply:yes]]") });
     await waitForBackgroundWork();
 
-    const upstreamCalls = fake.requests.slice(before).filter((r) => r.method === "POST").length;
+    const upstreamCalls = llm.current().requests.slice(before).filter((r) => r.method === "POST").length;
     const events = await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, user.id));
     const [month] = await db.current().db.select().from(budgetLedger).where(and(eq(budgetLedger.userId, user.id), eq(budgetLedger.periodKind, "month")));
     const open = (await db.current().db.select().from(budgetReservations).where(eq(budgetReservations.userId, user.id))).filter((r) => r.closedAt === null);

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, messages, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
 import { estimateTokens } from "@/lib/usage/tokens";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
-import { addKey, newUser, pointProvidersAt, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, pointProvidersAt, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -14,13 +13,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();
-let fake: FakeLlm;
-
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => pointProvidersAt(fake));
+const llm = fakeLlmPerFile();
 
 const budget = (monthlyCostLimitNano: number) => ({
   monthlyCostLimitNano,
@@ -54,12 +47,12 @@ describe("a provider that ignores the output cap cannot overshoot a budget", () 
     const limit = promptCost(prompt) + 100 * 600;
     await upsertBudget({ userId: user.id, source: "user", values: budget(limit) });
     const id = randomUUID();
-    const before = fake.requests.length;
+    const before = llm.current().requests.length;
     const call = await postChat(POST, { id, model: "openai:gpt-4o-mini", message: userMessage(prompt) });
     await waitForBackgroundWork();
 
     expect(call.status).toBe(200);
-    const sent = fake.requests.slice(before).find((r) => r.path === "/chat/completions")!.body as { max_completion_tokens?: number; max_tokens?: number };
+    const sent = llm.current().requests.slice(before).find((r) => r.path === "/chat/completions")!.body as { max_completion_tokens?: number; max_tokens?: number };
     const cap = sent.max_completion_tokens ?? sent.max_tokens ?? 0;
     expect(cap).toBeGreaterThan(50);
     expect(cap).toBeLessThan(150);
@@ -99,7 +92,7 @@ describe("a provider that ignores the output cap cannot overshoot a budget", () 
     const calls = await Promise.all(Array.from({ length: 30 }, () => postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage(ignoringCap()) })));
     await waitForBackgroundWork();
     vi.unstubAllEnvs();
-    pointProvidersAt(fake);
+    pointProvidersAt(llm.current());
 
     const ok = calls.filter((c) => c.status === 200).length;
     const refused = calls.filter((c) => c.status === 429).length;

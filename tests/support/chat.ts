@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, vi } from "vitest";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
 import { recordUsage } from "@/lib/usage/recorder";
-import type { FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
 
 /**
  * Test support for the chat API: who is signed in (Auth.js decodes a cookie; tests say who instead — everything
@@ -102,6 +102,24 @@ export function pointProvidersAt(fake: FakeLlm) {
   vi.stubEnv("GOOGLE_BASE_URL", fake.baseUrls.google);
   vi.stubEnv("OPENROUTER_BASE_URL", fake.baseUrls.openrouter);
   for (const name of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "OPENROUTER_API_KEY"]) vi.stubEnv(name, "");
+}
+
+/**
+ * The fake upstream for the calling test file: started before its tests, closed after them, and every provider pointed
+ * at it before each test (like `freshDatabasePerFile` for the database).
+ */
+export function fakeLlmPerFile(): { current(): FakeLlm } {
+  let fake: FakeLlm | undefined;
+  const current = () => {
+    if (!fake) throw new Error("fakeLlmPerFile: the fake upstream is not running (use it inside tests)");
+    return fake;
+  };
+  beforeAll(async () => {
+    fake = await startFakeLlm();
+  });
+  afterAll(() => fake?.close());
+  beforeEach(() => pointProvidersAt(current()));
+  return { current };
 }
 
 export async function addKey(userId: string, provider: "openai" | "anthropic" | "google" | "openrouter", apiKey = `sk-test-${provider}-${randomUUID().slice(0, 8)}`) {
