@@ -12,6 +12,7 @@
  * takes them; allow them here if one ever does. No server-only imports: the proxy bundles it.
  */
 import type { ErrorCode } from "@/lib/errors";
+import { readBytesUpTo } from "@/lib/validation/body";
 
 /** Next.js's default `serverActions.bodySizeLimit` ("1 MB"); next.config.ts sets no other. */
 export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -70,32 +71,6 @@ export function isReadableReply(root: string): boolean {
   return true;
 }
 
-/** The body's bytes, or null as soon as it runs past the limit. */
-async function readLimited(request: Request): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > ACTION_BODY_LIMIT_BYTES) {
-      // Not awaited: cancelling one branch of a cloned body settles only once the other branch is cancelled too.
-      reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
 /** Next.js compares `Origin` with the first `X-Forwarded-Host`, else `Host` (and answers 500 when they differ). */
 function isSameOrigin(headers: Headers): boolean {
   const origin = headers.get("origin");
@@ -113,7 +88,7 @@ function isSameOrigin(headers: Headers): boolean {
 async function isTooLarge(request: Request): Promise<{ tooLarge: true } | { tooLarge: false; bytes: Uint8Array<ArrayBuffer> }> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > ACTION_BODY_LIMIT_BYTES) return { tooLarge: true };
-  const bytes = await readLimited(request.clone());
+  const bytes = await readBytesUpTo(request.clone().body, ACTION_BODY_LIMIT_BYTES);
   return bytes === null ? { tooLarge: true } : { tooLarge: false, bytes };
 }
 

@@ -29,27 +29,25 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.floor(bytes / 1024)} KB`;
 }
 
-async function readLimited(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
+/**
+ * The bytes of `body`, or null as soon as they run past `maxBytes` (reading stops there). Shared by the JSON body
+ * reader and the server-action checks of the proxy (lib/http/action-request.ts), which reads a cloned body.
+ */
+export async function readBytesUpTo(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    let result: ReadableStreamReadResult<Uint8Array>;
-    try {
-      result = await reader.read();
-    } catch (cause) {
-      throw new AppError("bad_request", "The request body could not be read.", { cause });
-    }
-    if (result.done) break;
-    size += result.value.byteLength;
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      // Not awaited: cancelling one branch of a cloned body settles only once the other branch is cancelled too.
+      reader.cancel().catch(() => {});
+      return null;
     }
-    chunks.push(result.value);
+    chunks.push(value);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -57,6 +55,19 @@ async function readLimited(request: Request, maxBytes: number, tooLarge: () => A
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return bytes;
+}
+
+async function readLimited(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readBytesUpTo(request.body, maxBytes);
+  } catch (cause) {
+    throw new AppError("bad_request", "The request body could not be read.", { cause });
+  }
+  if (bytes === null) throw tooLarge();
   return bytes;
 }
 
