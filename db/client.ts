@@ -144,13 +144,15 @@ async function recoveringPool(Pool: typeof import("pg").Pool, url: string, max: 
   }
   const pool = new RecoveringPool({ connectionString: url, max });
   // A statement outside a transaction that meets a connection the server had already terminated gets 57P01/57P02/57P03
-  // before it runs (a terminated backend runs nothing more): safe to send again on another connection.
+  // before it runs (a terminated backend runs nothing more): safe to send again on another connection. Each refusal
+  // removes that connection from the pool, and up to `max` idle ones may be dead at once (a failover ends them all),
+  // so it takes up to `max` refusals before a fresh connection answers.
   const query = pool.query.bind(pool) as unknown as (...args: unknown[]) => Promise<unknown>;
   const terminated = (error: unknown) => ["57P01", "57P02", "57P03"].includes((error as { code?: string })?.code ?? "");
   (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     if (typeof args.at(-1) === "function") return query(...args);
     const attempt = (left: number): Promise<unknown> => query(...args).catch((error: unknown) => (left > 0 && terminated(error) ? attempt(left - 1) : Promise.reject(error)));
-    return attempt(3);
+    return attempt(max);
   };
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.error("[db] idle connection error: %s", error.message));
