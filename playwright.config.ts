@@ -61,7 +61,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx tsx tests/fake-llm/cli.ts`,
+      command: `npx tsx tools/fake-llm/cli.ts`,
       url: `${fakeLlmUrl}/health`,
       env: { FAKE_LLM_PORT: String(fakeLlmPort) },
       reuseExistingServer: false,

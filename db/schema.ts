@@ -271,6 +271,9 @@ export type UsageStatus = (typeof usageStatus.enumValues)[number];
 export const costSource = pgEnum("cost_source", ["price_book", "provider", "unpriced"]);
 export type CostSource = (typeof costSource.enumValues)[number];
 export const keySourceEnum = pgEnum("key_source", ["user", "system"]);
+/** Which caller made the model call: our chat (titles and delegates included), the API gateway, or usage an app reported. */
+export const usageSource = pgEnum("usage_source", ["chat", "gateway", "track"]);
+export type UsageSource = (typeof usageSource.enumValues)[number];
 
 export const usageEvents = pgTable(
   "usage_events",
@@ -287,6 +290,7 @@ export const usageEvents = pgTable(
     provider: providerKind("provider").notNull(),
     model: text("model").notNull(),
     feature: text("feature").notNull(),
+    source: usageSource("source").notNull().default("chat"),
     keySource: keySourceEnum("key_source").notNull(),
     inputNoCacheTokens: bigint("input_no_cache_tokens", { mode: "number" }).notNull().default(0),
     cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
@@ -339,7 +343,7 @@ export type NewUsageEvent = typeof usageEvents.$inferInsert;
 /** The nil UUID stands for "no assistant" in rollup keys, so the key has no NULLs. */
 export const NO_ASSISTANT = "00000000-0000-0000-0000-000000000000";
 
-/** Per user × day (in the user's time zone) × provider × model × feature × assistant; kept in the event's transaction. */
+/** Per user × day (in the user's time zone) × provider × model × feature × assistant × source; kept in the event's transaction. */
 export const usageDaily = pgTable(
   "usage_daily",
   {
@@ -351,6 +355,7 @@ export const usageDaily = pgTable(
     model: text("model").notNull(),
     feature: text("feature").notNull(),
     assistantId: uuid("assistant_id").notNull().default(NO_ASSISTANT),
+    source: usageSource("source").notNull().default("chat"),
     requests: bigint("requests", { mode: "number" }).notNull().default(0),
     errorRequests: bigint("error_requests", { mode: "number" }).notNull().default(0),
     unpricedRequests: bigint("unpriced_requests", { mode: "number" }).notNull().default(0),
@@ -370,7 +375,7 @@ export const usageDaily = pgTable(
     costNano: bigint("cost_nano", { mode: "number" }).notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.userId, t.day, t.provider, t.model, t.feature, t.assistantId] }),
+    primaryKey({ name: "usage_daily_pk", columns: [t.userId, t.day, t.provider, t.model, t.feature, t.assistantId, t.source] }),
     index("usage_daily_day_idx").on(t.day),
   ],
 );

@@ -12,10 +12,11 @@ import os from "node:os";
 import path from "node:path";
 import { installDatabase, uninstallDatabase } from "@/db";
 import { migrateDatabase, openDatabase } from "@/db/client";
+import { createSession } from "@/db/queries/sessions";
 import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
-import { startFakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm } from "@/tools/fake-llm/server";
 import { percentile, runOnServer, sessionCookie, startNextServer } from "./bench-support";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -86,12 +87,13 @@ if (BUDGET_USD) {
     values: { monthlyCostLimitNano: Number(BUDGET_USD) * 1e9, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
   });
 }
+const session = await createSession({ userId: user.id, now: new Date(), expiresAt: new Date(Date.now() + 30 * 86_400_000) });
 uninstallDatabase();
 await handle.close();
 
 const { base, stop } = await startNextServer(PORT, env);
 try {
-  const cookie = await sessionCookie(user.id, user.role, env.AUTH_SECRET);
+  const cookie = await sessionCookie({ userId: user.id, role: user.role, sessionId: session!.id, sessionVersion: session!.sessionVersion }, env.AUTH_SECRET);
   const me = await fetch(`${base}/api/me`, { headers: { cookie } });
   if (!me.ok) throw new Error(`the bench user cannot sign in: /api/me answered ${me.status} ${await me.text()}`);
 

@@ -144,7 +144,11 @@ const env = {
   KEY_ENCRYPTION_KEYS: randomBytes(32).toString("base64"),
 };
 // The dashboard user: one with an average share of the events (every user has the same share here).
-const cookies = { user: await sessionCookie(userIds[7]!, "user", secret), admin: await sessionCookie(userIds[0]!, "admin", secret) };
+const cookieFor = async (userId: string, role: string) => {
+  const { rows } = await client.query(`insert into user_sessions (user_id, expires_at) values ($1, now() + interval '30 days') returning id`, [userId]);
+  return sessionCookie({ userId, role, sessionId: rows[0].id, sessionVersion: 0 }, secret);
+};
+const cookies = { user: await cookieFor(userIds[7]!, "user"), admin: await cookieFor(userIds[0]!, "admin") };
 
 let seeded = 0;
 try {

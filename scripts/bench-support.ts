@@ -37,9 +37,13 @@ export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Pro
   }
 }
 
-/** A session cookie for this user, signed with the server's AUTH_SECRET (as Auth.js issues it on sign-in over http). */
-export async function sessionCookie(userId: string, role: string, secret: string): Promise<string> {
-  return `authjs.session-token=${await encode({ token: { sub: userId, role }, secret, salt: "authjs.session-token" })}`;
+/**
+ * A session cookie for this user, signed with the server's AUTH_SECRET (as Auth.js issues it on sign-in over http).
+ * It names a `user_sessions` row (`sid`) and the user's session version (`sv`), as every token must.
+ */
+export async function sessionCookie(session: { userId: string; role: string; sessionId: string; sessionVersion: number }, secret: string): Promise<string> {
+  const token = { sub: session.userId, role: session.role, sid: session.sessionId, sv: session.sessionVersion };
+  return `authjs.session-token=${await encode({ token, secret, salt: "authjs.session-token" })}`;
 }
 
 /** Runs one statement on a PostgreSQL server (creating and dropping the bench databases). */

@@ -19,7 +19,7 @@ import { migrateDatabase, openDatabase } from "@/db/client";
 import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
-import { startFakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm } from "@/tools/fake-llm/server";
 import { runOnServer, startNextServer } from "./bench-support";
 
 const CHATS = 60;

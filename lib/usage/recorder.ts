@@ -2,7 +2,7 @@ import "server-only";
 import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { getBudgets } from "@/db/queries/settings";
-import { NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type Notification, type ProviderKind, type UsageStatus } from "@/db/schema";
+import { NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type Notification, type ProviderKind, type UsageSource, type UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import { addSpend, closeReservation, ensureLedgerRows, readLedger, type Tx } from "@/lib/budgets/ledger";
@@ -23,6 +23,8 @@ export interface UsageRecord {
   provider: ProviderKind;
   model: string;
   feature: string;
+  /** Which caller made the call (default `chat`). */
+  source?: UsageSource;
   keySource: "user" | "system";
   usage: TokenUsage;
   costNano: number | null;
@@ -122,6 +124,7 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
       provider: r.provider,
       model: r.model,
       feature: r.feature,
+      source: r.source ?? "chat",
       keySource: r.keySource,
       inputNoCacheTokens: r.usage.inputNoCache,
       cacheReadTokens: r.usage.cacheRead,
@@ -163,6 +166,7 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
         model: r.model,
         feature: r.feature,
         assistantId: r.assistantId ?? NO_ASSISTANT,
+        source: r.source ?? "chat",
         requests: 1,
         errorRequests: one(r.status === "error"),
         unpricedRequests: one(r.costNano === null),
@@ -180,7 +184,7 @@ async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void>
         costNano: cost,
       })
       .onConflictDoUpdate({
-        target: [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId],
+        target: [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId, usageDaily.source],
         set: {
           requests: sql`${usageDaily.requests} + 1`,
           errorRequests: sql`${usageDaily.errorRequests} + ${one(r.status === "error")}`,

@@ -11,7 +11,7 @@ import type { AuditPage } from "@/lib/dashboard/contract";
 import { AppError } from "@/lib/errors";
 import type { ActionState } from "@/lib/http/action";
 import { getBudgetOverview } from "@/lib/settings/budget";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tools/fake-llm/server";
 import { addKey, pointProvidersAt, postChat, recordSpend, session, signIn, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 

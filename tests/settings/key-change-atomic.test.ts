@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providerKeys } from "@/db/schema";
 import { removeProviderKey, saveProviderKey } from "@/lib/settings/provider-keys";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tools/fake-llm/server";
 import { newUser, pointProvidersAt } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 

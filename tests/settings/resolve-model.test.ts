@@ -8,7 +8,7 @@ import { registerWithPassword } from "@/lib/auth/accounts";
 import { encryptSecret } from "@/lib/crypto/key-vault";
 import { AppError } from "@/lib/errors";
 import { resolveUserModel } from "@/lib/providers/resolve-model";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tools/fake-llm/server";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 freshDatabasePerFile();

@@ -10,7 +10,7 @@ import { users } from "@/db/schema";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import type { ActionState } from "@/lib/http/action";
 import type { ModelGroup } from "@/lib/providers/model-catalog";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tools/fake-llm/server";
 import { resolveServerTree } from "@/tests/support/render";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 

@@ -6,7 +6,7 @@ import { registerWithPassword } from "@/lib/auth/accounts";
 import type { ActionState } from "@/lib/http/action";
 import { listKeyViews } from "@/lib/settings/provider-keys";
 import { getBudgetOverview } from "@/lib/settings/budget";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tools/fake-llm/server";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.

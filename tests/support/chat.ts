@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, vi } from "vitest";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
 import { recordUsage } from "@/lib/usage/recorder";
-import { startFakeLlm, type FakeLlm } from "@/tests/fake-llm/server";
+import { startFakeLlm, type FakeLlm } from "@/tools/fake-llm/server";
 
 /**
  * Test support for the chat API: who is signed in (Auth.js decodes a cookie; tests say who instead — everything

@@ -8,7 +8,7 @@ console.log(
   [
     `fake LLM upstream listening on ${fake.url} (health: ${fake.url}/health)`,
     ...Object.entries(fake.baseUrls).map(([name, baseUrl]) => `  ${name.padEnd(width)}  ${baseUrl}`),
-    "Keys: sk-test-… accepted, sk-test-invalid… refused (compat takes any key or none). Directives: see tests/fake-llm/script.ts.",
+    "Keys: sk-test-… accepted, sk-test-invalid… refused (compat takes any key or none). Directives: see tools/fake-llm/script.ts.",
   ].join("\n"),
 );
 const stop = () => fake.close().finally(() => process.exit(0));
