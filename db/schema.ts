@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -487,3 +488,46 @@ export const alertWebhooks = pgTable("alert_webhooks", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 export type AlertWebhook = typeof alertWebhooks.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// API tokens: how scripts, services and coding tools act as a user (the gateway, /api/track, /api/usage/stats)
+
+/** What a token may do: call models through the gateway, report usage to /api/track, read usage statistics. */
+export const API_TOKEN_SCOPES = ["gateway", "track", "read"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+/**
+ * A user's API token. Only its SHA-256 hash is stored (the token itself is shown once, at creation); `prefix` is what
+ * lists show (`sb_…abcd`, the last 4 characters). A token acts as its user: it stops working when it is revoked, has
+ * expired, or its user is disabled. `monthly_budget_nano` is the token's own limit on top of the user's budgets.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    /** Lower-case hex SHA-256 of the whole token. */
+    tokenHash: text("token_hash").notNull(),
+    scopes: text("scopes").array().$type<ApiTokenScope[]>().notNull(),
+    /** The feature tag for the token's calls when a request names none. */
+    defaultFeature: text("default_feature"),
+    monthlyBudgetNano: bigint("monthly_budget_nano", { mode: "number" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** Updated at most once a minute per token (a write per request would cost more than the lookup). */
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("api_tokens_hash_unique").on(t.tokenHash),
+    index("api_tokens_user_created_idx").on(t.userId, t.createdAt),
+    check("api_tokens_scopes_valid", sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ array['gateway','track','read']::text[]`),
+  ],
+);
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type NewApiToken = typeof apiTokens.$inferInsert;
