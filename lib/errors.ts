@@ -11,6 +11,11 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: "You do not have access to this." },
   admin_required: { status: 403, message: "Only admins can do this." },
   account_disabled: { status: 403, message: "This account is disabled. Ask an admin to enable it again." },
+  invalid_token: {
+    status: 401,
+    message: "This API token is not valid: it may be mistyped, revoked or expired, or its user is disabled.",
+  },
+  insufficient_scope: { status: 403, message: "This API token does not have the scope this needs." },
   session_ended: {
     status: 401,
     message:
