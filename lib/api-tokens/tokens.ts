@@ -96,12 +96,15 @@ export async function createApiToken(
       },
       tx,
     );
-    await recordAudit(tx, {
-      actor: user,
-      target: user,
-      action: TOKEN_CREATED,
-      details: { name: row.name, prefix: row.prefix, scopes: row.scopes.join(", "), expiresAt: expiresAt?.toISOString() },
-    });
+    await recordAudit(
+      {
+        actor: user,
+        target: user,
+        action: TOKEN_CREATED,
+        details: { name: row.name, prefix: row.prefix, scopes: row.scopes.join(", "), expiresAt: expiresAt?.toISOString() },
+      },
+      tx,
+    );
     return row;
   });
   return { token, view: toApiTokenView(row, now) };
@@ -125,7 +128,7 @@ export async function revokeOwnApiToken(user: Pick<User, "id" | "email">, tokenI
   const db = await getDb();
   const row = await db.transaction(async (tx) => {
     const row = await revokeApiToken({ id, userId: user.id, revokedBy: user.id, now }, tx);
-    if (row) await recordAudit(tx, { actor: user, target: user, action: TOKEN_REVOKED, details: { name: row.name, prefix: row.prefix } });
+    if (row) await recordAudit({ actor: user, target: user, action: TOKEN_REVOKED, details: { name: row.name, prefix: row.prefix } }, tx);
     return row;
   });
   if (!row) return notRevoked(id, user.id);
@@ -147,7 +150,7 @@ export async function revokeApiTokenAsAdmin(
     if (!row) return undefined;
     // The owner exists: the token would have gone with them (on delete cascade).
     const owner = (await getApiTokenOwner({ userId: row.userId }, tx))!;
-    await recordAudit(tx, { actor: admin, target: owner, action: TOKEN_REVOKED, details: { name: row.name, prefix: row.prefix, by: "admin" } });
+    await recordAudit({ actor: admin, target: owner, action: TOKEN_REVOKED, details: { name: row.name, prefix: row.prefix, by: "admin" } }, tx);
     return { row, owner };
   });
   if (!result) return notRevoked(id, undefined);

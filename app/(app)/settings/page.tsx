@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/layout/page-header";
 import { AddKeyForm } from "@/components/settings/add-key-form";
+import { CreateApiTokenForm } from "@/components/settings/api-tokens-form";
+import { ApiTokensList } from "@/components/settings/api-tokens-list";
 import { BudgetForm } from "@/components/settings/budget-form";
 import { BudgetUsage } from "@/components/settings/budget-usage";
 import { DefaultModelForm } from "@/components/settings/default-model-form";
@@ -10,6 +12,7 @@ import { PasswordForm } from "@/components/settings/password-form";
 import { WebhookForm } from "@/components/settings/webhook-form";
 import { Card, CardTitle } from "@/components/ui/card";
 import { deleteWebhookAction, saveWebhookAction, testWebhookAction } from "@/app/(app)/settings/webhook-actions";
+import { revokeApiTokenAction } from "@/app/(app)/settings/api-token-actions";
 import { getUserSettings } from "@/db/queries/settings";
 import type { User } from "@/db/schema";
 import { requireUserPage } from "@/lib/auth/session";
@@ -18,6 +21,8 @@ import { nanoToUsdString } from "@/lib/money";
 import { listModelGroups } from "@/lib/providers/model-catalog";
 import { parseModelRef } from "@/lib/providers/model-ref";
 import { getWebhookView } from "@/lib/alerts/webhooks";
+import { listApiTokenViews } from "@/lib/api-tokens/tokens";
+import { localDay } from "@/lib/budgets/periods";
 import { getBudgetOverview } from "@/lib/settings/budget";
 import { listKeyViews } from "@/lib/settings/provider-keys";
 
@@ -27,6 +32,7 @@ const TABS = [
   { id: "keys", label: "API keys" },
   { id: "models", label: "Models" },
   { id: "budget", label: "Budget" },
+  { id: "tokens", label: "API tokens" },
   { id: "account", label: "Account" },
 ] as const;
 type Tab = (typeof TABS)[number]["id"];
@@ -58,6 +64,7 @@ export default async function SettingsPage({ searchParams }: PageProps<"/setting
       {tab === "keys" ? <KeysTab user={user} /> : null}
       {tab === "models" ? <ModelsTab user={user} /> : null}
       {tab === "budget" ? <BudgetTab user={user} /> : null}
+      {tab === "tokens" ? <TokensTab user={user} /> : null}
       {tab === "account" ? <AccountTab user={user} passwordChanged={params.password === "changed"} /> : null}
     </>
   );
@@ -143,6 +150,29 @@ async function BudgetTab({ user }: { user: User }) {
           testAction={testWebhookAction}
           deleteAction={deleteWebhookAction}
         />
+      </Card>
+    </div>
+  );
+}
+
+async function TokensTab({ user }: { user: User }) {
+  const now = new Date();
+  const timeZone = user.timeZone ?? "UTC";
+  const tokens = await listApiTokenViews(user.id, now);
+  return (
+    <div className="space-y-4">
+      <Card>
+        <CardTitle>Create an API token</CardTitle>
+        <p className="mt-1 mb-4 text-sm text-zinc-600">
+          A token lets a script, service or coding tool act as you: your keys, your budgets. Treat it like a password.
+        </p>
+        <CreateApiTokenForm today={localDay(now, timeZone)} />
+      </Card>
+      <Card>
+        <CardTitle>Your API tokens</CardTitle>
+        <div className="mt-3">
+          <ApiTokensList tokens={tokens} timeZone={timeZone} now={now} revokeAction={revokeApiTokenAction} />
+        </div>
       </Card>
     </div>
   );

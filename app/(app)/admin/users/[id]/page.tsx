@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdminApiTokens } from "@/components/admin/api-tokens";
 import { AuditTable } from "@/components/admin/audit-table";
 import { UserControls, type CapFormValues } from "@/components/admin/user-controls";
 import { UsageDashboard } from "@/components/dashboard/usage-dashboard";
@@ -63,6 +64,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           timeZone={timeZone}
         />
         <UsageDashboard apiBase={`/api/admin/users/${user.id}/usage`} />
+        <AdminApiTokens userId={user.id} timeZone={timeZone} />
         <Card>
           <CardTitle>Recent changes</CardTitle>
           <div className="mt-3">
