@@ -49,7 +49,7 @@ export function AdminDashboard() {
           <SummaryCards summary={summary} showBudgets={false} />
           <SpendChart apiBase={ORG_API} range={range} groupByOptions={["user", "provider", "model"]} title="Top spenders over time" />
           <AdminUsersTable range={range} />
-          <BreakdownPanel apiBase={ORG_API} range={range} dimensions={["user", "model", "provider", "feature", "assistant"]} rowHref={userHref} />
+          <BreakdownPanel apiBase={ORG_API} range={range} dimensions={["user", "model", "provider", "feature", "assistant", "source"]} rowHref={userHref} />
           <AdminUnpriced range={range} />
         </>
       )}

@@ -4,11 +4,11 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import type { BreakdownRow } from "@/lib/dashboard/contract";
+import { BREAKDOWN_BY, type BreakdownRow } from "@/lib/dashboard/contract";
 import { formatNumber } from "@/lib/format";
 import { formatUsd } from "@/lib/money";
 import { breakdownChartHeight, type BarDatum } from "./breakdown-bar-chart";
-import { seriesColor, seriesLabel } from "./palette";
+import { seriesColor, seriesLabel, sourceLabel } from "./palette";
 import { EmptyNote, Panel, PanelError, Segmented, Skeleton } from "./panel";
 import type { RangeSelection } from "./range";
 import { NumTh, Td, Th } from "./table";
@@ -20,11 +20,12 @@ const BreakdownBarChart = dynamic(() => import("./breakdown-bar-chart").then((m)
   loading: () => <Skeleton className="h-48 w-full" label="Loading chart…" />,
 });
 
-const BY_LABELS: Record<BreakdownBy, string> = { model: "Model", provider: "Provider", feature: "Feature", assistant: "Assistant", user: "User" };
+const BY_LABELS: Record<BreakdownBy, string> = { model: "Model", provider: "Provider", feature: "Feature", assistant: "Assistant", source: "Source", user: "User" };
 const CHART_ROWS = 10;
 
-/** Provider ids read better as names; everything else as the API labels it. */
-function rowLabel(row: BreakdownRow): string {
+/** Provider ids and sources read better as names; everything else as the API labels it. */
+function rowLabel(by: BreakdownBy, row: BreakdownRow): string {
+  if (by === "source") return sourceLabel(row.key);
   return row.label === row.key ? seriesLabel(row.key) : row.label;
 }
 
@@ -36,12 +37,12 @@ function colorKey(by: BreakdownBy, row: BreakdownRow): string {
   return by === "user" ? row.label : row.key;
 }
 
-/** Where a spender goes: by model, provider, feature, assistant (and, for admins, user) — bars plus the full table. */
+/** Where a spender goes: by model, provider, feature, assistant, source (and, for admins, user) — bars plus the full table. */
 export function BreakdownPanel({
   apiBase,
   range,
   enabled = true,
-  dimensions = ["model", "provider", "feature", "assistant"],
+  dimensions = BREAKDOWN_BY,
   rowHref,
 }: {
   apiBase: string;
@@ -61,7 +62,7 @@ export function BreakdownPanel({
         .sort((a, b) => b.costNano - a.costNano)
         .slice(0, CHART_ROWS)
         .filter((row) => row.costNano > 0)
-        .map((row) => ({ key: row.key, label: rowLabel(row), costNano: row.costNano, requests: row.requests, color: seriesColor(colorKey(by, row)) })),
+        .map((row) => ({ key: row.key, label: rowLabel(by, row), costNano: row.costNano, requests: row.requests, color: seriesColor(colorKey(by, row)) })),
     [rows, by],
   );
 
@@ -126,7 +127,7 @@ function BreakdownTable({ by, rows, rowHref }: { by: BreakdownBy; rows: Breakdow
         <tbody className="divide-y divide-zinc-100">
           {rows.map((row) => {
             const href = rowHref?.(by, row) ?? null;
-            const label = rowLabel(row);
+            const label = rowLabel(by, row);
             return (
               <tr key={row.key} className="hover:bg-zinc-50" data-testid="breakdown-row" data-key={row.key}>
                 <Td className="max-w-56">

@@ -1,3 +1,4 @@
+import type { UsageSource } from "@/db/schema";
 import { PROVIDERS, type ProviderKind } from "@/lib/providers/registry";
 
 /**
@@ -7,7 +8,7 @@ import { PROVIDERS, type ProviderKind } from "@/lib/providers/registry";
  * the palette runs out.
  */
 
-const PROVIDER_COLORS: Record<string, string> = {
+const PROVIDER_COLORS: Record<ProviderKind, string> = {
   openai: "#10a37f",
   anthropic: "#d97757",
   google: "#4285f4",
@@ -51,7 +52,7 @@ function hash(text: string): number {
 
 export function seriesColor(key: string): string {
   if (key === "other") return OTHER_COLOR;
-  const fixed = PROVIDER_COLORS[key];
+  const fixed = Object.hasOwn(PROVIDER_COLORS, key) ? PROVIDER_COLORS[key as ProviderKind] : undefined;
   if (fixed) return fixed;
   const known = assigned.get(key);
   if (known) return known;
@@ -73,6 +74,12 @@ export function seriesColor(key: string): string {
 /** A person-readable name for a series key: provider names and "Other"; anything else is shown as it is. */
 export function seriesLabel(key: string): string {
   if (key === "other") return "Other";
-  const provider = (PROVIDERS as Record<string, { label: string } | undefined>)[key as ProviderKind];
-  return provider?.label ?? key;
+  return Object.hasOwn(PROVIDERS, key) ? PROVIDERS[key as ProviderKind].label : key;
+}
+
+const SOURCE_LABELS: Record<UsageSource, string> = { chat: "Chat", gateway: "API gateway", track: "Reported by an app" };
+
+/** Which caller made a call (usage_events.source), for people. */
+export function sourceLabel(source: string): string {
+  return Object.hasOwn(SOURCE_LABELS, source) ? SOURCE_LABELS[source as UsageSource] : source;
 }

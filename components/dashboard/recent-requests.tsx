@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import type { RecentEvent } from "@/lib/dashboard/contract";
 import { formatDateTime, formatDateTimeShort, formatDuration, formatNumber } from "@/lib/format";
 import { formatUsd } from "@/lib/money";
+import { sourceLabel } from "./palette";
 import { EmptyNote, Panel, PanelError, Skeleton } from "./panel";
 import type { RangeSelection } from "./range";
 import { NumTh, Td, Th } from "./table";
@@ -51,13 +52,14 @@ export function RecentRequests({
       ) : (
         <>
           <div className="-mx-5 overflow-x-auto">
-            <table className="w-full min-w-[48rem] text-sm" data-testid="recent-table">
+            <table className="w-full min-w-[54rem] text-sm" data-testid="recent-table">
               <caption className="sr-only">Recent requests</caption>
               <thead className="border-b border-zinc-200 text-xs text-zinc-500">
                 <tr>
                   <Th>Time</Th>
                   <Th>Model</Th>
                   <Th>Feature</Th>
+                  <Th>Source</Th>
                   <NumTh title="Input (including cached) / output tokens">Tokens in / out</NumTh>
                   <NumTh>Cost</NumTh>
                   <NumTh>Latency</NumTh>
@@ -121,6 +123,9 @@ function RecentRow({ event, timeZone, conversationLinks }: { event: RecentEvent;
         <span className="font-medium text-zinc-800">{event.model}</span> <span className="text-xs text-zinc-400">{event.provider}</span>
       </Td>
       <Td className="max-w-40 truncate text-zinc-600">{event.feature}</Td>
+      <Td className="truncate text-zinc-600" data-testid="recent-source">
+        {sourceLabel(event.source)}
+      </Td>
       <Td num title={tokenDetail}>
         {formatNumber(input)} <span className="text-zinc-400">/</span> {formatNumber(event.outputTokens)}
       </Td>

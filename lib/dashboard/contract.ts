@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { UsageEventJson } from "@/lib/usage/event";
 import { dayRangeProblem, isoDay } from "@/lib/validation/dates";
 
 /**
@@ -15,9 +16,10 @@ import { dayRangeProblem, isoDay } from "@/lib/validation/dates";
  * User (always the signed-in user; any userId-like parameter is ignored):
  *   GET /api/usage/summary                         → UsageSummary
  *   GET /api/usage/timeseries?groupBy=provider|model|none → UsageTimeseries  (by hour for range=today, else by day)
- *   GET /api/usage/breakdown?by=model|provider|feature|assistant → UsageBreakdown
+ *   GET /api/usage/breakdown?by=model|provider|feature|assistant|source → UsageBreakdown
  *   GET /api/usage/recent?cursor=&limit=1..100      → RecentPage (newest first)
  *   GET /api/usage/export                          → text/csv, streamed: every usage event in the range
+ *   (recent events and the CSV columns are both derived from the one definition in lib/usage/event.ts)
  * Admin (role checked on the server; 403 otherwise):
  *   GET /api/admin/users?range&q=&sort=&dir=&page=&pageSize=1..100 → AdminUserPage
  *   GET /api/admin/usage/summary | /timeseries?groupBy=user|provider|model|none | /breakdown?by=… → same shapes, organisation-wide
@@ -52,8 +54,8 @@ export type RangeQuery = z.output<typeof rangeQuerySchema>;
 
 export const GROUP_BY = ["none", "provider", "model"] as const;
 export const ADMIN_GROUP_BY = ["none", "provider", "model", "user"] as const;
-export const BREAKDOWN_BY = ["model", "provider", "feature", "assistant"] as const;
-export const ADMIN_BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "user"] as const;
+export const BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "source"] as const;
+export const ADMIN_BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "user", "source"] as const;
 
 /** The resolved range: inclusive local days, and the instants they span in `timeZone`. */
 export interface ResolvedRange {
@@ -132,21 +134,8 @@ export interface UsageBreakdown {
   rows: BreakdownRow[];
 }
 
-export interface RecentEvent extends TokenTotals {
-  id: string;
-  createdAt: string;
-  provider: string;
-  model: string;
-  feature: string;
-  costNano: number | null;
-  priced: boolean;
-  estimated: boolean;
-  costSource: string;
-  status: "ok" | "aborted" | "error";
-  latencyMs: number;
-  ttftMs: number | null;
-  conversationId: string | null;
-}
+/** A model call as /api/usage/recent lists it: every field of the usage event definition (lib/usage/event.ts). */
+export type RecentEvent = UsageEventJson;
 
 export interface RecentPage {
   items: RecentEvent[];

@@ -1,11 +1,4 @@
-import { BREAKDOWN_BY, type UsageBreakdown } from "@/lib/dashboard/contract";
-import { breakdownByParam, getUsageBreakdown, parseDashboardQuery } from "@/lib/dashboard/queries";
-import { effectiveTimeZone, resolveRange } from "@/lib/dashboard/range";
-import { route } from "@/lib/http/route";
+import { dashboardRoute } from "@/lib/dashboard/routes";
 
-/** GET /api/usage/breakdown?range…&by=model|provider|feature|assistant → the signed-in user's totals per key. */
-export const GET = route("user", async (request, { user }): Promise<UsageBreakdown> => {
-  const query = parseDashboardQuery(request, breakdownByParam(BREAKDOWN_BY));
-  const range = resolveRange(query, effectiveTimeZone(user.timeZone));
-  return getUsageBreakdown({ subject: { userId: user.id }, range, by: query.by });
-});
+/** GET /api/usage/breakdown?range…&by=model|provider|feature|assistant|source → the signed-in user's totals per key. */
+export const GET = dashboardRoute("me", "breakdown");

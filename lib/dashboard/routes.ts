@@ -1,0 +1,83 @@
+import "server-only";
+import type { z } from "zod";
+import { getUserById } from "@/db/queries/users";
+import type { User } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { route } from "@/lib/http/route";
+import { parseId } from "@/lib/validation/id";
+import { ADMIN_BREAKDOWN_BY, ADMIN_GROUP_BY, BREAKDOWN_BY, GROUP_BY, type ResolvedRange } from "./contract";
+import { exportUsageCsv } from "./csv-export";
+import { breakdownByParam, groupByParam, parseDashboardQuery, recentParams } from "./params";
+import { effectiveTimeZone, resolveRange } from "./range";
+import { getRecentUsage, getUnpricedModels, getUsageBreakdown, getUsageSummary, getUsageTimeseries, type Subject } from "./reports";
+
+/**
+ * The dashboards' route handlers: every app/api/…/usage/<view>/route.ts is `export const GET = dashboardRoute(audience,
+ * view)`. The audience decides who may ask (checked on the server by `route`) and whose data it is:
+ *   me    /api/usage/<view>                  the signed-in user's own (a userId-like parameter is ignored)
+ *   org   /api/admin/usage/<view>            the organisation's; admins only; days in the admin's time zone
+ *   user  /api/admin/users/:id/usage/<view>  one user's, seen by an admin, in that user's time zone (404 for an
+ *                                            unknown id, before the query is checked)
+ */
+
+type Audience = "me" | "org" | "user";
+type UserView = "summary" | "timeseries" | "breakdown" | "recent" | "export";
+type OrgView = "summary" | "timeseries" | "breakdown" | "unpriced";
+type ViewOf<A extends Audience> = A extends "org" ? OrgView : UserView;
+
+interface Scope {
+  subject: Subject;
+  timeZone: string;
+}
+
+/** The user an admin asks about (`/api/admin/users/:id/…`), with their time zone; 404 for an unknown id. */
+export async function requireSubjectUser(id: unknown): Promise<{ userId: string; timeZone: string }> {
+  const userId = parseId(id);
+  const user = userId ? await getUserById({ id: userId }) : undefined;
+  if (!user) throw new AppError("not_found", "That user does not exist.");
+  return { userId: user.id, timeZone: effectiveTimeZone(user.timeZone) };
+}
+
+async function scopeOf(audience: Audience, viewer: User, params: Record<string, unknown>): Promise<Scope> {
+  if (audience === "me") return { subject: { userId: viewer.id }, timeZone: effectiveTimeZone(viewer.timeZone) };
+  if (audience === "org") return { subject: { org: true }, timeZone: effectiveTimeZone(viewer.timeZone) };
+  const target = await requireSubjectUser(params.id);
+  return { subject: { userId: target.userId }, timeZone: target.timeZone };
+}
+
+function read<T extends z.ZodRawShape>(request: Request, scope: Scope, extra: T) {
+  const query = parseDashboardQuery(request, extra);
+  return { query, range: resolveRange(query, scope.timeZone) as ResolvedRange };
+}
+
+const orgWide = (scope: Scope) => "org" in scope.subject;
+
+function userIdOf(scope: Scope): string {
+  if (!("userId" in scope.subject)) throw new Error("This dashboard view needs one user."); // excluded by ViewOf
+  return scope.subject.userId;
+}
+
+const VIEWS: Record<UserView | OrgView, (request: Request, scope: Scope) => Promise<Response | object>> = {
+  summary: async (request, scope) => getUsageSummary({ subject: scope.subject, range: read(request, scope, {}).range }),
+  timeseries: async (request, scope) => {
+    const { query, range } = read(request, scope, groupByParam(orgWide(scope) ? ADMIN_GROUP_BY : GROUP_BY));
+    return getUsageTimeseries({ subject: scope.subject, range, groupBy: query.groupBy });
+  },
+  breakdown: async (request, scope) => {
+    const { query, range } = read(request, scope, breakdownByParam(orgWide(scope) ? ADMIN_BREAKDOWN_BY : BREAKDOWN_BY));
+    return getUsageBreakdown({ subject: scope.subject, range, by: query.by });
+  },
+  recent: async (request, scope) => {
+    const { query, range } = read(request, scope, recentParams);
+    return getRecentUsage({ userId: userIdOf(scope), range, limit: query.limit, cursor: query.cursor });
+  },
+  export: async (request, scope) => exportUsageCsv({ userId: userIdOf(scope), range: read(request, scope, {}).range }),
+  unpriced: async (request, scope) => getUnpricedModels({ range: read(request, scope, {}).range }),
+};
+
+/** The GET handler of one dashboard endpoint. */
+export function dashboardRoute<A extends Audience>(audience: A, view: ViewOf<A>) {
+  return route(audience === "me" ? "user" : "admin", async (request, { user, params }) =>
+    VIEWS[view](request, await scopeOf(audience, user, params)),
+  );
+}
