@@ -1,24 +1,27 @@
 import "server-only";
 import { and, asc, desc, eq, gte, lt, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type DbExecutor } from "@/db";
 import { conversations, messages, usageEvents, type Conversation, type Message } from "@/db/schema";
 
 /** A conversation by id, only if it belongs to the user (someone else's id reads as "not found"). */
-export async function getOwnConversation({ id, userId }: { id: string; userId: string }): Promise<Conversation | undefined> {
-  const db = await getDb();
+export async function getOwnConversation({ id, userId }: { id: string; userId: string }, executor?: DbExecutor): Promise<Conversation | undefined> {
+  const db = executor ?? (await getDb());
   const [row] = await db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.userId, userId)));
   return row;
 }
 
 /** Whether a conversation id exists at all (to refuse reusing someone else's id for a new chat). */
-export async function conversationExists({ id }: { id: string }): Promise<boolean> {
-  const db = await getDb();
+export async function conversationExists({ id }: { id: string }, executor?: DbExecutor): Promise<boolean> {
+  const db = executor ?? (await getDb());
   const [row] = await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id));
   return Boolean(row);
 }
 
-export async function createConversation(values: { id: string; userId: string; model: string | null; assistantId: string | null }) {
-  const db = await getDb();
+export async function createConversation(
+  values: { id: string; userId: string; model: string | null; assistantId: string | null },
+  executor?: DbExecutor,
+): Promise<Conversation | undefined> {
+  const db = executor ?? (await getDb());
   const [row] = await db.insert(conversations).values(values).onConflictDoNothing().returning();
   return row;
 }
@@ -31,8 +34,8 @@ export async function updateConversation({
   id: string;
   userId: string;
   values: Partial<Pick<Conversation, "title" | "model" | "assistantId">>;
-}): Promise<Conversation | undefined> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<Conversation | undefined> {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .update(conversations)
     .set({ ...values, updatedAt: new Date() })
@@ -42,13 +45,13 @@ export async function updateConversation({
 }
 
 /** Sets a generated title unless the user named the conversation meanwhile. Does not bump updatedAt. */
-export async function setGeneratedTitle({ id, title }: { id: string; title: string }): Promise<void> {
-  const db = await getDb();
+export async function setGeneratedTitle({ id, title }: { id: string; title: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.update(conversations).set({ title }).where(and(eq(conversations.id, id), sql`${conversations.title} is null`));
 }
 
-export async function deleteConversation({ id, userId }: { id: string; userId: string }): Promise<boolean> {
-  const db = await getDb();
+export async function deleteConversation({ id, userId }: { id: string; userId: string }, executor?: DbExecutor): Promise<boolean> {
+  const db = executor ?? (await getDb());
   return db.transaction(async (tx) => {
     const [row] = await tx
       .delete(conversations)
@@ -59,8 +62,11 @@ export async function deleteConversation({ id, userId }: { id: string; userId: s
 }
 
 /** Newest first; the cursor is the last item's `updatedAt|id`. */
-export async function listConversations({ userId, limit, cursor }: { userId: string; limit: number; cursor?: { updatedAt: Date; id: string } }) {
-  const db = await getDb();
+export async function listConversations(
+  { userId, limit, cursor }: { userId: string; limit: number; cursor?: { updatedAt: Date; id: string } },
+  executor?: DbExecutor,
+): Promise<Conversation[]> {
+  const db = executor ?? (await getDb());
   const where = cursor
     ? and(
         eq(conversations.userId, userId),
@@ -75,20 +81,23 @@ export async function listConversations({ userId, limit, cursor }: { userId: str
     .limit(limit + 1);
 }
 
-export async function listMessages({ conversationId }: { conversationId: string }): Promise<Message[]> {
-  const db = await getDb();
+export async function listMessages({ conversationId }: { conversationId: string }, executor?: DbExecutor): Promise<Message[]> {
+  const db = executor ?? (await getDb());
   return db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
 }
 
 /** Deletes a message and every message after it (editing a message, regenerating an answer). */
-export async function deleteMessagesFrom({ conversationId, seq }: { conversationId: string; seq: number }): Promise<void> {
-  const db = await getDb();
+export async function deleteMessagesFrom({ conversationId, seq }: { conversationId: string; seq: number }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.delete(messages).where(and(eq(messages.conversationId, conversationId), gte(messages.seq, seq)));
 }
 
 /** Stores (or rewrites) a message of this conversation; false when the id belongs to another conversation. */
-export async function insertMessage(values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null }): Promise<boolean> {
-  const db = await getDb();
+export async function insertMessage(
+  values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null },
+  executor?: DbExecutor,
+): Promise<boolean> {
+  const db = executor ?? (await getDb());
   const rows = await db
     .insert(messages)
     .values({ ...values, metadata: values.metadata ?? null })
@@ -102,8 +111,11 @@ export async function insertMessage(values: { id: string; conversationId: string
 }
 
 /** A conversation's cost and tokens from its usage events (titles and delegated assistants included). */
-export async function conversationTotals({ conversationId }: { conversationId: string }) {
-  const db = await getDb();
+export async function conversationTotals(
+  { conversationId }: { conversationId: string },
+  executor?: DbExecutor,
+): Promise<{ costNano: number; tokens: number; hasUnpriced: boolean }> {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .select({
       costNano: sql<string>`coalesce(sum(${usageEvents.costNano}), 0)`,

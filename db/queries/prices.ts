@@ -1,16 +1,16 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
-import { getDb, type DbExecutor as Executor } from "@/db";
+import { getDb, type DbExecutor } from "@/db";
 import { priceOverrides, systemKeyPolicy, type PriceOverrideRow, type ProviderKind } from "@/db/schema";
 
-export async function listPriceOverrides(): Promise<PriceOverrideRow[]> {
-  const db = await getDb();
+export async function listPriceOverrides(executor?: DbExecutor): Promise<PriceOverrideRow[]> {
+  const db = executor ?? (await getDb());
   return db.select().from(priceOverrides).orderBy(asc(priceOverrides.provider), asc(priceOverrides.modelId));
 }
 
 export async function upsertPriceOverride(
   values: Omit<PriceOverrideRow, "updatedAt">,
-  executor?: Executor,
+  executor?: DbExecutor,
 ): Promise<PriceOverrideRow> {
   const db = executor ?? (await getDb());
   const { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy } = values;
@@ -25,7 +25,7 @@ export async function upsertPriceOverride(
   return row!;
 }
 
-export async function deletePriceOverride({ provider, modelId }: { provider: ProviderKind; modelId: string }, executor?: Executor) {
+export async function deletePriceOverride({ provider, modelId }: { provider: ProviderKind; modelId: string }, executor?: DbExecutor) {
   const db = executor ?? (await getDb());
   const [row] = await db
     .delete(priceOverrides)
@@ -35,7 +35,7 @@ export async function deletePriceOverride({ provider, modelId }: { provider: Pro
 }
 
 /** Providers whose system key users without their own key may use. */
-export async function getSystemKeyPolicy(executor?: Executor): Promise<Partial<Record<ProviderKind, boolean>>> {
+export async function getSystemKeyPolicy(executor?: DbExecutor): Promise<Partial<Record<ProviderKind, boolean>>> {
   const db = executor ?? (await getDb());
   const rows = await db.select().from(systemKeyPolicy);
   return Object.fromEntries(rows.map((r) => [r.provider, r.allowUsers]));
@@ -49,7 +49,7 @@ export async function setSystemKeyPolicy({
   provider: ProviderKind;
   allowUsers: boolean;
   updatedBy: string;
-}, executor?: Executor) {
+}, executor?: DbExecutor) {
   const db = executor ?? (await getDb());
   await db
     .insert(systemKeyPolicy)

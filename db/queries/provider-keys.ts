@@ -6,8 +6,8 @@ import { isUuid } from "@/lib/validation/id";
 
 /** Every query takes the owner's id: a user reaches only their own keys. */
 
-export async function listProviderKeys({ userId }: { userId: string }): Promise<ProviderKey[]> {
-  const db = await getDb();
+export async function listProviderKeys({ userId }: { userId: string }, executor?: DbExecutor): Promise<ProviderKey[]> {
+  const db = executor ?? (await getDb());
   return db
     .select()
     .from(providerKeys)
@@ -15,9 +15,9 @@ export async function listProviderKeys({ userId }: { userId: string }): Promise<
     .orderBy(asc(providerKeys.provider), asc(providerKeys.name));
 }
 
-export async function getProviderKey({ userId, id }: { userId: string; id: string }): Promise<ProviderKey | undefined> {
+export async function getProviderKey({ userId, id }: { userId: string; id: string }, executor?: DbExecutor): Promise<ProviderKey | undefined> {
   if (!isUuid(id)) return undefined;
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   const [row] = await db
     .select()
     .from(providerKeys)
@@ -93,15 +93,15 @@ export async function deleteProviderKey({ userId, id }: { userId: string; id: st
 }
 
 /** For `npm run keys:rotate`: every stored ciphertext with its owner. */
-export async function listAllEncryptedKeys(): Promise<{ id: string; userId: string; encryptedKey: string }[]> {
-  const db = await getDb();
+export async function listAllEncryptedKeys(executor?: DbExecutor): Promise<{ id: string; userId: string; encryptedKey: string }[]> {
+  const db = executor ?? (await getDb());
   const rows = await db
     .select({ id: providerKeys.id, userId: providerKeys.userId, encryptedKey: providerKeys.encryptedKey })
     .from(providerKeys);
   return rows.filter((r): r is { id: string; userId: string; encryptedKey: string } => r.encryptedKey !== null);
 }
 
-export async function replaceEncryptedKey({ id, encryptedKey }: { id: string; encryptedKey: string }): Promise<void> {
-  const db = await getDb();
+export async function replaceEncryptedKey({ id, encryptedKey }: { id: string; encryptedKey: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.update(providerKeys).set({ encryptedKey }).where(eq(providerKeys.id, id));
 }

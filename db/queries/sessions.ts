@@ -24,9 +24,9 @@ export async function createSession({
   userId: string;
   now: Date;
   expiresAt: Date;
-}): Promise<{ id: string; sessionVersion: number } | null> {
+}, executor?: DbExecutor): Promise<{ id: string; sessionVersion: number } | null> {
   if (!isUuid(userId)) return null;
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   return db.transaction(async (tx) => {
     const [user] = await tx.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId));
     if (!user) return null;
@@ -49,9 +49,9 @@ export async function getUserForSession({
   sessionId: string;
   sessionVersion: number;
   now: Date;
-}): Promise<User | undefined> {
+}, executor?: DbExecutor): Promise<User | undefined> {
   if (!isUuid(userId) || !isUuid(sessionId) || !Number.isSafeInteger(sessionVersion)) return undefined;
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   const [row] = await db
     .select({ user: users })
     .from(userSessions)
@@ -70,9 +70,9 @@ export async function getUserForSession({
 }
 
 /** Ends one session (sign-out). Revoking twice keeps the first time. */
-export async function revokeSession({ id, now }: { id: string; now: Date }): Promise<void> {
+export async function revokeSession({ id, now }: { id: string; now: Date }, executor?: DbExecutor): Promise<void> {
   if (!isUuid(id)) return;
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   await db
     .update(userSessions)
     .set({ revokedAt: now })

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type DbExecutor } from "@/db";
 import { signInThrottle, type SignInThrottleRow } from "@/db/schema";
 
 /**
@@ -11,9 +11,9 @@ import { signInThrottle, type SignInThrottleRow } from "@/db/schema";
 
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
-export async function getThrottleRows({ keys }: { keys: string[] }): Promise<SignInThrottleRow[]> {
+export async function getThrottleRows({ keys }: { keys: string[] }, executor?: DbExecutor): Promise<SignInThrottleRow[]> {
   if (keys.length === 0) return [];
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   return db.select().from(signInThrottle).where(inArray(signInThrottle.key, keys));
 }
 
@@ -29,8 +29,8 @@ export async function recordThrottleFailure({
   key: string;
   now: Date;
   resetBefore: Date;
-}): Promise<number> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<number> {
+  const db = executor ?? (await getDb());
   const stale = sql`${signInThrottle.lastFailureAt} < ${at(resetBefore)}`;
   const [row] = await db
     .insert(signInThrottle)
@@ -48,15 +48,15 @@ export async function recordThrottleFailure({
 }
 
 /** Locks a key until `until` (never shortens a longer lock set meanwhile by a parallel failure). */
-export async function lockThrottleKey({ key, until }: { key: string; until: Date }): Promise<void> {
-  const db = await getDb();
+export async function lockThrottleKey({ key, until }: { key: string; until: Date }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db
     .update(signInThrottle)
     .set({ lockedUntil: sql`greatest(coalesce(${signInThrottle.lockedUntil}, ${at(until)}), ${at(until)})` })
     .where(eq(signInThrottle.key, key));
 }
 
-export async function clearThrottleKey({ key }: { key: string }): Promise<void> {
-  const db = await getDb();
+export async function clearThrottleKey({ key }: { key: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.delete(signInThrottle).where(eq(signInThrottle.key, key));
 }
