@@ -3,9 +3,6 @@ import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { auditLog, type AuditLogRow } from "@/db/schema";
 
-/** An audit row is written in the transaction of the change it records. */
-export type { DbExecutor };
-
 export interface NewAuditRow {
   actorId: string;
   actorEmail: string;
@@ -16,11 +13,13 @@ export interface NewAuditRow {
 }
 
 /**
- * Appends one row. `createdAt` is set here, in milliseconds, rather than by the database's microsecond `now()`:
- * the keyset cursor below carries milliseconds, and must compare equal to the row it came from.
+ * Appends one row, in the transaction of the change it records when given one (both commit together). `createdAt` is
+ * set here, in milliseconds, rather than by the database's microsecond `now()`: the keyset cursor below carries
+ * milliseconds, and must compare equal to the row it came from.
  */
-export async function insertAuditRow(executor: DbExecutor, values: NewAuditRow): Promise<AuditLogRow> {
-  const [row] = await executor
+export async function insertAuditRow(values: NewAuditRow, executor?: DbExecutor): Promise<AuditLogRow> {
+  const db = executor ?? (await getDb());
+  const [row] = await db
     .insert(auditLog)
     .values({ ...values, createdAt: new Date() })
     .returning();
@@ -41,8 +40,8 @@ export async function listAuditRows({
   limit: number;
   cursor?: AuditCursor;
   targetUserId?: string;
-}): Promise<AuditLogRow[]> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<AuditLogRow[]> {
+  const db = executor ?? (await getDb());
   const conditions: (SQL | undefined)[] = [];
   if (targetUserId) conditions.push(eq(auditLog.targetUserId, targetUserId));
   if (cursor) {

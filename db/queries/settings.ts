@@ -1,24 +1,27 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { budgets, userSettings, users, type Budget } from "@/db/schema";
 
-export async function getUserSettings({ userId }: { userId: string }) {
-  const db = await getDb();
+export async function getUserSettings(
+  { userId }: { userId: string },
+  executor?: DbExecutor,
+): Promise<{ userId: string; defaultModel: string | null; updatedAt: Date | null }> {
+  const db = executor ?? (await getDb());
   const [row] = await db.select().from(userSettings).where(eq(userSettings.userId, userId)).limit(1);
   return row ?? { userId, defaultModel: null, updatedAt: null };
 }
 
-export async function setDefaultModel({ userId, defaultModel }: { userId: string; defaultModel: string | null }) {
-  const db = await getDb();
+export async function setDefaultModel({ userId, defaultModel }: { userId: string; defaultModel: string | null }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db
     .insert(userSettings)
     .values({ userId, defaultModel })
     .onConflictDoUpdate({ target: userSettings.userId, set: { defaultModel, updatedAt: new Date() } });
 }
 
-export async function setTimeZone({ userId, timeZone }: { userId: string; timeZone: string }) {
-  const db = await getDb();
+export async function setTimeZone({ userId, timeZone }: { userId: string; timeZone: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, userId));
 }
 
@@ -34,20 +37,39 @@ export type BudgetValues = Pick<
   "monthlyCostLimitNano" | "dailyCostLimitNano" | "monthlyTokenLimit" | "mode" | "alertThresholds"
 >;
 
-export async function upsertBudget({
-  userId,
-  source,
-  values,
-}: {
-  userId: string;
-  source: Budget["source"];
-  values: BudgetValues;
-}): Promise<Budget> {
-  const db = await getDb();
+/**
+ * Creates or changes a budget row. Fields left out of `values` keep their stored value; `newRowDefaults` fills them
+ * only when the row is created (an admin cap sets its alert thresholds once, and never overwrites them).
+ */
+export async function upsertBudget(
+  {
+    userId,
+    source,
+    values,
+    newRowDefaults,
+  }: {
+    userId: string;
+    source: Budget["source"];
+    values: Partial<BudgetValues>;
+    newRowDefaults?: Partial<BudgetValues>;
+  },
+  executor?: DbExecutor,
+): Promise<Budget> {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .insert(budgets)
-    .values({ userId, source, ...values })
+    .values({ userId, source, ...newRowDefaults, ...values })
     .onConflictDoUpdate({ target: [budgets.userId, budgets.source], set: { ...values, updatedAt: new Date() } })
     .returning();
   return row!;
+}
+
+/** Removes a budget row; returns it, or undefined when there was none. */
+export async function deleteBudget({ userId, source }: { userId: string; source: Budget["source"] }, executor?: DbExecutor): Promise<Budget | undefined> {
+  const db = executor ?? (await getDb());
+  const [row] = await db
+    .delete(budgets)
+    .where(and(eq(budgets.userId, userId), eq(budgets.source, source)))
+    .returning();
+  return row;
 }

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, count, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { getDb, type DbExecutor } from "@/db";
 import { oauthAccounts, users, type User, type UserRole } from "@/db/schema";
 import { bumpedSessionVersion, revokeUserSessions } from "@/db/queries/sessions";
 import { AppError } from "@/lib/errors";
@@ -27,8 +27,8 @@ export async function createUser({
   name?: string | null;
   passwordHash?: string | null;
   image?: string | null;
-}): Promise<User> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<User> {
+  const db = executor ?? (await getDb());
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_USER_LOCK})`);
@@ -46,15 +46,15 @@ export async function createUser({
   }
 }
 
-export async function getUserByEmail({ email }: { email: string }): Promise<User | undefined> {
-  const db = await getDb();
+export async function getUserByEmail({ email }: { email: string }, executor?: DbExecutor): Promise<User | undefined> {
+  const db = executor ?? (await getDb());
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   return user;
 }
 
-export async function getUserById({ id }: { id: string }): Promise<User | undefined> {
+export async function getUserById({ id }: { id: string }, executor?: DbExecutor): Promise<User | undefined> {
   if (!isUuid(id)) return undefined;
-  const db = await getDb();
+  const db = executor ?? (await getDb());
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return user;
 }
@@ -73,8 +73,8 @@ export async function setPasswordEndingSessions({
   expectedHash: string;
   passwordHash: string;
   now: Date;
-}): Promise<boolean> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<boolean> {
+  const db = executor ?? (await getDb());
   return db.transaction(async (tx) => {
     const updated = await tx
       .update(users)
@@ -87,52 +87,9 @@ export async function setPasswordEndingSessions({
   });
 }
 
-export async function recordSignIn({ id }: { id: string }): Promise<void> {
-  const db = await getDb();
+export async function recordSignIn({ id }: { id: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, id));
-}
-
-export interface UserListRow {
-  id: string;
-  email: string;
-  name: string | null;
-  role: UserRole;
-  disabledAt: Date | null;
-  createdAt: Date;
-  lastSignInAt: Date | null;
-}
-
-export async function listUsers({
-  search,
-  limit,
-  offset,
-}: {
-  search?: string;
-  limit: number;
-  offset: number;
-}): Promise<{ rows: UserListRow[]; total: number }> {
-  const db = await getDb();
-  const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined;
-  const [rows, [totalRow]] = await Promise.all([
-    db
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        role: users.role,
-        disabledAt: users.disabledAt,
-        createdAt: users.createdAt,
-        lastSignInAt: users.lastSignInAt,
-      })
-      .from(users)
-      .where(where)
-      .orderBy(asc(users.createdAt), asc(users.id))
-      .limit(limit)
-      .offset(offset),
-    db.select({ total: count() }).from(users).where(where),
-  ]);
-  return { rows, total: totalRow?.total ?? 0 };
 }
 
 export async function getUserByOAuthAccount({
@@ -141,8 +98,8 @@ export async function getUserByOAuthAccount({
 }: {
   provider: string;
   providerAccountId: string;
-}): Promise<User | undefined> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<User | undefined> {
+  const db = executor ?? (await getDb());
   const [row] = await db
     .select({ user: users })
     .from(oauthAccounts)
@@ -160,7 +117,70 @@ export async function linkOAuthAccount({
   userId: string;
   provider: string;
   providerAccountId: string;
-}): Promise<void> {
-  const db = await getDb();
+}, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
   await db.insert(oauthAccounts).values({ userId, provider, providerAccountId }).onConflictDoNothing();
+}
+
+/** Emails of users by id (deleted users are simply absent). */
+export async function getUserEmails({ ids }: { ids: string[] }, executor?: DbExecutor): Promise<Map<string, string>> {
+  const wanted = ids.filter((id) => isUuid(id));
+  if (wanted.length === 0) return new Map();
+  const db = executor ?? (await getDb());
+  const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Admin changes to a user. Each runs in the caller's transaction, next to its audit row.
+
+// Serialises role and disable changes, so two admins acting at once cannot leave the deployment without an enabled admin.
+const ADMIN_SET_LOCK = 0x5b0a4e;
+
+/**
+ * Takes the admin-set lock (held until the transaction ends) and reads the acting user's role and disabled time
+ * under it: another admin may have just changed them. Undefined when the user no longer exists.
+ */
+export async function lockAdminSet(
+  { actorId }: { actorId: string },
+  executor: DbExecutor,
+): Promise<Pick<User, "role" | "disabledAt"> | undefined> {
+  await executor.execute(sql`select pg_advisory_xact_lock(${ADMIN_SET_LOCK})`);
+  const [row] = await executor.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, actorId));
+  return row;
+}
+
+/** A user row locked for update until the caller's transaction ends. */
+export async function lockUser({ id }: { id: string }, executor: DbExecutor): Promise<User | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await executor.select().from(users).where(eq(users.id, id)).for("update");
+  return row;
+}
+
+/** How many enabled admins there are besides `exceptId`. */
+export async function countOtherEnabledAdmins({ exceptId }: { exceptId: string }, executor?: DbExecutor): Promise<number> {
+  const db = executor ?? (await getDb());
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, "admin"), isNull(users.disabledAt), ne(users.id, exceptId)));
+  return Number(row?.n ?? 0);
+}
+
+/** A new role ends the user's sessions (version bump): they sign in again under it. */
+export async function setUserRole({ id, role }: { id: string; role: UserRole }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
+  await db.update(users).set({ role, sessionVersion: bumpedSessionVersion(), updatedAt: new Date() }).where(eq(users.id, id));
+}
+
+/** Disabling ends every session of the user at its next request (version bump). */
+export async function disableUser({ id }: { id: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
+  const now = new Date();
+  await db.update(users).set({ disabledAt: now, sessionVersion: bumpedSessionVersion(), updatedAt: now }).where(eq(users.id, id));
+}
+
+export async function enableUser({ id }: { id: string }, executor?: DbExecutor): Promise<void> {
+  const db = executor ?? (await getDb());
+  await db.update(users).set({ disabledAt: null, updatedAt: new Date() }).where(eq(users.id, id));
 }

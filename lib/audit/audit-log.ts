@@ -1,5 +1,6 @@
 import "server-only";
-import { insertAuditRow, listAuditRows, type DbExecutor } from "@/db/queries/audit";
+import type { DbExecutor } from "@/db";
+import { insertAuditRow, listAuditRows } from "@/db/queries/audit";
 import type { AuditLogRow } from "@/db/schema";
 import type { AuditEntry, AuditPage } from "@/lib/dashboard/contract";
 import { cursorAt, cursorDate, type CursorPosition } from "@/lib/validation/cursor";
@@ -42,23 +43,26 @@ export interface AuditEvent {
 const SECRET_NAME = /^(api_?key|key|secret|password|token|authorization|encrypted\w*)$/i;
 
 /**
- * Records one change. Pass the transaction that makes the change, so the change and its row commit together;
- * pass the database when the change was already committed by code that does not take a transaction.
+ * Records one change. Pass the transaction that makes the change, so the change and its row commit together; leave
+ * it out when the change was already committed by code that does not take a transaction.
  */
-export async function recordAudit(executor: DbExecutor, event: AuditEvent): Promise<void> {
+export async function recordAudit(event: AuditEvent, executor?: DbExecutor): Promise<void> {
   const details: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(event.details)) {
     if (SECRET_NAME.test(name)) throw new Error(`recordAudit: a detail named "${name}" could hold a secret; record last4 instead.`);
     if (value !== undefined) details[name] = value;
   }
-  await insertAuditRow(executor, {
-    actorId: event.actor.id,
-    actorEmail: event.actor.email,
-    action: event.action,
-    targetUserId: event.target?.id ?? null,
-    targetEmail: event.target?.email ?? null,
-    details,
-  });
+  await insertAuditRow(
+    {
+      actorId: event.actor.id,
+      actorEmail: event.actor.email,
+      action: event.action,
+      targetUserId: event.target?.id ?? null,
+      targetEmail: event.target?.email ?? null,
+      details,
+    },
+    executor,
+  );
 }
 
 function toEntry(row: AuditLogRow): AuditEntry {

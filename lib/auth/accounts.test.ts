@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { disableUser, getUserByEmail, getUserById } from "@/db/queries/users";
 import { users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { freshDatabasePerFile, withFreshDatabase } from "@/tests/support/test-db";
@@ -49,12 +49,12 @@ describe("first account becomes admin", () => {
 });
 
 describe("password accounts", () => {
-  const db = freshDatabasePerFile();
+  freshDatabasePerFile();
 
   it("stores a bcrypt hash, never the password", async () => {
     const email = uniqueEmail();
     const user = await registerWithPassword({ email, password: "a fine password" });
-    const [row] = await db.current().db.select().from(users).where(eq(users.id, user.id));
+    const row = await getUserById({ id: user.id });
     expect(row!.passwordHash).toMatch(/^\$2[aby]\$\d\d\$/);
     expect(row!.passwordHash).not.toContain("a fine password");
   });
@@ -74,8 +74,7 @@ describe("password accounts", () => {
     const error = await expectAppError(registerWithPassword({ email: "nope", password: "short" }), "validation_failed");
     expect(error.status).toBe(400);
     expect(Object.keys((error.details as { fieldErrors: object }).fieldErrors).sort()).toEqual(["email", "password"]);
-    const rows = await db.current().db.select().from(users).where(eq(users.email, "nope"));
-    expect(rows).toHaveLength(0);
+    expect(await getUserByEmail({ email: "nope" })).toBeUndefined();
   });
 
   it("signs in with the right password only", async () => {
@@ -84,7 +83,7 @@ describe("password accounts", () => {
     const signedIn = await authenticateWithPassword({ email: email.toUpperCase(), password: "right password" });
     expect(signedIn?.id).toBe(user.id);
     expect(signedIn?.lastSignInAt).toBeNull(); // the row as read before this sign-in
-    const [row] = await db.current().db.select().from(users).where(eq(users.id, user.id));
+    const row = await getUserById({ id: user.id });
     expect(row!.lastSignInAt).toBeInstanceOf(Date);
 
     expect(await authenticateWithPassword({ email, password: "wrong password" })).toBeNull();
@@ -95,7 +94,7 @@ describe("password accounts", () => {
   it("refuses a disabled account even with the right password", async () => {
     const email = uniqueEmail();
     const user = await registerWithPassword({ email, password: "right password" });
-    await db.current().db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
+    await disableUser({ id: user.id });
     await expectAppError(authenticateWithPassword({ email, password: "right password" }), "account_disabled");
     // a wrong password still says nothing about the account
     expect(await authenticateWithPassword({ email, password: "wrong password" })).toBeNull();

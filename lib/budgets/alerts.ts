@@ -1,7 +1,8 @@
 import "server-only";
-import { notifications, type Notification } from "@/db/schema";
+import type { DbExecutor } from "@/db";
+import { insertNotificationOnce } from "@/db/queries/notifications";
+import type { Notification } from "@/db/schema";
 import { formatUsdExact } from "@/lib/money";
-import type { Tx } from "./ledger";
 import type { BudgetLimit, Periods } from "./limits";
 
 /**
@@ -10,7 +11,7 @@ import type { BudgetLimit, Periods } from "./limits";
  * Returns the notifications this call actually created (not those that already existed), for the alert webhooks.
  */
 export async function raiseBudgetAlerts(
-  tx: Tx,
+  tx: DbExecutor,
   userId: string,
   limits: BudgetLimit[],
   periods: Periods,
@@ -30,19 +31,18 @@ export async function raiseBudgetAlerts(
       const body = `${format(value)} of ${format(limit.limit)} used this ${limit.period}; it resets ${resets}.${
         threshold >= 100 && limit.mode === "enforce" ? " New requests are refused until then." : ""
       }`;
-      const inserted = await tx
-        .insert(notifications)
-        .values({
+      const inserted = await insertNotificationOnce(
+        {
           userId,
           kind: "budget_threshold",
           title,
           body,
           href: "/settings?tab=budget",
           dedupeKey: `budget:${limit.kind}:${limit.source}:${period.start.toISOString()}:${threshold}`,
-        })
-        .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-        .returning();
-      created.push(...inserted);
+        },
+        tx,
+      );
+      if (inserted) created.push(inserted);
     }
   }
   return created;

@@ -1,11 +1,12 @@
 import "server-only";
-import { getDb, type DbExecutor } from "@/db";
+import type { DbExecutor } from "@/db";
 import {
   deleteProviderKey as deleteKeyRow,
   getProviderKeyByName,
   listProviderKeys,
   upsertProviderKey,
 } from "@/db/queries/provider-keys";
+import { inTransaction } from "@/db/queries/transaction";
 import type { KeyStatus, ProviderKey, ProviderKind } from "@/db/schema";
 import { encryptSecret, last4 } from "@/lib/crypto/key-vault";
 import { AppError } from "@/lib/errors";
@@ -71,8 +72,7 @@ export async function saveProviderKey(userId: string, data: SaveKeyInput, onStor
     });
   }
   const name = isCompat ? data.name : data.provider;
-  const db = await getDb();
-  const row = await db.transaction(async (tx) => {
+  const row = await inTransaction(async (tx) => {
     const previous = await getProviderKeyByName({ userId, provider: data.provider, name }, tx);
     const stored = await upsertProviderKey(
       {
@@ -104,8 +104,7 @@ export async function saveProviderKey(userId: string, data: SaveKeyInput, onStor
 }
 
 export async function removeProviderKey(userId: string, keyId: string, onRemoved?: KeyChangeHook): Promise<KeyView> {
-  const db = await getDb();
-  const row = await db.transaction(async (tx) => {
+  const row = await inTransaction(async (tx) => {
     const removed = await deleteKeyRow({ userId, id: keyId }, tx);
     if (removed) await onRemoved?.(tx, { row: removed });
     return removed;

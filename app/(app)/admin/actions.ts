@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { deletePriceOverride, getSystemKeyPolicy, setSystemKeyPolicy, upsertPriceOverride } from "@/db/queries/prices";
+import { inTransaction } from "@/db/queries/transaction";
 import { deleteWebhook, ORG_WEBHOOK_SCOPE, saveWebhook, sendTestWebhook, webhookFormSchema, webhookHost } from "@/lib/alerts/webhooks";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { adminAction } from "@/lib/http/action";
@@ -20,8 +20,7 @@ const perMTok = (nano: number | null) => (nano === null ? undefined : nanoToUsdS
 
 export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (data, admin) => {
   const { modelId } = normaliseModelId(data.provider, data.modelId);
-  const db = await getDb();
-  await db.transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     await upsertPriceOverride(
       {
         provider: data.provider,
@@ -35,19 +34,22 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
       },
       tx,
     );
-    await recordAudit(tx, {
-      actor: admin,
-      action: "price_override.saved",
-      details: {
-        provider: data.provider,
-        modelId,
-        inputUsdPerMTok: perMTok(data.input),
-        outputUsdPerMTok: perMTok(data.output),
-        cacheReadUsdPerMTok: perMTok(data.cacheRead),
-        cacheWriteUsdPerMTok: perMTok(data.cacheWrite),
-        note: data.note ?? undefined,
+    await recordAudit(
+      {
+        actor: admin,
+        action: "price_override.saved",
+        details: {
+          provider: data.provider,
+          modelId,
+          inputUsdPerMTok: perMTok(data.input),
+          outputUsdPerMTok: perMTok(data.output),
+          cacheReadUsdPerMTok: perMTok(data.cacheRead),
+          cacheWriteUsdPerMTok: perMTok(data.cacheWrite),
+          note: data.note ?? undefined,
+        },
       },
-    });
+      tx,
+    );
   });
   const { repriced } = await repriceUnpricedUsage({ provider: data.provider });
   revalidatePath("/admin/models");
@@ -60,20 +62,22 @@ export const savePriceOverrideAction = adminAction(priceOverrideSchema, async (d
 export const deletePriceOverrideAction = adminAction(
   z.object({ provider: priceOverrideSchema.shape.provider, modelId: text("Choose the override to remove.").min(1, "Choose the override to remove.") }),
   async ({ provider, modelId }, admin) => {
-    const db = await getDb();
-    const removed = await db.transaction(async (tx) => {
+    const removed = await inTransaction(async (tx) => {
       const row = await deletePriceOverride({ provider, modelId }, tx);
       if (!row) return undefined;
-      await recordAudit(tx, {
-        actor: admin,
-        action: "price_override.deleted",
-        details: {
-          provider,
-          modelId,
-          inputUsdPerMTok: perMTok(row.inputNanoPerMTok),
-          outputUsdPerMTok: perMTok(row.outputNanoPerMTok),
+      await recordAudit(
+        {
+          actor: admin,
+          action: "price_override.deleted",
+          details: {
+            provider,
+            modelId,
+            inputUsdPerMTok: perMTok(row.inputNanoPerMTok),
+            outputUsdPerMTok: perMTok(row.outputNanoPerMTok),
+          },
         },
-      });
+        tx,
+      );
       return row;
     });
     if (!removed) return { error: "That override does not exist." };
@@ -86,13 +90,12 @@ export const setSystemKeyPolicyAction = adminAction(
   z.object({ provider: z.enum(BUILT_IN_PROVIDERS), allowUsers: z.enum(["true", "false"]) }),
   async ({ provider, allowUsers }, admin) => {
     const after = allowUsers === "true";
-    const db = await getDb();
-    await db.transaction(async (tx) => {
+    await inTransaction(async (tx) => {
       const before = (await getSystemKeyPolicy(tx))[provider] === true;
       await setSystemKeyPolicy({ provider, allowUsers: after, updatedBy: admin.id }, tx);
       if (before !== after) {
         const word = (allowed: boolean) => (allowed ? "users may use it" : "admins and background work only");
-        await recordAudit(tx, { actor: admin, action: "system_key_policy.changed", details: { provider, from: word(before), to: word(after) } });
+        await recordAudit({ actor: admin, action: "system_key_policy.changed", details: { provider, from: word(before), to: word(after) } }, tx);
       }
     });
     revalidatePath("/admin/models");
@@ -106,7 +109,7 @@ export const setSystemKeyPolicyAction = adminAction(
 export const saveOrgWebhookAction = adminAction(webhookFormSchema, async ({ url }, admin) => {
   const { previousUrl } = await saveWebhook({ scope: ORG_WEBHOOK_SCOPE, userId: null, url });
   if (previousUrl !== url) {
-    await recordAudit(await getDb(), {
+    await recordAudit({
       actor: admin,
       action: "org_webhook.saved",
       details: { host: webhookHost(url), previousHost: previousUrl ? webhookHost(previousUrl) : undefined },
@@ -119,7 +122,7 @@ export const saveOrgWebhookAction = adminAction(webhookFormSchema, async ({ url 
 export const deleteOrgWebhookAction = adminAction(z.object({}), async (_data, admin) => {
   const removed = await deleteWebhook(ORG_WEBHOOK_SCOPE);
   if (!removed) return { error: "There is no organisation webhook." };
-  await recordAudit(await getDb(), { actor: admin, action: "org_webhook.deleted", details: { host: webhookHost(removed) } });
+  await recordAudit({ actor: admin, action: "org_webhook.deleted", details: { host: webhookHost(removed) } });
   revalidatePath("/admin/audit");
   return { ok: true, message: "Organisation webhook removed." };
 });

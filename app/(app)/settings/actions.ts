@@ -17,18 +17,21 @@ import { text } from "@/lib/validation/text";
 
 export const saveKeyAction = userAction(saveKeySchema, async (data, user) => {
   const result = await saveProviderKey(user.id, data, async (tx, { row, previous }) => {
-    await recordAudit(tx, {
-      actor: user,
-      target: user,
-      action: previous ? "key.replaced" : "key.added",
-      details: {
-        provider: row.provider,
-        name: row.provider === "openai-compatible" ? row.name : undefined,
-        last4: row.keyLast4,
-        previousLast4: previous ? previous.keyLast4 : undefined,
-        check: row.status === "valid" ? "valid" : "unreachable",
+    await recordAudit(
+      {
+        actor: user,
+        target: user,
+        action: previous ? "key.replaced" : "key.added",
+        details: {
+          provider: row.provider,
+          name: row.provider === "openai-compatible" ? row.name : undefined,
+          last4: row.keyLast4,
+          previousLast4: previous ? previous.keyLast4 : undefined,
+          check: row.status === "valid" ? "valid" : "unreachable",
+        },
       },
-    });
+      tx,
+    );
   });
   revalidatePath("/settings");
   return { ok: true, message: result.message, values: { check: result.check } };
@@ -36,12 +39,15 @@ export const saveKeyAction = userAction(saveKeySchema, async (data, user) => {
 
 export const deleteKeyAction = userAction(z.object({ keyId: text("Choose the key to delete.").min(1, "Choose the key to delete.") }), async ({ keyId }, user) => {
   const removed = await removeProviderKey(user.id, keyId, async (tx, { row }) => {
-    await recordAudit(tx, {
-      actor: user,
-      target: user,
-      action: "key.deleted",
-      details: { provider: row.provider, name: row.provider === "openai-compatible" ? row.name : undefined, last4: row.keyLast4 },
-    });
+    await recordAudit(
+      {
+        actor: user,
+        target: user,
+        action: "key.deleted",
+        details: { provider: row.provider, name: row.provider === "openai-compatible" ? row.name : undefined, last4: row.keyLast4 },
+      },
+      tx,
+    );
   });
   revalidatePath("/settings");
   return { ok: true, message: `${removed.provider === "openai-compatible" ? `“${removed.name}”` : removed.providerLabel} key deleted.` };

@@ -1,12 +1,12 @@
 "use server";
 
-import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
-import type { DbExecutor } from "@/db/queries/audit";
-import { bumpedSessionVersion } from "@/db/queries/sessions";
-import { budgets, users, type Budget, type User } from "@/db/schema";
+import type { DbExecutor } from "@/db";
+import { deleteBudget, getBudgets, upsertBudget } from "@/db/queries/settings";
+import { inTransaction } from "@/db/queries/transaction";
+import { countOtherEnabledAdmins, disableUser, enableUser, lockAdminSet, lockUser, setUserRole } from "@/db/queries/users";
+import type { Budget, User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { adminAction, type ActionState } from "@/lib/http/action";
@@ -23,22 +23,19 @@ import { text } from "@/lib/validation/text";
  * so two admins acting at once cannot leave the deployment without an enabled admin.
  */
 
-const ADMIN_SET_LOCK = 0x5b0a4e;
 // A malformed id is "does not exist", like an unknown one (checked by the one uuid check in lockTarget).
 const userId = text("That user does not exist.").trim();
 
-async function lockTarget(tx: DbExecutor, rawId: string): Promise<User> {
+async function lockTarget(rawId: string, tx: DbExecutor): Promise<User> {
   const id = parseId(rawId);
-  if (!id) throw new AppError("not_found", "That user does not exist.");
-  const [user] = await tx.select().from(users).where(eq(users.id, id)).for("update");
+  const user = id ? await lockUser({ id }, tx) : undefined;
   if (!user) throw new AppError("not_found", "That user does not exist.");
   return user;
 }
 
 /** Under the lock: the acting admin must still be an enabled admin (another admin may have just changed that). */
-async function lockAdminSet(tx: DbExecutor, actor: User): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_SET_LOCK})`);
-  const [fresh] = await tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, actor.id));
+async function lockAdmins(actor: User, tx: DbExecutor): Promise<void> {
+  const fresh = await lockAdminSet({ actorId: actor.id }, tx);
   if (!fresh || fresh.role !== "admin" || fresh.disabledAt) throw new AppError("admin_required");
 }
 
@@ -78,26 +75,25 @@ export const setCapAction = adminAction(capSchema, async (data, admin) => {
     monthlyTokenLimit: data.monthlyTokens,
     mode: data.mode,
   };
-  const db = await getDb();
-  const target = await db.transaction(async (tx) => {
-    const target = await lockTarget(tx, data.userId);
-    const [previous] = await tx.select().from(budgets).where(and(eq(budgets.userId, target.id), eq(budgets.source, "admin")));
-    await tx
-      .insert(budgets)
-      .values({ userId: target.id, source: "admin", ...values, alertThresholds: DEFAULT_THRESHOLDS })
-      .onConflictDoUpdate({ target: [budgets.userId, budgets.source], set: { ...values, updatedAt: new Date() } });
-    await recordAudit(tx, {
-      actor: admin,
-      target,
-      action: "user.cap_set",
-      details: {
-        monthlyUsd: data.monthlyUsd === null ? undefined : nanoToUsdString(data.monthlyUsd),
-        dailyUsd: data.dailyUsd === null ? undefined : nanoToUsdString(data.dailyUsd),
-        monthlyTokens: data.monthlyTokens ?? undefined,
-        mode: data.mode,
-        previous: describeCap(previous),
+  const target = await inTransaction(async (tx) => {
+    const target = await lockTarget(data.userId, tx);
+    const { admin: previous } = await getBudgets({ userId: target.id }, tx);
+    await upsertBudget({ userId: target.id, source: "admin", values, newRowDefaults: { alertThresholds: DEFAULT_THRESHOLDS } }, tx);
+    await recordAudit(
+      {
+        actor: admin,
+        target,
+        action: "user.cap_set",
+        details: {
+          monthlyUsd: data.monthlyUsd === null ? undefined : nanoToUsdString(data.monthlyUsd),
+          dailyUsd: data.dailyUsd === null ? undefined : nanoToUsdString(data.dailyUsd),
+          monthlyTokens: data.monthlyTokens ?? undefined,
+          mode: data.mode,
+          previous: describeCap(previous),
+        },
       },
-    });
+      tx,
+    );
     return target;
   });
   return done(target, `Cap for ${target.email} set: ${describeCap(values)}.`);
@@ -105,15 +101,11 @@ export const setCapAction = adminAction(capSchema, async (data, admin) => {
 
 /** Removes the admin cap; the user's own budget (if any) still applies. */
 export const clearCapAction = adminAction(z.object({ userId }), async (data, admin) => {
-  const db = await getDb();
-  const result = await db.transaction(async (tx) => {
-    const target = await lockTarget(tx, data.userId);
-    const [removed] = await tx
-      .delete(budgets)
-      .where(and(eq(budgets.userId, target.id), eq(budgets.source, "admin")))
-      .returning();
+  const result = await inTransaction(async (tx) => {
+    const target = await lockTarget(data.userId, tx);
+    const removed = await deleteBudget({ userId: target.id, source: "admin" }, tx);
     if (!removed) return { target, removed: false as const };
-    await recordAudit(tx, { actor: admin, target, action: "user.cap_cleared", details: { previous: describeCap(removed) } });
+    await recordAudit({ actor: admin, target, action: "user.cap_cleared", details: { previous: describeCap(removed) } }, tx);
     return { target, removed: true as const };
   });
   if (!result.removed) return { error: `${result.target.email} has no cap.` };
@@ -127,17 +119,12 @@ export const clearCapAction = adminAction(z.object({ userId }), async (data, adm
 export const setRoleAction = adminAction(
   z.object({ userId, role: z.enum(["admin", "user"], { error: "Choose a role: admin or user." }) }),
   async (data, admin) => {
-    const db = await getDb();
-    const result = await db.transaction(async (tx) => {
-      await lockAdminSet(tx, admin);
-      const target = await lockTarget(tx, data.userId);
+    const result = await inTransaction(async (tx) => {
+      await lockAdmins(admin, tx);
+      const target = await lockTarget(data.userId, tx);
       if (target.role === data.role) return { target, changed: false as const };
       if (target.role === "admin") {
-        const [others] = await tx
-          .select({ n: count() })
-          .from(users)
-          .where(and(eq(users.role, "admin"), isNull(users.disabledAt), ne(users.id, target.id)));
-        if (Number(others?.n ?? 0) === 0) {
+        if ((await countOtherEnabledAdmins({ exceptId: target.id }, tx)) === 0) {
           throw new AppError(
             "forbidden",
             target.id === admin.id
@@ -146,12 +133,9 @@ export const setRoleAction = adminAction(
           );
         }
       }
-      // A new role ends the user's sessions (version bump): they sign in again under it.
-      await tx
-        .update(users)
-        .set({ role: data.role, sessionVersion: bumpedSessionVersion(), updatedAt: new Date() })
-        .where(eq(users.id, target.id));
-      await recordAudit(tx, { actor: admin, target, action: "user.role_changed", details: { from: target.role, to: data.role } });
+      // A new role ends the user's sessions: they sign in again under it.
+      await setUserRole({ id: target.id, role: data.role }, tx);
+      await recordAudit({ actor: admin, target, action: "user.role_changed", details: { from: target.role, to: data.role } }, tx);
       return { target, changed: true as const };
     });
     const who = result.target.id === admin.id ? "You are" : `${result.target.email} is`;
@@ -165,17 +149,13 @@ export const setRoleAction = adminAction(
  * An admin cannot disable themselves; they may disable another admin — they remain.
  */
 export const disableUserAction = adminAction(z.object({ userId }), async (data, admin) => {
-  const db = await getDb();
-  const result = await db.transaction(async (tx) => {
-    await lockAdminSet(tx, admin);
+  const result = await inTransaction(async (tx) => {
+    await lockAdmins(admin, tx);
     if (data.userId.toLowerCase() === admin.id.toLowerCase()) throw new AppError("forbidden", "You cannot disable your own account.");
-    const target = await lockTarget(tx, data.userId);
+    const target = await lockTarget(data.userId, tx);
     if (target.disabledAt) return { target, changed: false as const };
-    await tx
-      .update(users)
-      .set({ disabledAt: new Date(), sessionVersion: bumpedSessionVersion(), updatedAt: new Date() })
-      .where(eq(users.id, target.id));
-    await recordAudit(tx, { actor: admin, target, action: "user.disabled", details: { role: target.role } });
+    await disableUser({ id: target.id }, tx);
+    await recordAudit({ actor: admin, target, action: "user.disabled", details: { role: target.role } }, tx);
     return { target, changed: true as const };
   });
   if (!result.changed) return { error: `${result.target.email} is already disabled.` };
@@ -183,18 +163,12 @@ export const disableUserAction = adminAction(z.object({ userId }), async (data, 
 });
 
 export const enableUserAction = adminAction(z.object({ userId }), async (data, admin) => {
-  const db = await getDb();
-  const result = await db.transaction(async (tx) => {
-    await lockAdminSet(tx, admin);
-    const target = await lockTarget(tx, data.userId);
+  const result = await inTransaction(async (tx) => {
+    await lockAdmins(admin, tx);
+    const target = await lockTarget(data.userId, tx);
     if (!target.disabledAt) return { target, changed: false as const };
-    await tx.update(users).set({ disabledAt: null, updatedAt: new Date() }).where(eq(users.id, target.id));
-    await recordAudit(tx, {
-      actor: admin,
-      target,
-      action: "user.enabled",
-      details: { disabledSince: target.disabledAt.toISOString() },
-    });
+    await enableUser({ id: target.id }, tx);
+    await recordAudit({ actor: admin, target, action: "user.enabled", details: { disabledSince: target.disabledAt.toISOString() } }, tx);
     return { target, changed: true as const };
   });
   if (!result.changed) return { error: `${result.target.email} is not disabled.` };
