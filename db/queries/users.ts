@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { oauthAccounts, users, type User, type UserRole } from "@/db/schema";
 import { bumpedSessionVersion, revokeUserSessions } from "@/db/queries/sessions";
@@ -120,15 +120,6 @@ export async function linkOAuthAccount({
 }, executor?: DbExecutor): Promise<void> {
   const db = executor ?? (await getDb());
   await db.insert(oauthAccounts).values({ userId, provider, providerAccountId }).onConflictDoNothing();
-}
-
-/** Emails of users by id (deleted users are simply absent). */
-export async function getUserEmails({ ids }: { ids: string[] }, executor?: DbExecutor): Promise<Map<string, string>> {
-  const wanted = ids.filter((id) => isUuid(id));
-  if (wanted.length === 0) return new Map();
-  const db = executor ?? (await getDb());
-  const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, wanted));
-  return new Map(rows.map((r) => [r.id, r.email]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

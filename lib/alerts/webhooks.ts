@@ -1,8 +1,7 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { alertWebhooks, users, type AlertWebhook, type Notification } from "@/db/schema";
+import { deleteWebhook as deleteWebhookRow, getWebhook, listAlertWebhookTargets, recordWebhookDelivery } from "@/db/queries/webhooks";
+import type { AlertWebhook, Notification } from "@/db/schema";
 import { logFailure } from "@/lib/log";
 import { text } from "@/lib/validation/text";
 
@@ -72,38 +71,16 @@ export function webhookHost(url: string): string {
 }
 
 export async function getWebhookView(scope: string): Promise<WebhookView | null> {
-  const db = await getDb();
-  const [row] = await db.select().from(alertWebhooks).where(eq(alertWebhooks.scope, scope)).limit(1);
+  const row = await getWebhook({ scope });
   return row ? toView(row) : null;
 }
 
-/**
- * Sets the webhook of a scope (the user's id, or "org"). A changed URL starts with a clean delivery status; saving
- * the same URL again keeps it. Returns the URL it replaced, if any.
- */
-export async function saveWebhook({ scope, userId, url }: { scope: string; userId: string | null; url: string }): Promise<{ previousUrl: string | null }> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const [previous] = await tx.select({ url: alertWebhooks.url }).from(alertWebhooks).where(eq(alertWebhooks.scope, scope)).for("update");
-    const same = previous?.url === url;
-    await tx
-      .insert(alertWebhooks)
-      .values({ scope, userId, url })
-      .onConflictDoUpdate({
-        target: alertWebhooks.scope,
-        set: same
-          ? { userId, updatedAt: new Date() }
-          : { userId, url, lastStatus: null, lastError: null, lastAttemptAt: null, consecutiveFailures: 0, updatedAt: new Date() },
-      });
-    return { previousUrl: previous?.url ?? null };
-  });
-}
+/** Sets the webhook of a scope (the user's id, or "org"); a changed URL starts with a clean delivery status. */
+export { saveWebhook } from "@/db/queries/webhooks";
 
 /** Removes the webhook of a scope; returns its URL, or null when there was none. */
 export async function deleteWebhook(scope: string): Promise<string | null> {
-  const db = await getDb();
-  const [row] = await db.delete(alertWebhooks).where(eq(alertWebhooks.scope, scope)).returning({ url: alertWebhooks.url });
-  return row?.url ?? null;
+  return deleteWebhookRow({ scope });
 }
 
 export interface AlertPayload {
@@ -198,15 +175,7 @@ async function deliver(hook: Pick<AlertWebhook, "scope" | "url">, payload: Alert
   const outcome: DeliveryOutcome = result.ok
     ? { ok: true, attempts, status: "ok", error: null }
     : { ok: false, attempts, status: result.status, error: `${result.error} (${attempts} attempt${attempts === 1 ? "" : "s"})` };
-  const db = await getDb();
-  await db
-    .update(alertWebhooks)
-    .set(
-      outcome.ok
-        ? { lastStatus: "ok", lastError: null, lastAttemptAt: new Date(), consecutiveFailures: 0 }
-        : { lastStatus: outcome.status, lastError: outcome.error, lastAttemptAt: new Date(), consecutiveFailures: sql`${alertWebhooks.consecutiveFailures} + 1` },
-    )
-    .where(and(eq(alertWebhooks.scope, hook.scope), eq(alertWebhooks.url, hook.url)));
+  await recordWebhookDelivery({ scope: hook.scope, url: hook.url, outcome });
   return outcome;
 }
 
@@ -218,15 +187,10 @@ async function deliver(hook: Pick<AlertWebhook, "scope" | "url">, payload: Alert
 export async function deliverAlertWebhooks(alerts: Pick<Notification, "userId" | "kind" | "title" | "body" | "href">[]): Promise<void> {
   if (alerts.length === 0) return;
   try {
-    const db = await getDb();
     const userIds = [...new Set(alerts.map((a) => a.userId))];
-    const hooks = await db
-      .select()
-      .from(alertWebhooks)
-      .where(inArray(alertWebhooks.scope, [...userIds, ORG_WEBHOOK_SCOPE]));
+    const { hooks, emails } = await listAlertWebhookTargets({ userIds, scopes: [...userIds, ORG_WEBHOOK_SCOPE] });
     if (hooks.length === 0) return;
-    const emails = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, userIds));
-    const emailOf = (userId: string) => emails.find((u) => u.id === userId)?.email ?? "(deleted user)";
+    const emailOf = (userId: string) => emails.get(userId) ?? "(deleted user)";
     await Promise.all(
       hooks.map(async (hook) => {
         for (const alert of alerts) {
@@ -247,8 +211,7 @@ export async function deliverAlertWebhooks(alerts: Pick<Notification, "userId" |
 
 /** "Send test": one delivery now, with the same retries, stored like a real one. Null when there is no webhook. */
 export async function sendTestWebhook(scope: string, sender: { email: string }): Promise<DeliveryOutcome | null> {
-  const db = await getDb();
-  const [hook] = await db.select().from(alertWebhooks).where(eq(alertWebhooks.scope, scope)).limit(1);
+  const hook = await getWebhook({ scope });
   if (!hook) return null;
   const payload = alertPayload(
     {
