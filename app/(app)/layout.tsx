@@ -10,7 +10,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <QueryProvider>
       <div className="min-h-screen">
         <AppHeader user={user} />
-        <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+        <main className="mx-auto max-w-6xl px-4 py-4 sm:py-8">{children}</main>
       </div>
     </QueryProvider>
   );

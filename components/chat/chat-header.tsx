@@ -1,5 +1,6 @@
 import { formatTokens } from "@/lib/chat/client-format";
 import { formatUsd } from "@/lib/money";
+import { HistoryButton } from "./history-drawer";
 
 interface ChatHeaderProps {
   title: string;
@@ -12,9 +13,12 @@ interface ChatHeaderProps {
 export function ChatHeader({ title, costNano, tokens, hasUnpriced }: ChatHeaderProps) {
   return (
     <header className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 border-b border-zinc-200 pb-3">
-      <h1 className="min-w-0 truncate text-lg font-semibold tracking-tight" data-testid="conversation-title">
-        {title}
-      </h1>
+      <div className="flex max-w-full min-w-0 items-baseline gap-2">
+        <HistoryButton />
+        <h1 className="min-w-0 truncate text-lg font-semibold tracking-tight" data-testid="conversation-title">
+          {title}
+        </h1>
+      </div>
       <p className="text-sm text-zinc-600">
         Total{" "}
         <span className="font-semibold text-zinc-900 tabular-nums" data-testid="conversation-total">

@@ -3,17 +3,18 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
 import { ConversationItem } from "./conversation-item";
 import { useConversationList } from "./use-chat-data";
 
 /** The history, newest first, with "New chat" on top and "Load more" at the bottom. */
-export function ConversationSidebar() {
+export function ConversationSidebar({ className }: { className?: string }) {
   const pathname = usePathname();
   const list = useConversationList();
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
-    <aside className="flex max-h-56 min-h-0 shrink-0 flex-col rounded-xl border border-zinc-200 bg-white p-2 md:max-h-none md:w-64" aria-label="Conversations">
+    <aside className={cn("flex min-h-0 flex-col rounded-xl border border-zinc-200 bg-white p-2", className)} aria-label="Conversations">
       <Link
         href="/chat"
         className="mb-2 inline-flex h-9 items-center justify-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"

@@ -9,10 +9,10 @@ export interface NavItem {
   label: string;
 }
 
-export function MainNav({ items }: { items: NavItem[] }) {
+export function MainNav({ items, className }: { items: NavItem[]; className?: string }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex items-center gap-1">
+    <nav aria-label="Main" className={cn("flex items-center gap-1", className)}>
       {items.map((item) => {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (

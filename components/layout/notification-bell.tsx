@@ -130,7 +130,7 @@ export function NotificationBell() {
       {open ? (
         <div
           data-testid="notifications"
-          className="absolute right-0 z-20 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl border border-zinc-200 bg-white shadow-lg"
+          className="absolute right-0 z-20 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl border border-zinc-200 bg-white shadow-lg max-sm:fixed max-sm:inset-x-4 max-sm:top-14 max-sm:w-auto max-sm:max-w-none"
         >
           <div className="flex items-center justify-between border-b border-zinc-100 px-4 py-2.5">
             <p className="text-sm font-semibold text-zinc-900">Notifications</p>

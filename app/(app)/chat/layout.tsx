@@ -1,15 +1,21 @@
 import type { ReactNode } from "react";
 import { ConversationSidebar } from "@/components/chat/conversation-sidebar";
+import { HistoryDrawer } from "@/components/chat/history-drawer";
 import "highlight.js/styles/github-dark.min.css";
 
-/** Chat: the history on the left, the conversation filling the rest of the screen (below the header and the main padding). */
+/**
+ * Chat: the history on the left, the conversation filling the rest of the screen (below the header and the main
+ * padding). On phones the history moves into a drawer (see HistoryDrawer).
+ */
 export default function ChatLayout({ children }: { children: ReactNode }) {
   return (
-    <div className="flex h-[calc(100dvh-8rem)] min-h-[32rem] flex-col gap-4 md:flex-row">
-      <ConversationSidebar />
-      <section className="flex min-h-0 min-w-0 flex-1 flex-col" aria-label="Conversation">
-        {children}
-      </section>
-    </div>
+    <HistoryDrawer>
+      <div className="flex h-[calc(100dvh-6rem)] min-h-[20rem] gap-4 sm:h-[calc(100dvh-8rem)] sm:min-h-[32rem]">
+        <ConversationSidebar className="hidden w-64 shrink-0 md:flex" />
+        <section className="flex min-h-0 min-w-0 flex-1 flex-col" aria-label="Conversation">
+          {children}
+        </section>
+      </div>
+    </HistoryDrawer>
   );
 }
