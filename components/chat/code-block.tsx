@@ -19,18 +19,18 @@ export function CodeBlock({ node, className, children, ...props }: ComponentProp
   const ref = useRef<HTMLPreElement>(null);
   const language = languageOf(node);
   return (
-    <div className="group my-3 overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900" data-testid="code-block">
-      <div className="flex items-center justify-between border-b border-zinc-800 px-3 py-1 text-xs text-zinc-400">
+    <div className="group my-3 overflow-hidden rounded-lg border border-[#30363d] bg-[#0d1117]" data-testid="code-block">
+      <div className="flex items-center justify-between border-b border-[#30363d] px-3 py-1 text-xs text-[#9198a1]">
         <span className="font-mono">{language ?? "code"}</span>
         <CopyButton
           getText={() => ref.current?.textContent ?? ""}
           label="Copy code"
           aria-label="Copy code"
-          className="text-zinc-300 hover:bg-zinc-800 hover:text-white"
+          className="text-[#c9d1d9] hover:bg-[#21262d] hover:text-[#f0f6fc]"
           data-testid="copy-code"
         />
       </div>
-      <pre ref={ref} className={cn("overflow-x-auto p-3 font-mono text-[13px] leading-relaxed text-zinc-100 [&>code]:bg-transparent! [&>code]:p-0!", className)} {...props}>
+      <pre ref={ref} className={cn("overflow-x-auto p-3 font-mono text-[13px] leading-relaxed text-[#e6edf3] [&>code]:bg-transparent! [&>code]:p-0!", className)} {...props}>
         {children}
       </pre>
     </div>
