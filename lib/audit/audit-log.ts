@@ -7,8 +7,8 @@ import { cursorAt, cursorDate, type CursorPosition } from "@/lib/validation/curs
 
 /**
  * The audit log: who changed what, and when. Admin changes (roles, caps, disabling, price overrides, system-key
- * policy, the organisation webhook) and users' own key additions, replacements and deletions. Rows are only ever
- * inserted. A key is never recorded — only its provider, name and last 4 characters.
+ * policy, the organisation webhook), users' own key additions, replacements and deletions, and API tokens created and
+ * revoked. Rows are only ever inserted. A key is never recorded — only its provider, name and last 4 characters.
  */
 
 export const AUDIT_ACTIONS = [
@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   "key.added",
   "key.replaced",
   "key.deleted",
+  "api_token.created",
+  "api_token.revoked",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
