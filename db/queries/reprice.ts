@@ -51,6 +51,7 @@ export async function applyEventPrice(
         eq(usageDaily.model, event.model),
         eq(usageDaily.feature, event.feature),
         eq(usageDaily.assistantId, event.assistantId ?? NO_ASSISTANT),
+        eq(usageDaily.source, event.source),
       ),
     );
   await db
