@@ -31,6 +31,12 @@ test.describe("dashboard", () => {
     await expect(dashboard.spendChart()).toBeVisible();
     await expect(dashboard.breakdownTable()).toContainText("gpt-4o-mini");
     await expect(dashboard.recentRows()).toHaveCount(3, { timeout: 15_000 });
+    // Which caller made the calls: the chat, for all three (the breakdown's source tab and the recent requests).
+    await page.getByTestId("breakdown-tab-source").click();
+    await expect(page.getByTestId("breakdown-tab-source")).toHaveAttribute("aria-selected", "true");
+    await expect(dashboard.breakdownRow("chat")).toContainText("Chat");
+    await expect(dashboard.breakdownRows()).toHaveCount(1);
+    await expect(dashboard.recentRows().getByTestId("recent-source")).toHaveText(["Chat", "Chat", "Chat"]);
 
     await dashboard.pickRange("7d");
     await expect(page).toHaveURL(/[?&]range=7d/);
@@ -47,6 +53,8 @@ test.describe("dashboard", () => {
     const lines = (await csv.text()).trim().split("\n");
     expect(lines.length).toBe(4); // header + 3 calls
     expect(lines.slice(1).every((line) => line.includes("gpt-4o-mini"))).toBe(true);
+    expect(lines[0]!.trim().split(",").at(-1)).toBe("source");
+    expect(lines.slice(1).map((line) => line.trim().split(",").at(-1))).toEqual(["chat", "chat", "chat"]);
   });
 
   test("a non-admin is refused the admin pages and APIs", async ({ page }) => {

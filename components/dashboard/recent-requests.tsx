@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { RecentEvent } from "@/lib/dashboard/contract";
-import { formatDateTime, formatDateTimeShort, formatDuration, formatNumber } from "@/lib/format";
+import { formatDateTime, formatDateTimeShort, formatDuration, formatNumber, totalTokens } from "@/lib/format";
 import { formatUsd } from "@/lib/money";
 import { sourceLabel } from "./palette";
 import { EmptyNote, Panel, PanelError, Skeleton } from "./panel";
@@ -103,7 +103,7 @@ export function RecentRequests({
 }
 
 function RecentRow({ event, timeZone, conversationLinks }: { event: RecentEvent; timeZone: string | undefined; conversationLinks: boolean }) {
-  const input = event.inputTokens + event.cacheReadTokens + event.cacheWriteTokens;
+  const input = totalTokens(event) - event.outputTokens;
   const tokenDetail = [
     `${formatNumber(event.inputTokens)} input`,
     `${formatNumber(event.cacheReadTokens)} cache read`,

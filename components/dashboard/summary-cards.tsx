@@ -65,7 +65,7 @@ export function SummaryCards({
           `${formatNumber(t.outputTokens)} output (${formatNumber(t.reasoningTokens)} reasoning)`,
         ].join("\n")}
       >
-        {formatNumber(t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens)} in · {formatNumber(t.outputTokens)} out
+        {formatNumber(tokens - t.outputTokens)} in · {formatNumber(t.outputTokens)} out
       </StatCard>
       <StatCard testId="card-avg" label="Avg cost / request" value={formatUsd(t.avgCostPerRequestNano)}>
         Over priced requests

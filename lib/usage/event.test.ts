@@ -1,4 +1,3 @@
-import { getTableColumns } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { usageEvents } from "@/db/schema";
 import {
@@ -46,8 +45,7 @@ const row: UsageEventRow = {
 
 describe("the usage event definition", () => {
   it("reads only real usage_events columns, and every column it lists is read by a field", () => {
-    const columns = Object.keys(getTableColumns(usageEvents));
-    for (const column of USAGE_EVENT_COLUMNS) expect(columns, column).toContain(column);
+    for (const column of USAGE_EVENT_COLUMNS) expect(usageEvents[column].name, column).toMatch(/^[a-z0-9_]+$/);
     expect(new Set(USAGE_EVENT_COLUMNS)).toEqual(new Set(USAGE_EVENT_FIELDS.map((f) => f.column)));
   });
 
