@@ -1,19 +1,14 @@
 import "server-only";
-import { getDb } from "@/db";
 import { getApiToken, getApiTokenOwner, insertApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from "@/db/queries/api-tokens";
+import { inTransaction } from "@/db/queries/transaction";
 import type { ApiTokenScope, User } from "@/db/schema";
-import { recordAudit, type AuditAction } from "@/lib/audit/audit-log";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { addDays, localDay, startOfLocalDay } from "@/lib/budgets/periods";
 import { AppError } from "@/lib/errors";
 import { parseId } from "@/lib/validation/id";
 import { forgetApiToken } from "./authenticate";
 import type { CreateApiTokenInput } from "./schemas";
 import { displayPrefix, generateApiToken, hashApiToken } from "./token";
-
-// Until lib/audit/audit-log.ts lists them in AUDIT_ACTIONS (not this module's file): the audit log stores any action
-// name; the list only types the callers.
-const TOKEN_CREATED = "api_token.created" as AuditAction;
-const TOKEN_REVOKED = "api_token.revoked" as AuditAction;
 
 export type ApiTokenStatus = "active" | "expired" | "revoked";
 
@@ -80,8 +75,7 @@ export async function createApiToken(
     expiresAt = endOfLocalDay(input.expiresOn, timeZone);
   }
   const token = generateApiToken();
-  const db = await getDb();
-  const row = await db.transaction(async (tx) => {
+  const row = await inTransaction(async (tx) => {
     const row = await insertApiToken(
       {
         userId: user.id,
@@ -100,7 +94,7 @@ export async function createApiToken(
       {
         actor: user,
         target: user,
-        action: TOKEN_CREATED,
+        action: "api_token.created",
         details: { name: row.name, prefix: row.prefix, scopes: row.scopes.join(", "), expiresAt: expiresAt?.toISOString() },
       },
       tx,
@@ -125,10 +119,9 @@ async function notRevoked(id: string, ownerId: string | undefined): Promise<neve
 export async function revokeOwnApiToken(user: Pick<User, "id" | "email">, tokenId: string, now: Date = new Date()): Promise<ApiTokenView> {
   const id = parseId(tokenId);
   if (!id) throw new AppError("not_found", "That token does not exist.");
-  const db = await getDb();
-  const row = await db.transaction(async (tx) => {
+  const row = await inTransaction(async (tx) => {
     const row = await revokeApiToken({ id, userId: user.id, revokedBy: user.id, now }, tx);
-    if (row) await recordAudit({ actor: user, target: user, action: TOKEN_REVOKED, details: { name: row.name, prefix: row.prefix } }, tx);
+    if (row) await recordAudit({ actor: user, target: user, action: "api_token.revoked", details: { name: row.name, prefix: row.prefix } }, tx);
     return row;
   });
   if (!row) return notRevoked(id, user.id);
@@ -144,13 +137,12 @@ export async function revokeApiTokenAsAdmin(
 ): Promise<{ view: ApiTokenView; owner: { id: string; email: string } }> {
   const id = parseId(tokenId);
   if (!id) throw new AppError("not_found", "That token does not exist.");
-  const db = await getDb();
-  const result = await db.transaction(async (tx) => {
+  const result = await inTransaction(async (tx) => {
     const row = await revokeApiToken({ id, revokedBy: admin.id, now }, tx);
     if (!row) return undefined;
     // The owner exists: the token would have gone with them (on delete cascade).
     const owner = (await getApiTokenOwner({ userId: row.userId }, tx))!;
-    await recordAudit({ actor: admin, target: owner, action: TOKEN_REVOKED, details: { name: row.name, prefix: row.prefix, by: "admin" } }, tx);
+    await recordAudit({ actor: admin, target: owner, action: "api_token.revoked", details: { name: row.name, prefix: row.prefix, by: "admin" } }, tx);
     return { row, owner };
   });
   if (!result) return notRevoked(id, undefined);
