@@ -84,6 +84,7 @@ async function lookUp(hash: string, now: Date): Promise<ApiTokenAuth | undefined
 async function touch(token: ApiTokenRow, now: Date): Promise<void> {
   const last = touched.get(token.id) ?? token.lastUsedAt?.getTime();
   if (last !== undefined && now.getTime() - last < LAST_USED_RESOLUTION_MS) return;
+  if (touched.size >= apiTokenCache.maxEntries) touched.clear(); // (the database still holds the once-a-minute rule)
   touched.set(token.id, now.getTime());
   try {
     await touchApiTokenLastUsed({ id: token.id, now });
