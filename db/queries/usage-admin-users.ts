@@ -1,25 +1,13 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import type { ADMIN_USER_SORT } from "@/lib/dashboard/contract";
+import type { ADMIN_USER_SORT, AdminUserRow } from "@/lib/dashboard/contract";
 import { date, num, numOrNull, rowsOf } from "./usage-rows";
 
 export type AdminUserSort = (typeof ADMIN_USER_SORT)[number];
 
-export interface AdminUserListRow {
-  id: string;
-  email: string;
-  name: string | null;
-  role: "admin" | "user";
-  disabled: boolean;
-  spendNano: number;
-  budgetNano: number | null;
-  monthSpentNano: number;
-  pctUsed: number | null;
-  requests: number;
-  topModel: string | null;
-  lastActiveAt: Date | null;
-}
+/** A row of the admin's user list: the wire row (lib/dashboard/contract.ts) with its last activity as a Date. */
+export type AdminUserListRow = Omit<AdminUserRow, "lastActiveAt"> & { lastActiveAt: Date | null };
 
 const ADMIN_SORT_SQL: Record<AdminUserSort, SQL> = {
   spend: sql.raw("spend"),
@@ -108,7 +96,6 @@ export async function listAdminUsers(args: {
       disabled: row.disabled_at !== null,
       spendNano: num(row.spend),
       budgetNano: numOrNull(row.budget),
-      monthSpentNano: num(row.month_spent),
       pctUsed: numOrNull(row.pct),
       requests: num(row.requests),
       topModel: row.top_model === null ? null : String(row.top_model),

@@ -46,7 +46,7 @@ export async function listUsageEvents<C extends keyof UsageEvent>(
       cursorMicros: sql<string>`(extract(epoch from created_at) * 1000000)::bigint::text`.as("cursor_micros"),
     })
     .from(usageEvents)
-    .where(sql`${eventsWhere({ ...args, userId: args.userId })} ${after}`)
+    .where(sql`${eventsWhere(args)} ${after}`)
     .orderBy(sql`usage_events.created_at ${direction}, usage_events.id ${direction}`)
     .limit(args.limit)) as (Pick<UsageEvent, C> & { cursorId: string; cursorMicros: string })[];
   return rows.map(({ cursorId, cursorMicros, ...event }) => ({

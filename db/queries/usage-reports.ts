@@ -2,8 +2,9 @@ import "server-only";
 import { inArray, sql, type SQL } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { assistants, NO_ASSISTANT, users } from "@/db/schema";
-import { eventsWhere, num, rowsOf, type Row } from "./usage-rows";
+import type { UnpricedField, UnpricedModel, UsageTotals } from "@/lib/dashboard/contract";
 import { isUuid } from "@/lib/validation/id";
+import { eventsWhere, num, rowsOf, type Row } from "./usage-rows";
 
 /**
  * The cost dashboards' sums. Day ranges read the daily rollups (`usage_daily`, by its primary key `(user_id, day, …)`
@@ -19,23 +20,8 @@ import { isUuid } from "@/lib/validation/id";
 export type DailyKey = "none" | "provider" | "model" | "feature" | "assistant" | "source" | "user";
 export type EventKey = "none" | "provider" | "model" | "user";
 
-export interface TotalsRow {
-  costNano: number;
-  requests: number;
-  errorRequests: number;
-  unpricedRequests: number;
-  estimatedRequests: number;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  /** The part of cacheWriteTokens written for one hour. */
-  cacheWrite1hTokens: number;
-  /** Server-side tool requests (web searches, fetches, grounded prompts) and their fees (part of costNano). */
-  serverToolRequests: number;
-  toolCostNano: number;
-}
+/** Summed usage: the wire totals without the average (lib/dashboard/reports.ts adds it). */
+export type TotalsRow = Omit<UsageTotals, "avgCostPerRequestNano">;
 
 export interface SeriesRow {
   /** A day ("YYYY-MM-DD") or an hour's index from the range's start. */
@@ -141,19 +127,11 @@ export async function hourlySeries(args: { userId: string | null; startsAt: stri
   return rows.map((row) => ({ bucket: num(row.bucket), key: String(row.key), costNano: num(row.cost_nano), requests: num(row.requests) }));
 }
 
-export interface UnpricedRow {
-  provider: string;
-  model: string;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-}
-
 /**
  * Unpriced usage per provider and model over local days, from the rollups (most requests first). Tokens are the
  * unpriced requests' share of a rollup row (all of it unless a price arrived within that day).
  */
-export async function unpricedUsageByModel(args: { from: string; to: string }, executor?: DbExecutor): Promise<UnpricedRow[]> {
+export async function unpricedUsageByModel(args: { from: string; to: string }, executor?: DbExecutor): Promise<UnpricedModel[]> {
   const rows = await rowsOf(sql`
     select provider::text as provider, model,
            sum(unpriced_requests) as requests,
@@ -172,20 +150,12 @@ export async function unpricedUsageByModel(args: { from: string; to: string }, e
   }));
 }
 
-export interface UnpricedFieldRow {
-  provider: string;
-  model: string;
-  /** A usage field nobody prices (a dotted path into the raw usage) or a rate the price list lacks (`rate:…`). */
-  field: string;
-  requests: number;
-}
-
 /**
  * Bill lines seen without a price, per provider, model and field, over a range of instants: usage fields the
  * provider reported that are not priced (`usage_events.unpriced_usage_fields`) and rates the price list lacks
  * (`rate:…` in `estimated_parts`: audio billed as text, a tool without a fee). Most requests first.
  */
-export async function unpricedUsageFields(args: { startsAt: string; endsAt: string }, executor?: DbExecutor): Promise<UnpricedFieldRow[]> {
+export async function unpricedUsageFields(args: { startsAt: string; endsAt: string }, executor?: DbExecutor): Promise<UnpricedField[]> {
   const where = eventsWhere({ userId: null, ...args });
   const rows = await rowsOf(sql`
     select provider, model, field, count(*) as requests

@@ -198,19 +198,7 @@ export async function getAdminUserPage({
   ]);
   return {
     range,
-    items: list.rows.map((row) => ({
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      role: row.role,
-      disabled: row.disabled,
-      spendNano: row.spendNano,
-      budgetNano: row.budgetNano,
-      pctUsed: row.pctUsed,
-      requests: row.requests,
-      topModel: row.topModel,
-      lastActiveAt: row.lastActiveAt?.toISOString() ?? null,
-    })),
+    items: list.rows.map((row) => ({ ...row, lastActiveAt: row.lastActiveAt?.toISOString() ?? null })),
     total: list.total,
     page,
     pageSize,

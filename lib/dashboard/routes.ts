@@ -5,7 +5,7 @@ import type { User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { parseId } from "@/lib/validation/id";
-import { ADMIN_BREAKDOWN_BY, ADMIN_GROUP_BY, BREAKDOWN_BY, GROUP_BY, type ResolvedRange } from "./contract";
+import { ADMIN_BREAKDOWN_BY, ADMIN_GROUP_BY, BREAKDOWN_BY, GROUP_BY } from "./contract";
 import { exportUsageCsv } from "./csv-export";
 import { breakdownByParam, groupByParam, parseDashboardQuery, recentParams } from "./params";
 import { effectiveTimeZone, resolveRange } from "./range";
@@ -47,7 +47,7 @@ async function scopeOf(audience: Audience, viewer: User, params: Record<string, 
 
 function read<T extends z.ZodRawShape>(request: Request, scope: Scope, extra: T) {
   const query = parseDashboardQuery(request, extra);
-  return { query, range: resolveRange(query, scope.timeZone) as ResolvedRange };
+  return { query, range: resolveRange(query, scope.timeZone) };
 }
 
 const orgWide = (scope: Scope) => "org" in scope.subject;
