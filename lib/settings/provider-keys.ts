@@ -55,13 +55,13 @@ export interface SaveKeyResult {
   message: string;
 }
 
+/** Runs in the transaction that stores or deletes a key (the audit row commits with the change). */
+export type KeyChangeHook = (change: { row: ProviderKey; previous?: ProviderKey }, executor: DbExecutor) => Promise<void>;
+
 /**
  * Checks the key against its provider, then stores it encrypted. A key the provider rejects is not stored
  * (the provider's reason is returned on the field); one we could not check is stored as unverified.
  */
-/** Runs in the transaction that stores or deletes a key (the audit row commits with the change). */
-export type KeyChangeHook = (tx: DbExecutor, change: { row: ProviderKey; previous?: ProviderKey }) => Promise<void>;
-
 export async function saveProviderKey(userId: string, data: SaveKeyInput, onStored?: KeyChangeHook): Promise<SaveKeyResult> {
   const isCompat = data.provider === "openai-compatible";
   const baseUrl = isCompat ? data.baseUrl : providerBaseUrl(data.provider);
@@ -89,7 +89,7 @@ export async function saveProviderKey(userId: string, data: SaveKeyInput, onStor
       },
       tx,
     );
-    await onStored?.(tx, { row: stored, previous });
+    await onStored?.({ row: stored, previous }, tx);
     return stored;
   });
   const label = isCompat ? `“${row.name}”` : PROVIDERS[data.provider].label;
@@ -106,7 +106,7 @@ export async function saveProviderKey(userId: string, data: SaveKeyInput, onStor
 export async function removeProviderKey(userId: string, keyId: string, onRemoved?: KeyChangeHook): Promise<KeyView> {
   const row = await inTransaction(async (tx) => {
     const removed = await deleteKeyRow({ userId, id: keyId }, tx);
-    if (removed) await onRemoved?.(tx, { row: removed });
+    if (removed) await onRemoved?.({ row: removed }, tx);
     return removed;
   });
   // Someone else's key id looks exactly like a missing one.

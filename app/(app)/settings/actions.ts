@@ -16,7 +16,7 @@ import { text } from "@/lib/validation/text";
 // transaction that stores or deletes the key.
 
 export const saveKeyAction = userAction(saveKeySchema, async (data, user) => {
-  const result = await saveProviderKey(user.id, data, async (tx, { row, previous }) => {
+  const result = await saveProviderKey(user.id, data, async ({ row, previous }, tx) => {
     await recordAudit(
       {
         actor: user,
@@ -38,7 +38,7 @@ export const saveKeyAction = userAction(saveKeySchema, async (data, user) => {
 });
 
 export const deleteKeyAction = userAction(z.object({ keyId: text("Choose the key to delete.").min(1, "Choose the key to delete.") }), async ({ keyId }, user) => {
-  const removed = await removeProviderKey(user.id, keyId, async (tx, { row }) => {
+  const removed = await removeProviderKey(user.id, keyId, async ({ row }, tx) => {
     await recordAudit(
       {
         actor: user,
