@@ -42,12 +42,8 @@ const DAILY_KEY_SQL: Record<DailyKey, SQL> = {
   source: sql.raw(`source`),
   user: sql.raw(`user_id`),
 };
-const EVENT_KEY_SQL: Record<EventKey, SQL> = {
-  none: sql.raw(`'total'`),
-  provider: sql.raw(`provider`),
-  model: sql.raw(`model`),
-  user: sql.raw(`user_id`),
-};
+// The events have the same columns; only these are charted by hour.
+const EVENT_KEY_SQL: Record<EventKey, SQL> = { none: DAILY_KEY_SQL.none, provider: DAILY_KEY_SQL.provider, model: DAILY_KEY_SQL.model, user: DAILY_KEY_SQL.user };
 
 const DAILY_TOTALS = sql.raw(`
   coalesce(sum(cost_nano), 0) as cost_nano,
