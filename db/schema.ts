@@ -23,6 +23,9 @@ import {
 export const userRole = pgEnum("user_role", ["admin", "user"]);
 export type UserRole = (typeof userRole.enumValues)[number];
 
+export const userStatus = pgEnum("user_status", ["active", "pending", "rejected"]);
+export type UserStatus = (typeof userStatus.enumValues)[number];
+
 export const users = pgTable(
   "users",
   {
@@ -46,6 +49,13 @@ export const users = pgTable(
      * token carries the version it was issued under and stops working when it no longer matches.
      */
     sessionVersion: integer("session_version").notNull().default(0),
+    /**
+     * Whether the account may use the app: `pending` (registered while approval was required; sees only the waiting
+     * page), `rejected` (an admin declined it; same), `active`. See lib/registration/.
+     */
+    status: userStatus("status").notNull().default("active"),
+    /** When an admin approved a pending account; null for accounts that never waited. */
+    approvedAt: timestamp("approved_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_created_at_idx").on(t.createdAt)],
 );
@@ -531,3 +541,53 @@ export const apiTokens = pgTable(
 );
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type NewApiToken = typeof apiTokens.$inferInsert;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who may join: the registration policy and invitations (lib/registration/)
+
+export const registrationMode = pgEnum("registration_mode", ["open", "invite", "domains"]);
+export type RegistrationMode = (typeof registrationMode.enumValues)[number];
+
+/**
+ * The one registration policy row (`id` = 1), created from REGISTRATION_MODE, ALLOWED_EMAIL_DOMAINS and
+ * REGISTRATION_APPROVAL at its first read; admins change it in /admin/settings.
+ */
+export const registrationPolicy = pgTable(
+  "registration_policy",
+  {
+    id: integer("id").primaryKey().default(1),
+    mode: registrationMode("mode").notNull().default("open"),
+    /** Lower-case domains, matched exactly against the part of an email after its `@` (mode `domains`). */
+    allowedDomains: text("allowed_domains").array().notNull().default(sql`'{}'::text[]`),
+    approvalRequired: boolean("approval_required").notNull().default(false),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("registration_policy_single_row", sql`${t.id} = 1`)],
+);
+export type RegistrationPolicyRow = typeof registrationPolicy.$inferSelect;
+
+/**
+ * A single-use link to register. Only the SHA-256 hash of its token is stored (the link is shown once). Optionally
+ * bound to one email address; the account it creates gets `role`. Used, revoked or past `expires_at`, it admits no one.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Lower-case hex SHA-256 of the token. */
+    tokenHash: text("token_hash").notNull(),
+    /** Lower-cased; null = anyone with the link. */
+    email: text("email"),
+    role: userRole("role").notNull().default("user"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    usedBy: uuid("used_by").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("invitations_token_hash_unique").on(t.tokenHash), index("invitations_created_idx").on(t.createdAt)],
+);
+export type Invitation = typeof invitations.$inferSelect;
