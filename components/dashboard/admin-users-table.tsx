@@ -183,7 +183,7 @@ function UserRow({ user, now, timeZone }: { user: AdminUserRow; now: Date; timeZ
   const ratio = user.pctUsed === null ? null : user.pctUsed / 100;
   const tone = ratio === null ? "" : ratio >= 1 ? "bg-red-500" : ratio >= 0.8 ? "bg-amber-500" : "bg-emerald-500";
   return (
-    <tr className={cn("hover:bg-zinc-50", user.disabled && "text-zinc-400")} data-testid="user-row" data-email={user.email}>
+    <tr className={cn("hover:bg-zinc-50", user.disabled && "text-zinc-500")} data-testid="user-row" data-email={user.email}>
       <Td className="max-w-72">
         <div className="flex min-w-0 items-center gap-2">
           <Link href={`/admin/users/${user.id}`} className="truncate font-medium text-brand-600 hover:underline" data-testid="user-link">
@@ -197,10 +197,10 @@ function UserRow({ user, now, timeZone }: { user: AdminUserRow; now: Date; timeZ
       <Td num className="font-medium text-zinc-900">
         {formatUsd(user.spendNano)}
       </Td>
-      <Td num>{user.budgetNano === null ? <span className="text-zinc-400">—</span> : formatUsd(user.budgetNano)}</Td>
+      <Td num>{user.budgetNano === null ? <span className="text-zinc-500">—</span> : formatUsd(user.budgetNano)}</Td>
       <Td>
         {ratio === null ? (
-          <span className="text-zinc-400">—</span>
+          <span className="text-zinc-500">—</span>
         ) : (
           <div className="flex items-center gap-2">
             <div
@@ -219,7 +219,7 @@ function UserRow({ user, now, timeZone }: { user: AdminUserRow; now: Date; timeZ
       </Td>
       <Td num>{formatNumber(user.requests)}</Td>
       <Td className="max-w-48 truncate font-mono text-xs text-zinc-600" title={user.topModel ?? undefined}>
-        {user.topModel ?? <span className="font-sans text-zinc-400">—</span>}
+        {user.topModel ?? <span className="font-sans text-zinc-500">—</span>}
       </Td>
       <Td className="text-zinc-600">
         {user.lastActiveAt ? (
@@ -227,7 +227,7 @@ function UserRow({ user, now, timeZone }: { user: AdminUserRow; now: Date; timeZ
             {formatRelativeTime(user.lastActiveAt, now, timeZone)}
           </time>
         ) : (
-          <span className="text-zinc-400">never</span>
+          <span className="text-zinc-500">never</span>
         )}
       </Td>
     </tr>

@@ -98,7 +98,7 @@ export function Segmented<T extends string>({
 }) {
   const tabs = role === "tablist";
   return (
-    <div role={role} aria-label={label} className="inline-flex rounded-lg bg-zinc-100 p-0.5">
+    <div role={role} aria-label={label} className="inline-flex max-w-full flex-wrap rounded-lg bg-zinc-100 p-0.5">
       {options.map((option) => {
         const selected = option.value === value;
         return (

@@ -120,14 +120,14 @@ function RecentRow({ event, timeZone, conversationLinks }: { event: RecentEvent;
         </time>
       </Td>
       <Td className="max-w-60 truncate" title={`${event.provider} · ${event.model}`}>
-        <span className="font-medium text-zinc-800">{event.model}</span> <span className="text-xs text-zinc-400">{event.provider}</span>
+        <span className="font-medium text-zinc-800">{event.model}</span> <span className="text-xs text-zinc-500">{event.provider}</span>
       </Td>
       <Td className="max-w-40 truncate text-zinc-600">{event.feature}</Td>
       <Td className="truncate text-zinc-600" data-testid="recent-source">
         {sourceLabel(event.source)}
       </Td>
       <Td num title={tokenDetail}>
-        {formatNumber(input)} <span className="text-zinc-400">/</span> {formatNumber(event.outputTokens)}
+        {formatNumber(input)} <span className="text-zinc-500">/</span> {formatNumber(event.outputTokens)}
       </Td>
       <Td num className="font-medium text-zinc-900">
         {event.costNano === null || !event.priced ? (
