@@ -19,7 +19,7 @@ export function AssistantMessage({ message, streaming, onRegenerate }: Assistant
       <div className="w-full max-w-[92%] rounded-2xl rounded-bl-sm border border-zinc-200 bg-white px-4 py-3 shadow-xs">
         <div data-testid="message-text">
           <AssistantParts parts={message.parts} />
-          {streaming && !hasText ? <p className="text-sm text-zinc-400">…</p> : null}
+          {streaming && !hasText ? <p className="text-sm text-zinc-500">…</p> : null}
         </div>
         {streaming ? null : <MessageCost metadata={message.metadata} />}
       </div>

@@ -64,7 +64,7 @@ export function Composer({ onSend, onStop, busy, blockedReason, pickers }: Compo
         {pickers}
         <span id={hintId} className="ml-auto flex items-center gap-3">
           <LengthCounter length={text.length} />
-          <span className="hidden text-xs text-zinc-400 sm:inline">Enter to send · Shift+Enter for a new line</span>
+          <span className="hidden text-xs text-zinc-500 sm:inline">Enter to send · Shift+Enter for a new line</span>
         </span>
         {busy ? (
           <Button variant="secondary" className="h-8 px-3" onClick={onStop} data-testid="stop">

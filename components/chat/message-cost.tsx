@@ -30,7 +30,7 @@ export function MessageCost({ metadata }: { metadata: ChatMessageMetadata | unde
         ))}
       </p>
       {metadata?.model ? (
-        <span className="font-mono text-zinc-400" data-testid="message-model">
+        <span className="font-mono text-zinc-500" data-testid="message-model">
           {metadata.model}
         </span>
       ) : null}
