@@ -65,8 +65,12 @@ export const signInWithPassword = publicAction(signInSchema.extend(returnTo), as
   return signInBrowser(data, client);
 });
 
-/** Creates the account, then signs in; if only the sign-in is refused (e.g. this address is locked), says so. */
-export const register = publicAction(registerSchema.extend(returnTo), async (data) => {
+/**
+ * Creates the account (if the registration policy admits it; `invite` is the invitation link's token), then signs in;
+ * if only the sign-in is refused (e.g. this address is locked), says so. An account that must wait for approval lands
+ * on the waiting page.
+ */
+export const register = publicAction(registerSchema.extend({ ...returnTo, invite: z.string().optional() }), async (data) => {
   await registerWithPassword(data);
   return signInBrowser(data, await clientOf(data.email), "Your account is created. ");
 });

@@ -11,6 +11,7 @@ import { authRedirect } from "@/lib/auth/return-path";
 import { clientAddress } from "@/lib/auth/sign-in-throttle";
 import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
+import { isAdmissionRefusal } from "@/lib/registration/admission";
 import { getAuthSecret } from "@/lib/server-env";
 
 declare module "next-auth" {
@@ -89,7 +90,12 @@ function config(): NextAuthConfig {
           });
           return true;
         } catch (error) {
-          if (error instanceof AppError) return `/login?error=${encodeURIComponent(error.code)}`;
+          if (error instanceof AppError) {
+            // A registration the policy refuses names its reason (the login page shows the message for it).
+            const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+            const code = typeof reason === "string" && isAdmissionRefusal(reason) ? reason : error.code;
+            return `/login?error=${encodeURIComponent(code)}`;
+          }
           throw error;
         }
       },

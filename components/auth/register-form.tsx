@@ -8,11 +8,13 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import type { ActionState } from "@/lib/http/action";
 
-export function RegisterForm({ callbackUrl }: { callbackUrl?: string }) {
+/** `invite`: the token of the invitation link the visitor came with (sent back as a hidden field). */
+export function RegisterForm({ callbackUrl, invite }: { callbackUrl?: string; invite?: string }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(register, {});
   return (
     <form action={action} className="space-y-4" data-testid="register-form" noValidate>
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
+      {invite ? <input type="hidden" name="invite" value={invite} /> : null}
       {state.error ? <Alert data-testid="form-error">{state.error}</Alert> : null}
       <FormField
         name="name"

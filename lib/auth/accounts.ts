@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import {
   createUser,
   getUserByEmail,
@@ -12,16 +13,28 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 import { changePasswordSchema, emailSchema, registerSchema, signInSchema } from "./schemas";
 import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-throttle";
 import { AppError, validationError } from "@/lib/errors";
+import { admitNewAccount, assertMayRegister } from "@/lib/registration/admission";
+import { text } from "@/lib/validation/text";
 
-/** Creates an email + password account. The first account ever created becomes admin. */
+const inviteSchema = z.object({ invite: text().trim().max(200, "This invitation link is not valid.").optional() });
+
+/**
+ * Creates an email + password account, if the registration policy admits it (lib/registration/admission.ts; `invite`
+ * is the token of an invitation link). The first account ever created becomes admin whatever the policy.
+ */
 export async function registerWithPassword(input: unknown): Promise<User> {
   const parsed = registerSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);
+  const invite = inviteSchema.safeParse(input ?? {});
+  if (!invite.success) throw validationError(invite.error);
   const { email, password, name } = parsed.data;
+  const inviteToken = invite.data.invite;
+  await assertMayRegister({ email, inviteToken });
   if (await getUserByEmail({ email })) {
     throw new AppError("email_taken", undefined, { details: { field: "email" } });
   }
-  return createUser({ email, name, passwordHash: await hashPassword(password) });
+  const passwordHash = await hashPassword(password);
+  return admitNewAccount({ email, inviteToken, create: (tx) => createUser({ email, name, passwordHash }, tx) });
 }
 
 /**
@@ -65,12 +78,15 @@ export interface OAuthProfile {
   email?: string | null;
   name?: string | null;
   image?: string | null;
+  /** The token of the invitation link the sign-up started from, if any (a new account only). */
+  inviteToken?: string | null;
 }
 
 /**
- * Signs in through GitHub or Google. A known identity signs in its user; a new identity creates an account,
- * unless an account already owns that email — then we refuse rather than link silently (which would let whoever
- * controls the OAuth account take over a password account).
+ * Signs in through GitHub or Google. A known identity signs in its user; a new identity creates an account if the
+ * registration policy admits it (refused: `forbidden` with the reason), unless an account already owns that email —
+ * then we refuse rather than link silently (which would let whoever controls the OAuth account take over a password
+ * account).
  */
 export async function signInWithOAuth(profile: OAuthProfile): Promise<User> {
   const known = await getUserByOAuthAccount(profile);
@@ -84,8 +100,15 @@ export async function signInWithOAuth(profile: OAuthProfile): Promise<User> {
     throw new AppError("bad_request", "Your account at the sign-in provider has no verified email address.");
   }
   if (await getUserByEmail({ email: email.data })) throw new AppError("oauth_email_conflict");
-  const user = await createUser({ email: email.data, name: profile.name, image: profile.image });
-  await linkOAuthAccount({ userId: user.id, provider: profile.provider, providerAccountId: profile.providerAccountId });
+  const user = await admitNewAccount({
+    email: email.data,
+    inviteToken: profile.inviteToken,
+    create: async (tx) => {
+      const created = await createUser({ email: email.data, name: profile.name, image: profile.image }, tx);
+      await linkOAuthAccount({ userId: created.id, provider: profile.provider, providerAccountId: profile.providerAccountId }, tx);
+      return created;
+    },
+  });
   await recordSignIn({ id: user.id });
   return user;
 }

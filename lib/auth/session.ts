@@ -4,6 +4,7 @@ import { auth } from "@/app/(auth)/auth";
 import { getUserForSession } from "@/db/queries/sessions";
 import type { User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { accountNotActiveError } from "@/lib/registration/account-status";
 
 /**
  * The one way to read the current user: the session token says who and which session, the database says whether that
@@ -22,9 +23,14 @@ export async function getCurrentUser(): Promise<User | null> {
   return user;
 }
 
+/**
+ * A signed-in user who may use the app. An account waiting for approval (or rejected) is signed in but gets 403 with
+ * the reason on every route and action: it reaches nothing, so it costs nothing.
+ */
 export async function requireUser(): Promise<User> {
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized");
+  if (user.status !== "active") throw accountNotActiveError(user.status);
   return user;
 }
 
@@ -42,6 +48,8 @@ export async function requireUserPage(): Promise<User> {
   const user = await getCurrentUser();
   // proxy.ts sends visitors without a session to /login first, so here the session outlived its account.
   if (!user) redirect("/login?error=session_ended");
+  // Pending and rejected accounts see only the waiting page (app/(auth)/pending).
+  if (user.status !== "active") redirect("/pending");
   return user;
 }
 

@@ -5,12 +5,14 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { ERROR_CODES } from "@/lib/errors";
+import { isAdmissionRefusal, refusalMessage } from "@/lib/registration/admission";
 
 export const metadata: Metadata = { title: "Sign in · Spendboard" };
 
 /** `error` (and Auth.js's `code` for a refused credentials sign-in posted straight to /api/auth/callback/credentials). */
 function errorMessage(code: string | undefined, detail: string | undefined): string | undefined {
   if (!code) return undefined;
+  if (isAdmissionRefusal(code)) return refusalMessage(code);
   if (code in ERROR_CODES) return ERROR_CODES[code as keyof typeof ERROR_CODES].message;
   if (code === "CredentialsSignin" && (detail === "rate_limited" || detail === "account_disabled")) {
     return ERROR_CODES[detail].message;
