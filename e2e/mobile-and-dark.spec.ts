@@ -1,0 +1,208 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { LoginPage } from "./pages/auth-pages";
+
+// Against the demo server (see playwright.config.ts): its database is full (tables with rows, charts, history), which
+// is where a phone layout breaks. ada@ is its admin, so every signed-in page can be visited.
+test.use({ baseURL: `http://127.0.0.1:${process.env.E2E_DEMO_PORT ?? 3101}` });
+
+const ADMIN = { email: "ada@demo.spendboard.test", password: "demo-password-1" };
+const PHONE = { width: 390, height: 844 };
+const THEME_KEY = "spendboard-theme";
+
+async function signIn(page: Page) {
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.signIn(ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Waits until the page's data has loaded (no dashboard panel busy, no "Loading…" history). */
+async function settled(page: Page) {
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+}
+
+async function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+function isDark(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.classList.contains("dark"));
+}
+
+test.describe("on a phone (390×844)", () => {
+  test.use({ viewport: PHONE });
+
+  test("no signed-in page scrolls sideways", async ({ page }, testInfo) => {
+    await signIn(page);
+
+    // The settings tabs, one user's page and one conversation are found on the way, so new ones are covered too.
+    await page.goto("/settings");
+    const tabs = await page.locator('nav[aria-label="Settings sections"] a').evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    expect(tabs.length).toBeGreaterThanOrEqual(4);
+    await page.goto("/admin");
+    await settled(page);
+    const userPage = await page.getByTestId("user-link").first().getAttribute("href");
+    expect(userPage).toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/);
+    await page.goto("/chat");
+    await page.getByTestId("history-button").click();
+    const conversation = await page.getByTestId("history-drawer").getByTestId("conversation-link").first().getAttribute("href");
+    expect(conversation).toMatch(/^\/chat\/[0-9a-f-]{36}$/);
+
+    const pages = [
+      "/chat",
+      conversation!,
+      "/dashboard",
+      "/dashboard?range=7d",
+      ...tabs,
+      "/assistants",
+      "/admin",
+      userPage!,
+      "/admin/models",
+      "/admin/audit",
+    ];
+    const widths: Record<string, number> = {};
+    for (const path of pages) {
+      for (const theme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        await page.goto(path);
+        await settled(page);
+        const width = await pageWidth(page);
+        widths[`${path} (${theme})`] = width;
+        await page.screenshot({ path: testInfo.outputPath(`phone-${theme}${path.replace(/[^a-z0-9]+/gi, "-")}.png`), fullPage: true });
+        expect.soft(width, `${path} in ${theme} is ${width} px wide`).toBeLessThanOrEqual(PHONE.width);
+      }
+    }
+    testInfo.annotations.push({ type: "scrollWidth", description: JSON.stringify(widths) });
+    console.log("scrollWidth at 390 px:", widths);
+  });
+
+  test("the header's menu opens and navigates", async ({ page }) => {
+    await signIn(page);
+    await expect(page.getByTestId("nav-settings")).toBeHidden();
+    await expect(page.getByTestId("sign-out")).toBeHidden();
+
+    await page.getByTestId("menu-button").click();
+    const menu = page.getByTestId("mobile-menu");
+    await expect(menu).toBeVisible();
+    await expect(menu).toContainText(ADMIN.email);
+    await expect(menu.getByTestId("menu-nav-dashboard")).toHaveAttribute("aria-current", "page");
+    await menu.getByTestId("menu-nav-settings").click();
+    await expect(page).toHaveURL(/\/settings$/);
+    await expect(menu).toBeHidden();
+
+    // Esc closes it and gives focus back to the button.
+    await page.getByTestId("menu-button").click();
+    await expect(menu).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(menu).toBeHidden();
+    await expect(page.getByTestId("menu-button")).toBeFocused();
+
+    await page.getByTestId("menu-button").click();
+    await menu.getByTestId("menu-nav-admin").click();
+    await expect(page).toHaveURL(/\/admin$/);
+  });
+
+  test("the chat history is a drawer", async ({ page }) => {
+    await signIn(page);
+    await page.goto("/chat");
+    await expect(page.getByTestId("composer-input")).toBeVisible();
+    // The sidebar is not beside the conversation on a phone.
+    await expect(page.getByRole("complementary", { name: "Conversations" })).toBeHidden();
+
+    await page.getByTestId("history-button").click();
+    const drawer = page.getByTestId("history-drawer");
+    await expect(drawer).toBeVisible();
+    const first = drawer.getByTestId("conversation-link").first();
+    await expect(first).toBeVisible();
+    const href = await first.getAttribute("href");
+    await first.click();
+    await expect(page).toHaveURL(new RegExp(`${href}$`));
+    await expect(drawer).toBeHidden();
+    await expect(page.getByTestId("message-assistant").first()).toBeVisible();
+  });
+});
+
+test.describe("dark mode", () => {
+  test("follows the system while no choice is stored", async ({ page }) => {
+    await signIn(page);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto("/dashboard");
+    expect(await isDark(page)).toBe(true);
+    expect(await page.evaluate((key) => localStorage.getItem(key), THEME_KEY)).toBeNull();
+
+    // A change of the system's setting applies at once, without a reload.
+    await page.emulateMedia({ colorScheme: "light" });
+    await expect.poll(() => isDark(page)).toBe(false);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expect.poll(() => isDark(page)).toBe(true);
+  });
+
+  test("the header's toggle switches, is remembered across a reload, and can go back to the system", async ({ page }) => {
+    await signIn(page);
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto("/dashboard");
+    expect(await isDark(page)).toBe(false);
+    const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+    await page.getByTestId("theme-toggle").click();
+    await page.getByTestId("theme-dark").click();
+    await expect.poll(() => isDark(page)).toBe(true);
+    expect(await page.evaluate((key) => localStorage.getItem(key), THEME_KEY)).toBe("dark");
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(lightBackground);
+
+    // Set by the inline script before the page is shown, not after hydration: no light flash.
+    await page.reload({ waitUntil: "domcontentloaded" });
+    expect(await isDark(page)).toBe(true);
+    await page.goto("/chat");
+    expect(await isDark(page)).toBe(true);
+
+    // A stored choice wins over the system; "System" forgets it.
+    await page.getByTestId("theme-toggle").click();
+    await page.getByTestId("theme-system").click();
+    await expect.poll(() => isDark(page)).toBe(false);
+    expect(await page.evaluate((key) => localStorage.getItem(key), THEME_KEY)).toBeNull();
+  });
+});
+
+/**
+ * Serious findings already known, in code another change owns: each is skipped only where listed, and the test fails
+ * once it no longer occurs, so the entry is removed with the fix.
+ * - The breakdown table's scroller needs tabIndex={0} (and a label) so a keyboard can scroll it (breakdown-panel.tsx);
+ *   it scrolls (and is found) on a phone.
+ */
+const KNOWN: { rule: string; target: RegExp }[] = [{ rule: "scrollable-region-focusable", target: /xl\\:ml-0$/ }];
+
+test.describe("accessibility (axe)", () => {
+  for (const theme of ["light", "dark"] as const) {
+    for (const viewport of [{ width: 1280, height: 800 }, PHONE]) {
+      test(`/chat and /dashboard have no serious or critical violations in ${theme} at ${viewport.width} px`, async ({ page }) => {
+        await page.setViewportSize(viewport);
+        await page.emulateMedia({ colorScheme: theme });
+        await signIn(page);
+        const seenKnown = new Set<string>();
+        for (const path of ["/chat", "/dashboard"]) {
+          await page.goto(path);
+          await settled(page);
+          expect(await isDark(page)).toBe(theme === "dark");
+          const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+          const bad: string[] = [];
+          for (const violation of results.violations) {
+            if (violation.impact !== "serious" && violation.impact !== "critical") continue;
+            for (const node of violation.nodes) {
+              const target = node.target.join(" ");
+              const known = KNOWN.find((k) => k.rule === violation.id && k.target.test(target));
+              if (known) seenKnown.add(known.rule);
+              else bad.push(`${violation.id} (${violation.impact}): ${target}`);
+            }
+          }
+          expect(bad, `${path} in ${theme}`).toEqual([]);
+        }
+        if (viewport.width === PHONE.width) {
+          expect([...seenKnown].sort(), "a known finding is fixed: remove it from KNOWN").toEqual(KNOWN.map((k) => k.rule).sort());
+        }
+      });
+    }
+  }
+});
