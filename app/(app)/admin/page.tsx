@@ -22,6 +22,9 @@ export default async function AdminPage() {
           <Link href="/admin/audit" className={linkClass} data-testid="admin-audit-link">
             Audit log →
           </Link>
+          <Link href="/admin/settings" className={linkClass} data-testid="admin-settings-link">
+            Settings →
+          </Link>
         </nav>
       </PageHeader>
       {/* The range lives in the URL (useSearchParams), which needs a Suspense boundary. */}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminApiTokens } from "@/components/admin/api-tokens";
 import { AuditTable } from "@/components/admin/audit-table";
+import { ApprovalButtons } from "@/components/admin/registration-pending";
 import { UserControls, type CapFormValues } from "@/components/admin/user-controls";
 import { UsageDashboard } from "@/components/dashboard/usage-dashboard";
 import { PageHeader } from "@/components/layout/page-header";
@@ -56,6 +57,12 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             {user.role === "admin" ? "admin" : "member"}
           </Badge>
           {user.disabledAt ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
+          {user.status !== "active" ? (
+            <Badge tone={user.status === "pending" ? "amber" : "red"} data-testid="user-approval-status">
+              {user.status === "pending" ? "waiting for approval" : "rejected"}
+            </Badge>
+          ) : null}
+          <ApprovalButtons user={user} />
         </div>
         <UserControls
           user={{ id: user.id, email: user.email, role: user.role, disabledAt: user.disabledAt?.toISOString() ?? null }}
