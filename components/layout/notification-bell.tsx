@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { NotificationItem, NotificationsResponse } from "@/app/api/notifications/route";
 import { fetchJson } from "@/lib/chat/client-fetch";
+import { Tooltip } from "@/components/ui/tooltip";
 import { cn } from "@/lib/cn";
 
 const POLL_MS = 30_000;
@@ -105,28 +106,30 @@ export function NotificationBell() {
 
   return (
     <div className="relative" ref={root}>
-      <button
-        type="button"
-        onClick={() => {
-          if (!open) void load();
-          setOpen(!open);
-        }}
-        aria-expanded={open}
-        aria-haspopup="true"
-        aria-label={unread > 0 ? `Notifications (${unread} unread)` : "Notifications"}
-        data-testid="notification-bell"
-        className="relative inline-flex size-9 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
-      >
-        <BellIcon />
-        {unread > 0 ? (
-          <span
-            data-testid="notification-count"
-            className="absolute -top-0.5 -right-0.5 min-w-4.5 rounded-full bg-red-600 px-1 text-center text-[11px] leading-4.5 font-semibold text-white tabular-nums"
-          >
-            {unread > 99 ? "99+" : unread}
-          </span>
-        ) : null}
-      </button>
+      <Tooltip content="Notifications">
+        <button
+          type="button"
+          onClick={() => {
+            if (!open) void load();
+            setOpen(!open);
+          }}
+          aria-expanded={open}
+          aria-haspopup="true"
+          aria-label={unread > 0 ? `Notifications (${unread} unread)` : "Notifications"}
+          data-testid="notification-bell"
+          className="relative inline-flex size-9 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+        >
+          <BellIcon />
+          {unread > 0 ? (
+            <span
+              data-testid="notification-count"
+              className="absolute -top-0.5 -right-0.5 min-w-4.5 rounded-full bg-red-600 px-1 text-center text-[11px] leading-4.5 font-semibold text-white tabular-nums"
+            >
+              {unread > 99 ? "99+" : unread}
+            </span>
+          ) : null}
+        </button>
+      </Tooltip>
       {open ? (
         <div
           data-testid="notifications"

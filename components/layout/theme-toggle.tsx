@@ -8,6 +8,7 @@ import {
   DropdownMenuRadioItem,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { Tooltip } from "@/components/ui/tooltip";
 import { useTheme, type ThemeChoice } from "./theme";
 
 function SunIcon() {
@@ -21,7 +22,7 @@ function SunIcon() {
 function MoonIcon() {
   return (
     <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-5">
-      <path d="M17.3 13.35A7.5 7.5 0 0 1 6.65 2.7a.75.75 0 0 0-.98-.98A8.5 8.5 0 1 0 18.28 14.33a.75.75 0 0 0-.98-.98Z" />
+      <path fillRule="evenodd" clipRule="evenodd" d="M7.455 2.004a.75.75 0 0 1 .26.77 7 7 0 0 0 9.958 7.967.75.75 0 0 1 1.067.853A8.5 8.5 0 1 1 6.647 1.921a.75.75 0 0 1 .808.083Z" />
     </svg>
   );
 }
@@ -33,14 +34,16 @@ export function ThemeToggle() {
   const { choice, resolved, setTheme } = useTheme();
   return (
     <DropdownMenu>
-      <DropdownMenuTrigger
-        aria-label={`Theme: ${LABELS[choice]}`}
-        data-testid="theme-toggle"
-        data-theme={resolved}
-        className="inline-flex size-9 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
-      >
-        {resolved === "dark" ? <MoonIcon /> : <SunIcon />}
-      </DropdownMenuTrigger>
+      <Tooltip content="Theme">
+        <DropdownMenuTrigger
+          aria-label={`Theme: ${LABELS[choice]}`}
+          data-testid="theme-toggle"
+          data-theme={resolved}
+          className="inline-flex size-9 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+        >
+          {resolved === "dark" ? <MoonIcon /> : <SunIcon />}
+        </DropdownMenuTrigger>
+      </Tooltip>
       <DropdownMenuContent align="end" data-testid="theme-menu">
         <DropdownMenuLabel>Theme</DropdownMenuLabel>
         <DropdownMenuRadioGroup value={choice} onValueChange={(value) => setTheme(value as ThemeChoice)}>
