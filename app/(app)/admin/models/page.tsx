@@ -39,7 +39,7 @@ export default async function AdminModelsPage({ searchParams }: PageProps<"/admi
           <p className="mt-1 text-sm text-zinc-600">
             Keys from the server environment. Users without their own key may use one only if you allow it; background work (chat titles) may always use it. Usage is still counted against the user.
           </p>
-          <table className="mt-3 w-full text-left text-sm" data-testid="system-keys">
+          <table className="mt-3 w-full text-left text-sm whitespace-nowrap [&_td]:pr-4 [&_td:last-child]:pr-0 [&_th]:pr-4 [&_th:last-child]:pr-0" data-testid="system-keys">
             <thead className="text-xs uppercase tracking-wide text-zinc-500">
               <tr>
                 <th className="py-2 font-medium">Provider</th>
@@ -89,7 +89,7 @@ export default async function AdminModelsPage({ searchParams }: PageProps<"/admi
             {overrideRows.length === 0 ? (
               <p className="mt-3 text-sm text-zinc-600">None yet.</p>
             ) : (
-              <table className="mt-3 w-full text-left text-sm" data-testid="overrides">
+              <table className="mt-3 w-full text-left text-sm whitespace-nowrap [&_td]:pr-4 [&_td:last-child]:pr-0 [&_th]:pr-4 [&_th:last-child]:pr-0" data-testid="overrides">
                 <thead className="text-xs uppercase tracking-wide text-zinc-500">
                   <tr>
                     <th className="py-2 font-medium">Model</th>
@@ -126,7 +126,7 @@ export default async function AdminModelsPage({ searchParams }: PageProps<"/admi
 
         <Card className="overflow-x-auto">
           <CardTitle>Price book (per million tokens)</CardTitle>
-          <table className="mt-3 w-full text-left text-sm" data-testid="price-book">
+          <table className="mt-3 w-full text-left text-sm whitespace-nowrap [&_td]:pr-4 [&_td:last-child]:pr-0 [&_th]:pr-4 [&_th:last-child]:pr-0" data-testid="price-book">
             <thead className="text-xs uppercase tracking-wide text-zinc-500">
               <tr>
                 <th className="py-2 font-medium">Provider</th>
