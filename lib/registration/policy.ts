@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DbExecutor } from "@/db";
 import { getOrSeedRegistrationPolicy, type PolicyValues } from "@/db/queries/registration";
 import { registrationMode, type RegistrationMode } from "@/db/schema";
+import { text } from "@/lib/validation/text";
 import { parseDomainList } from "./domains";
 
 /**
@@ -58,8 +59,7 @@ export async function getRegistrationPolicy(executor?: DbExecutor): Promise<Regi
 export const policyFormSchema = z
   .object({
     mode: z.enum(registrationMode.enumValues, { error: "Choose who may join: open, invite-only or listed domains." }),
-    allowedDomains: z
-      .string({ error: "List the domains, separated by commas or new lines." })
+    allowedDomains: text("List the domains, separated by commas or new lines.")
       .max(10_000, "That list is too long.")
       .optional()
       .default(""),
