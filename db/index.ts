@@ -94,6 +94,18 @@ export async function getDb(): Promise<Db> {
   return handle.db;
 }
 
+/**
+ * Lets the transaction `tx` commit without waiting for its WAL to reach the disk (PostgreSQL's
+ * `synchronous_commit = off`, for this transaction only): a commit then costs a round trip instead of a disk flush.
+ * For the writes before a model call (the chat turn's message, the budget hold). Consistency is kept; only a crash of
+ * the database server itself can lose such a commit made in its last fraction of a second — and any later synchronous
+ * commit (the usage recorder's) flushes it along. Not on Neon (its durability is its safekeepers').
+ */
+export async function asyncCommit(tx: DbExecutor): Promise<void> {
+  const kind = holder.__spendboardDb?.kind;
+  if (kind === "postgres" || kind === "pglite") await tx.execute(sql`set local synchronous_commit = off`);
+}
+
 /** For /api/health: never waits for a migration to finish. */
 export async function databaseHealth(): Promise<{ kind: DatabaseKind; status: Status }> {
   const state = startDatabase();

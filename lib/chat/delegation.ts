@@ -2,9 +2,9 @@ import "server-only";
 import { generateText, tool, type ToolSet } from "ai";
 import { z } from "zod";
 import type { Assistant } from "@/db/schema";
-import type { PriceOverride } from "@/lib/pricing/price-book";
-import { resolveUserModel } from "@/lib/providers/resolve-model";
-import { meterModel, type UsageCollector } from "@/lib/usage/metering";
+import { resolveModelFrom, type ModelSources } from "@/lib/providers/resolve-model";
+import type { MeteredCall } from "@/lib/usage/metered-call";
+import { meteredModel } from "@/lib/usage/model-middleware";
 import { toChatError } from "./upstream-errors";
 
 export const DELEGATE_MAX_OUTPUT_TOKENS = 2048;
@@ -21,15 +21,9 @@ export function delegateToolName(name: string, taken: Set<string>): string {
 /**
  * The assistants an assistant may delegate to, as tools. Each call runs the delegate on its own preferred model (else
  * the user's default) with its own system prompt, and every model call it makes is metered as its own usage event
- * under `assistant:<name>`, in the same request's collector and against the same budgets.
+ * under `assistant:<name>`, in the same metered call (one request, its records) and against the same budgets.
  */
-export function delegateTools(options: {
-  userId: string;
-  delegates: Assistant[];
-  conversationId: string;
-  collector: UsageCollector;
-  overrides: PriceOverride[];
-}): ToolSet {
+export function delegateTools(options: { call: MeteredCall; delegates: Assistant[]; sources: ModelSources }): ToolSet {
   const tools: ToolSet = {};
   const taken = new Set<string>();
   for (const delegate of options.delegates) {
@@ -37,18 +31,8 @@ export function delegateTools(options: {
       description: `Ask the assistant “${delegate.name}” to do a task and return its answer. Its role: ${delegate.systemPrompt.slice(0, 300)}`,
       inputSchema: z.object({ task: z.string().describe("What the assistant should do, with all the context it needs.") }),
       execute: async ({ task }, { abortSignal }) => {
-        const resolved = await resolveUserModel(options.userId, { override: delegate.preferredModel, purpose: "chat" });
-        const model = meterModel(
-          resolved,
-          {
-            userId: options.userId,
-            feature: `assistant:${delegate.name}`,
-            conversationId: options.conversationId,
-            assistantId: delegate.id,
-            overrides: options.overrides,
-          },
-          options.collector,
-        );
+        const resolved = resolveModelFrom(options.sources, { override: delegate.preferredModel, purpose: "chat" });
+        const model = meteredModel(options.call.delegate(resolved, { feature: `assistant:${delegate.name}`, assistantId: delegate.id }));
         try {
           const result = await generateText({
             model,

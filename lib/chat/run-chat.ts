@@ -9,25 +9,21 @@ import {
   type UIMessage,
   type UIMessageChunk,
 } from "ai";
-import { getOwnAssistant, getOwnAssistants } from "@/db/queries/assistants";
-import {
-  conversationExists,
-  createConversation,
-  deleteMessagesFrom,
-  getOwnConversation,
-  insertMessage,
-  listMessages,
-  updateConversation,
-} from "@/db/queries/conversations";
-import { getProviderKey } from "@/db/queries/provider-keys";
-import type { User } from "@/db/schema";
+import { getAssistantWithDelegates, getConversation, upsertOwnConversation } from "@/db/queries/chat-turn";
+import { deleteMessagesFrom, insertMessage, listMessages } from "@/db/queries/conversations";
+import { listPriceOverrides } from "@/db/queries/prices";
+import { getBudgets } from "@/db/queries/settings";
+import { inTransaction } from "@/db/queries/transaction";
+import { asyncCommit } from "@/db";
+import type { Assistant, Message, User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import { toPriceOverrides } from "@/lib/pricing/overrides";
 import { formatModelRef } from "@/lib/providers/model-ref";
-import { resolveUserModel } from "@/lib/providers/resolve-model";
+import { loadModelSources, resolveModelFrom } from "@/lib/providers/resolve-model";
 import { runInBackground } from "@/lib/usage/background";
-import { defaultMaxOutputTokens, meterModel, UsageCollector } from "@/lib/usage/metering";
-import { recordUsage } from "@/lib/usage/recorder";
+import { defaultMaxOutputTokens, meteredCall, type MeteredCall } from "@/lib/usage/metered-call";
+import { meteredModel } from "@/lib/usage/model-middleware";
+import { estimatePromptTokens } from "@/lib/usage/tokens";
 import { MAX_MESSAGE_CHARS, type ChatMessageMetadata, type chatRequestSchema } from "./contract";
 import { delegateTools } from "./delegation";
 import { generateConversationTitle } from "./title";
@@ -57,14 +53,14 @@ function validateMessage(message: NonNullable<ChatBody["message"]>): void {
   }
 }
 
-function toUiMessages(rows: Awaited<ReturnType<typeof listMessages>>): UIMessage[] {
+function toUiMessages(rows: Pick<Message, "id" | "role" | "parts" | "metadata">[]): UIMessage[] {
   return rows.map((m) => ({ id: m.id, role: m.role, parts: m.parts as UIMessage["parts"], ...(m.metadata ? { metadata: m.metadata } : {}) }));
 }
 
-function metadataOf(collector: UsageCollector, base: ChatMessageMetadata, status: ChatMessageMetadata["status"]): ChatMessageMetadata {
-  const t = collector.totals();
+function metadataOf(call: MeteredCall, base: ChatMessageMetadata, status: ChatMessageMetadata["status"]): ChatMessageMetadata {
+  const t = call.totals();
   // An answer cut off where its budget reservation ended (the provider ignored the output cap) was stopped.
-  const stopped = status === "ok" && collector.records.some((r) => r.stopReason === "budget");
+  const stopped = status === "ok" && call.records.some((r) => r.stopReason === "budget");
   return { ...base, ...t, status: stopped ? "aborted" : status };
 }
 
@@ -72,74 +68,132 @@ function metadataOf(collector: UsageCollector, base: ChatMessageMetadata, status
 const DECISIVE = new Set(["text-delta", "reasoning-delta", "tool-input-start", "tool-input-available", "finish", "error", "abort"]);
 
 /**
+ * What a turn reads before it writes, all at once (one round trip's wait on PostgreSQL): the conversation, the
+ * assistant with its delegates, the model's sources (default model, keys, deployment-key policy), the budgets and the
+ * price overrides. Only an assistant named by a stored conversation (not by the request) takes a second read.
+ */
+async function readTurn(user: User, body: ChatBody) {
+  const [conversation, named, sources, budgets, overrideRows] = await Promise.all([
+    getConversation({ id: body.id }),
+    body.assistantId ? getAssistantWithDelegates({ id: body.assistantId, userId: user.id }) : Promise.resolve(undefined),
+    loadModelSources(user.id),
+    getBudgets({ userId: user.id }),
+    listPriceOverrides(),
+  ]);
+  if (conversation && conversation.userId !== user.id) throw new AppError("conversation_not_found");
+  if (!conversation && body.trigger === "regenerate-message") throw new AppError("conversation_not_found");
+  const assistantId = body.assistantId !== undefined ? body.assistantId : (conversation?.assistantId ?? null);
+  const found = assistantId ? (named ?? (await getAssistantWithDelegates({ id: assistantId, userId: user.id }))) : undefined;
+  if (assistantId && !found) throw new AppError("not_found", "That assistant does not exist.");
+  return { conversation, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides: toPriceOverrides(overrideRows) };
+}
+
+/**
+ * The turn's writes, in one transaction with one commit: the conversation (created or updated), the user's message
+ * (or, to regenerate, the removal of the old answer), the history read once, and the budget reservation of the first
+ * model call (`call.reserveAhead`). A budget refusal still keeps the message (the reservation runs in a savepoint) and
+ * is thrown after the commit.
+ */
+async function writeTurn(
+  user: User,
+  body: ChatBody,
+  turn: { exists: boolean; retry: boolean; modelRef: string; assistant?: Assistant },
+  prompt: (history: UIMessage[]) => Promise<number>,
+  call: (conversationId: string) => MeteredCall,
+): Promise<{ history: Message[]; isFirstTurn: boolean; conversationTitle: string | null; metered: MeteredCall }> {
+  let refusal: unknown;
+  const written = await inTransaction(async (tx) => {
+    await asyncCommit(tx);
+    const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
+    // Created by someone else in between.
+    if (!conversation) throw new AppError("conversation_not_found");
+    let history = turn.exists || turn.retry ? await listMessages({ conversationId: conversation.id }, tx) : [];
+    if (body.trigger === "submit-message" && body.message) {
+      const edited = history.find((m) => m.id === body.message!.id);
+      if (edited) {
+        await deleteMessagesFrom({ conversationId: conversation.id, seq: edited.seq }, tx);
+        history = history.filter((m) => m.seq < edited.seq);
+      }
+      const stored = await insertMessage({ id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts }, tx);
+      if (!stored) throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
+      history = [...history, { id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts, metadata: null, seq: Number.MAX_SAFE_INTEGER, createdAt: new Date() }];
+    } else {
+      const lastUser = [...history].reverse().find((m) => m.role === "user");
+      if (!lastUser) throw new AppError("validation_failed", "There is no message to answer yet.");
+      const after = history.find((m) => m.seq > lastUser.seq);
+      if (after) {
+        await deleteMessagesFrom({ conversationId: conversation.id, seq: after.seq }, tx);
+        history = history.filter((m) => m.seq < after.seq);
+      }
+    }
+    const metered = call(conversation.id);
+    const promptTokens = await prompt(toUiMessages(history));
+    try {
+      await inTransaction((savepoint) => metered.reserveAhead({ promptTokens, maxOutputTokens: defaultMaxOutputTokens() }, savepoint), tx);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refusal = error;
+    }
+    return { history, conversationTitle: conversation.title, metered };
+  });
+  if (refusal) throw refusal;
+  const isFirstTurn = written.history.filter((m) => m.role === "user").length === 1 && !written.conversationTitle;
+  return { ...written, isFirstTurn };
+}
+
+/**
  * One chat turn: checks the conversation, the assistant, the model and its key, stores the user's message, then
- * streams the answer. Every model call is metered (lib/usage/metering.ts): budgets are reserved before each call,
+ * streams the answer. Every model call is metered (lib/usage/metered-call.ts): budgets are reserved before each call,
  * and usage is recorded after the response, whether the answer finished, was stopped or failed. An error before the
  * first token (budget, rejected key, failing provider) answers with its own HTTP status and JSON body.
  */
 export async function runChatTurn(user: User, body: ChatBody, signal: AbortSignal): Promise<Response> {
   if (body.message) validateMessage(body.message);
-
-  let conversation = await getOwnConversation({ id: body.id, userId: user.id });
-  if (!conversation && (body.trigger === "regenerate-message" || (await conversationExists({ id: body.id })))) {
-    throw new AppError("conversation_not_found");
-  }
-
-  const assistantId = body.assistantId !== undefined ? body.assistantId : (conversation?.assistantId ?? null);
-  const assistant = assistantId ? await getOwnAssistant({ id: assistantId, userId: user.id }) : undefined;
-  if (assistantId && !assistant) throw new AppError("not_found", "That assistant does not exist.");
+  const { conversation, assistant, delegates, sources, budgets, overrides } = await readTurn(user, body);
 
   // Resolving the model checks the key: no usable key → api_key_required before anything is stored or called.
   const requested = body.model ?? conversation?.model ?? assistant?.preferredModel ?? null;
-  const resolved = await resolveUserModel(user.id, { override: requested, purpose: "chat" });
+  const resolved = resolveModelFrom(sources, { override: requested, purpose: "chat" });
   const modelRef = formatModelRef({ provider: resolved.provider, modelId: resolved.modelId, endpointId: resolved.endpointId });
-  const endpointName = resolved.endpointId ? (await getProviderKey({ userId: user.id, id: resolved.endpointId }))?.name : undefined;
-
-  if (!conversation) {
-    conversation = await createConversation({ id: body.id, userId: user.id, model: modelRef, assistantId: assistant?.id ?? null });
-    if (!conversation) throw new AppError("conversation_not_found"); // created by someone else in between
-  } else {
-    conversation = (await updateConversation({ id: conversation.id, userId: user.id, values: { model: modelRef, assistantId: assistant?.id ?? null } })) ?? conversation;
-  }
-
-  // The stored history is the truth; the client sends only the new (or edited) message.
-  let history = await listMessages({ conversationId: conversation.id });
-  if (body.trigger === "submit-message" && body.message) {
-    const edited = history.find((m) => m.id === body.message!.id);
-    if (edited) await deleteMessagesFrom({ conversationId: conversation.id, seq: edited.seq });
-    const stored = await insertMessage({ id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts });
-    if (!stored) throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
-  } else {
-    const lastUser = [...history].reverse().find((m) => m.role === "user");
-    if (!lastUser) throw new AppError("validation_failed", "There is no message to answer yet.");
-    const after = history.find((m) => m.seq > lastUser.seq);
-    if (after) await deleteMessagesFrom({ conversationId: conversation.id, seq: after.seq });
-  }
-  history = await listMessages({ conversationId: conversation.id });
-  const isFirstTurn = history.filter((m) => m.role === "user").length === 1 && !conversation.title;
-  const uiMessages = toUiMessages(history);
-
-  const collector = new UsageCollector(randomUUID());
+  const system = assistant?.systemPrompt;
   const assistantMessageId = randomUUID();
-  const overrides = await loadPriceOverrides();
-  const model = meterModel(
-    resolved,
-    {
+
+  const call = (conversationId: string) =>
+    meteredCall(resolved, {
       userId: user.id,
       feature: "chat",
-      conversationId: conversation.id,
+      source: "chat",
+      conversationId,
       assistantId: assistant?.id ?? null,
       messageId: assistantMessageId,
       overrides,
-    },
-    collector,
-  );
-  const delegates = assistant ? (await getOwnAssistants({ ids: assistant.delegateIds, userId: user.id })).filter((d) => d.id !== assistant.id) : [];
-  const tools = delegates.length > 0 ? delegateTools({ userId: user.id, delegates, conversationId: conversation.id, collector, overrides }) : undefined;
+      budgets,
+      timeZone: user.timeZone ?? "UTC",
+    });
+  const prompt = async (messages: UIMessage[]) =>
+    estimatePromptTokens([...(system ? [{ role: "system", content: system }] : []), ...(await convertToModelMessages(messages))]);
+  let written: Awaited<ReturnType<typeof writeTurn>> | undefined;
+  for (let attempt = 1; !written; attempt++) {
+    let started: MeteredCall | undefined;
+    try {
+      written = await writeTurn(user, body, { exists: Boolean(conversation), retry: attempt > 1, modelRef, assistant }, prompt, (id) => (started = call(id)));
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      // The database failed (e.g. it dropped the connection), maybe after the commit: give back what the reservation
+      // holds (a no-op if nothing was stored) and write the turn again (its writes are safe to repeat).
+      await started?.releaseAhead().catch(() => undefined);
+      if (attempt >= 3) throw new AppError("database_unavailable", undefined, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+  const { history, isFirstTurn, metered } = written;
+  const uiMessages = toUiMessages(history);
+  const conversationId = metered.context.conversationId!;
+  const tools = delegates.length > 0 ? delegateTools({ call: metered, delegates, sources }) : undefined;
 
   const result = streamText({
-    model,
-    system: assistant?.systemPrompt,
+    model: meteredModel(metered),
+    system,
     messages: await convertToModelMessages(uiMessages),
     tools,
     stopWhen: stepCountIs(tools ? MAX_TOOL_STEPS : 1),
@@ -166,40 +220,27 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     generateMessageId: () => assistantMessageId,
     messageMetadata: ({ part }) => {
       if (part.type === "start") return base;
-      if (part.type === "finish") return metadataOf(collector, base, "ok");
+      if (part.type === "finish") return metadataOf(metered, base, "ok");
       return undefined;
     },
     onError: (error) => {
       // The first error is the real one; the UI stream may report it again, already turned into text.
-      failure ??= toChatError(error, resolved.provider, resolved.keySource, endpointName);
+      failure ??= toChatError(error, resolved.provider, resolved.keySource, resolved.endpointName);
       return failure.message;
     },
     onEnd: ({ responseMessage, isAborted }) => ended?.({ responseMessage, isAborted }),
   });
 
-  const conversationId = conversation.id;
   const firstMessage = textOf(history.find((m) => m.role === "user")?.parts ?? []);
-  runInBackground(`chat ${collector.requestId}`, async () => {
+  runInBackground(`chat ${metered.requestId}`, async () => {
     const end = await endedPromise;
-    await collector.idle();
+    await metered.idle();
     const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
-    // Usage and the answer are stored independently: money is recorded even when storing the answer fails.
-    const recorded = recordUsage(collector.records);
-    const stored =
-      parts.length > 0
-        ? insertMessage({
-            id: assistantMessageId,
-            conversationId,
-            role: "assistant",
-            parts,
-            metadata: { ...metadataOf(collector, base, status) } as Record<string, unknown>,
-          })
-        : Promise.resolve(undefined);
-    const [usage, message] = await Promise.allSettled([recorded, stored]);
-    if (usage.status === "rejected") throw usage.reason;
-    if (message.status === "rejected") throw message.reason;
-    if (isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage });
+    // The answer and its usage commit together; if storing the answer fails, the usage is still committed.
+    const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
+    await metered.record(parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx) } : {});
+    if (isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides });
   });
 
   // Wait for the answer to start: an error before any content gets its own HTTP status instead of a 200 stream.
@@ -227,7 +268,7 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
         else controller.enqueue(value);
       } catch (error) {
         // Never break the browser's stream: say what happened as the protocol's error chunk and end cleanly.
-        failure ??= toChatError(error, resolved.provider, resolved.keySource, endpointName);
+        failure ??= toChatError(error, resolved.provider, resolved.keySource, resolved.endpointName);
         controller.enqueue({ type: "error", errorText: failure.message });
         controller.close();
       }

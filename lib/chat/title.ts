@@ -3,11 +3,11 @@ import { generateText } from "ai";
 import { setGeneratedTitle } from "@/db/queries/conversations";
 import { AppError } from "@/lib/errors";
 import { describeError } from "@/lib/log";
-import { loadPriceOverrides } from "@/lib/pricing/overrides";
-import { resolveUserModel } from "@/lib/providers/resolve-model";
-import { meterModel, UsageCollector } from "@/lib/usage/metering";
+import type { PriceOverride } from "@/lib/pricing/price-book";
+import { resolveModelFrom, type ModelSources } from "@/lib/providers/resolve-model";
+import { meteredCall } from "@/lib/usage/metered-call";
+import { meteredModel } from "@/lib/usage/model-middleware";
 import { smallAnswerSettings } from "@/lib/usage/thinking";
-import { recordUsage } from "@/lib/usage/recorder";
 
 const TITLE_MAX_OUTPUT_TOKENS = 24;
 
@@ -22,25 +22,31 @@ export function cleanTitle(text: string): string {
  * when one is configured, else the user's own; no usable key, or no room in the budget → no title (the sidebar
  * shows the first words instead). Metered under the user with `feature: title`.
  */
-export async function generateConversationTitle(options: { userId: string; conversationId: string; modelRef: string | null; firstMessage: string }): Promise<string | null> {
+export async function generateConversationTitle(options: {
+  userId: string;
+  conversationId: string;
+  modelRef: string | null;
+  firstMessage: string;
+  /** What the chat turn read: the user's model sources and the price overrides. */
+  sources: ModelSources;
+  overrides: PriceOverride[];
+}): Promise<string | null> {
   let resolved;
   try {
-    resolved = await resolveUserModel(options.userId, { override: options.modelRef, purpose: "background" });
+    resolved = resolveModelFrom(options.sources, { override: options.modelRef, purpose: "background" });
   } catch (error) {
     if (error instanceof AppError) return null;
     throw error;
   }
-  const collector = new UsageCollector(`title-${options.conversationId}-${Date.now()}`);
-  const model = meterModel(
-    resolved,
-    {
-      userId: options.userId,
-      feature: "title",
-      conversationId: options.conversationId,
-      overrides: await loadPriceOverrides(),
-    },
-    collector,
-  );
+  const call = meteredCall(resolved, {
+    userId: options.userId,
+    feature: "title",
+    source: "chat",
+    conversationId: options.conversationId,
+    requestId: `title-${options.conversationId}-${Date.now()}`,
+    overrides: options.overrides,
+  });
+  const model = meteredModel(call);
   let title: string | null = null;
   // Thinking off (or at the least the model accepts, with the cap raised by that much): thoughts would eat the cap.
   const settings = smallAnswerSettings(resolved.provider, resolved.modelId, TITLE_MAX_OUTPUT_TOKENS);
@@ -57,8 +63,7 @@ export async function generateConversationTitle(options: { userId: string; conve
   } catch (error) {
     if (!(error instanceof AppError)) console.warn("[title] could not name conversation %s: %s", options.conversationId, describeError(error));
   }
-  await collector.idle();
-  await recordUsage(collector.records);
+  await call.record();
   if (title) await setGeneratedTitle({ id: options.conversationId, title });
   return title;
 }

@@ -1,10 +1,10 @@
 import "server-only";
 import { listPriceOverrides } from "@/db/queries/prices";
+import type { PriceOverrideRow } from "@/db/schema";
 import type { PriceOverride } from "./price-book";
 
-/** Admin overrides from the database, in the price book's form. */
-export async function loadPriceOverrides(): Promise<PriceOverride[]> {
-  const rows = await listPriceOverrides();
+/** Override rows in the price book's form. */
+export function toPriceOverrides(rows: PriceOverrideRow[]): PriceOverride[] {
   return rows.map((row) => ({
     provider: row.provider,
     modelId: row.modelId,
@@ -15,4 +15,9 @@ export async function loadPriceOverrides(): Promise<PriceOverride[]> {
       ...(row.cacheWriteNanoPerMTok === null ? {} : { cacheWrite: row.cacheWriteNanoPerMTok }),
     },
   }));
+}
+
+/** Admin overrides from the database, in the price book's form. */
+export async function loadPriceOverrides(): Promise<PriceOverride[]> {
+  return toPriceOverrides(await listPriceOverrides());
 }

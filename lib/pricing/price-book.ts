@@ -414,6 +414,12 @@ export function costOf(provider: ProviderId, modelId: string, usage: TokenUsage,
   assertUsage(usage);
   const found = lookupPrice(provider, modelId, options);
   if (!found) return { priced: false, reason: "unknown_model" };
+  return costAt(provider, modelId, found, usage);
+}
+
+/** The cost of one call at a price already looked up (`lookupPrice`): a metered call looks its price up once. */
+export function costAt(provider: ProviderId, modelId: string, found: PriceLookup, usage: TokenUsage): Extract<CostResult, { priced: true }> {
+  assertUsage(usage);
 
   const rate = priceLevelFor(found.price, usage.inputNoCache + usage.cacheRead + usage.cacheWrite);
   const unknownRates: string[] = [];

@@ -4,14 +4,14 @@ import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
-import { getProviderKey, getProviderKeyByName } from "@/db/queries/provider-keys";
+import { listProviderKeys } from "@/db/queries/provider-keys";
 import { getSystemKeyPolicy } from "@/db/queries/prices";
 import { getUserSettings } from "@/db/queries/settings";
 import type { ProviderKey } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/key-vault";
 import { AppError } from "@/lib/errors";
 import { parseModelRef, type ModelRef } from "./model-ref";
-import { PROVIDERS, providerBaseUrl, systemKey, type BuiltInProvider, type ProviderKind } from "./registry";
+import { BUILT_IN_PROVIDERS, PROVIDERS, providerBaseUrl, systemKey, type BuiltInProvider, type ProviderKind } from "./registry";
 
 export type KeySource = "user" | "system";
 export type ModelPurpose = "chat" | "background";
@@ -21,6 +21,8 @@ export interface ResolvedModel {
   provider: ProviderKind;
   modelId: string;
   endpointId?: string;
+  /** The OpenAI-compatible endpoint's name (error messages name it). */
+  endpointName?: string;
   keySource: KeySource;
 }
 
@@ -67,6 +69,28 @@ function instantiate(ref: ModelRef, baseUrl: string, apiKey: string | undefined)
   }
 }
 
+/** What resolving a user's model reads: their default model, their keys and endpoints, the deployment-key policy. */
+export interface ModelSources {
+  defaultModel: string | null;
+  keys: ProviderKey[];
+  /** Which providers' deployment keys an admin opened to users (read only when a deployment key is configured). */
+  systemKeyPolicy: Partial<Record<ProviderKind, boolean>>;
+}
+
+/** Reads a user's model sources (in parallel: one round trip's wait). */
+export async function loadModelSources(userId: string): Promise<ModelSources> {
+  const [settings, keys, systemKeyPolicy] = await Promise.all([
+    getUserSettings({ userId }),
+    listProviderKeys({ userId }),
+    anySystemKey() ? getSystemKeyPolicy() : Promise.resolve({}),
+  ]);
+  return { defaultModel: settings.defaultModel ?? null, keys, systemKeyPolicy };
+}
+
+function anySystemKey(): boolean {
+  return BUILT_IN_PROVIDERS.some((provider) => Boolean(systemKey(provider)));
+}
+
 /**
  * The model a user's request runs on, with the key it runs under. Precedence: explicit override (a chat's picked
  * model, an assistant's preferred model) > the user's default > DEFAULT_MODEL. A user's own key first; the
@@ -75,16 +99,20 @@ function instantiate(ref: ModelRef, baseUrl: string, apiKey: string | undefined)
  */
 export async function resolveUserModel(
   userId: string,
-  { override, purpose = "chat" }: { override?: string | null; purpose?: ModelPurpose } = {},
+  options: { override?: string | null; purpose?: ModelPurpose } = {},
 ): Promise<ResolvedModel> {
-  const settings = await getUserSettings({ userId });
-  const refText = override || settings.defaultModel || process.env.DEFAULT_MODEL?.trim();
+  return resolveModelFrom(await loadModelSources(userId), options);
+}
+
+/** `resolveUserModel` on sources the caller already read. */
+export function resolveModelFrom(sources: ModelSources, { override, purpose = "chat" }: { override?: string | null; purpose?: ModelPurpose } = {}): ResolvedModel {
+  const refText = override || sources.defaultModel || process.env.DEFAULT_MODEL?.trim();
   if (!refText) throw new AppError("model_required");
   const ref = parseModelRef(refText);
   if (!ref) throw new AppError("unknown_model", `“${refText}” is not a model this app knows how to call.`);
 
   if (ref.provider === "openai-compatible") {
-    const endpoint = await getProviderKey({ userId, id: ref.endpointId! });
+    const endpoint = sources.keys.find((key) => key.id === ref.endpointId);
     if (!endpoint?.baseUrl) {
       throw new AppError("unknown_model", "That OpenAI-compatible endpoint no longer exists. Pick another model.", {
         details: { settingsUrl: "/settings?tab=keys" },
@@ -95,6 +123,7 @@ export async function resolveUserModel(
       provider: ref.provider,
       modelId: ref.modelId,
       endpointId: endpoint.id,
+      endpointName: endpoint.name,
       keySource: "user",
     };
   }
@@ -106,11 +135,11 @@ export async function resolveUserModel(
   if (purpose === "background" && deploymentKey) {
     return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
   }
-  const own = await getProviderKeyByName({ userId, provider, name: provider });
+  const own = sources.keys.find((key) => key.provider === provider && key.name === provider);
   if (own && own.status !== "rejected" && own.encryptedKey) {
     return { model: instantiate(ref, baseUrl, decryptedKey(own)), provider, modelId: ref.modelId, keySource: "user" };
   }
-  if (deploymentKey && (await getSystemKeyPolicy())[provider] === true) {
+  if (deploymentKey && sources.systemKeyPolicy[provider] === true) {
     return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
   }
   throw apiKeyRequired(provider, ref.modelId);

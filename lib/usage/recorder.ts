@@ -1,11 +1,12 @@
 import "server-only";
-import { inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import type { DbExecutor } from "@/db";
+import { addSpend, closeReservation, readLedger } from "@/db/queries/ledger";
 import { getBudgets } from "@/db/queries/settings";
-import { NO_ASSISTANT, usageDaily, usageEvents, users, type CostSource, type Notification, type ProviderKind, type UsageSource, type UsageStatus } from "@/db/schema";
+import { inTransaction } from "@/db/queries/transaction";
+import { insertUsageEvent, timeZonesOf } from "@/db/queries/usage-events";
+import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
-import { addSpend, closeReservation, ensureLedgerRows, readLedger, type Tx } from "@/lib/budgets/ledger";
 import { limitsOf, periodsAt } from "@/lib/budgets/limits";
 import { localDay } from "@/lib/budgets/periods";
 import { describeError, logFailure } from "@/lib/log";
@@ -56,10 +57,58 @@ export interface UsageRecord {
   reservationId?: string | null;
 }
 
-/** Test seam: lets a test make a write attempt fail. */
-export const recorderHooks: { beforeWrite?: (attempt: number) => void | Promise<void> } = {};
+/** A model call's event as stored: the one place a UsageRecord's fields become `usage_events` columns. */
+export function toEventRow(r: UsageRecord): NewUsageEvent {
+  const serverTools = Object.values(r.usage.serverTools ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
+  return {
+    requestId: r.requestId,
+    userId: r.userId,
+    conversationId: r.conversationId ?? null,
+    messageId: r.messageId ?? null,
+    assistantId: r.assistantId ?? null,
+    provider: r.provider,
+    model: r.model,
+    feature: r.feature,
+    source: r.source ?? "chat",
+    keySource: r.keySource,
+    inputNoCacheTokens: r.usage.inputNoCache,
+    cacheReadTokens: r.usage.cacheRead,
+    cacheWriteTokens: r.usage.cacheWrite,
+    outputTokens: r.usage.output,
+    reasoningTokens: r.usage.reasoning,
+    cacheWrite1hTokens: r.usage.cacheWrite1h ?? 0,
+    audioInputTokens: r.usage.audioInput ?? 0,
+    audioOutputTokens: r.usage.audioOutput ?? 0,
+    serverToolRequests: serverTools > 0 ? (r.usage.serverTools as Record<string, number>) : null,
+    toolCostNano: r.toolCostNano ?? 0,
+    upstreamCostNano: r.upstreamCostNano ?? null,
+    unpricedUsageFields: r.unpricedUsageFields && r.unpricedUsageFields.length > 0 ? r.unpricedUsageFields : null,
+    costNano: r.costNano,
+    priced: r.costNano !== null,
+    costSource: r.costSource,
+    estimated: r.estimated,
+    estimatedParts: r.estimatedParts ?? (r.estimated ? ["input", "output"] : null),
+    status: r.status,
+    stopReason: r.stopReason ?? null,
+    errorMessage: r.errorMessage ?? null,
+    latencyMs: Math.max(0, Math.round(r.latencyMs)),
+    ttftMs: r.ttftMs === null || r.ttftMs === undefined ? null : Math.max(0, Math.round(r.ttftMs)),
+    rawUsage: r.rawUsage ?? null,
+    startedAt: r.startedAt,
+    createdAt: r.finishedAt,
+  };
+}
 
 const RETRY_DELAYS_MS = [100, 400, 1600];
+
+export interface RecordOptions {
+  /**
+   * Another write that belongs with these records (the chat answer they paid for), in the same transaction. It runs
+   * in a savepoint: if it fails, the usage is still committed (money is never lost to a failed side write) and the
+   * failure is thrown after the commit.
+   */
+  alongside?: (executor: DbExecutor) => Promise<unknown>;
+}
 
 /**
  * Stores model calls: each usage event, its daily rollup, the budget ledger's spend and the release of the call's
@@ -67,16 +116,17 @@ const RETRY_DELAYS_MS = [100, 400, 1600];
  * failed write a few times; if it still fails, logs every request id and throws. Budget alerts the write created are
  * handed to the alert webhooks once it has committed, in the background (a failing webhook cannot fail the write).
  */
-export async function recordUsage(records: UsageRecord[]): Promise<void> {
-  if (records.length === 0) return;
+export async function recordUsage(records: UsageRecord[], options: RecordOptions = {}): Promise<void> {
+  if (records.length === 0 && !options.alongside) return;
   let lastError: unknown;
   for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length + 1; attempt++) {
     try {
-      await recorderHooks.beforeWrite?.(attempt);
-      const alerts = await writeUsage(records);
+      const { alerts, sideFailure } = await writeUsage(records, options);
       if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
+      if (sideFailure) throw sideFailure;
       return;
     } catch (error) {
+      if (error instanceof SideWriteFailed) throw error.error;
       lastError = error;
       const delay = RETRY_DELAYS_MS[attempt - 1];
       if (delay === undefined) break;
@@ -93,124 +143,43 @@ export async function recordUsage(records: UsageRecord[]): Promise<void> {
   throw lastError;
 }
 
+class SideWriteFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /** Writes the records in one transaction; returns the budget alert notifications it created. */
-async function writeUsage(records: UsageRecord[]): Promise<Notification[]> {
-  const db = await getDb();
+async function writeUsage(records: UsageRecord[], options: RecordOptions): Promise<{ alerts: Notification[]; sideFailure?: SideWriteFailed }> {
   const userIds = [...new Set(records.map((r) => r.userId))];
-  return db.transaction(async (tx) => {
-    const zones = await tx.select({ id: users.id, timeZone: users.timeZone }).from(users).where(inArray(users.id, userIds));
-    const zoneOf = (userId: string) => zones.find((z) => z.id === userId)?.timeZone ?? "UTC";
+  return inTransaction(async (tx) => {
+    let sideFailure: SideWriteFailed | undefined;
+    if (options.alongside) {
+      try {
+        await inTransaction(options.alongside, tx);
+      } catch (error) {
+        sideFailure = new SideWriteFailed(error);
+      }
+    }
+    if (records.length === 0) return { alerts: [], sideFailure };
+    const zones = await timeZonesOf({ userIds }, tx);
+    const zoneOf = (userId: string) => zones.get(userId) ?? "UTC";
     for (const record of records) await writeOne(tx, record, zoneOf(record.userId));
     const alerts: Notification[] = [];
     for (const userId of userIds) alerts.push(...(await alertsFor(tx, userId, zoneOf(userId), records.filter((r) => r.userId === userId).at(-1)!.finishedAt)));
-    return alerts;
+    return { alerts, sideFailure };
   });
 }
 
-async function writeOne(tx: Tx, r: UsageRecord, timeZone: string): Promise<void> {
-  const periods = periodsAt(timeZone, r.finishedAt);
-  const serverTools = Object.values(r.usage.serverTools ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
-  const toolCost = r.toolCostNano ?? 0;
-  // Before the insert: a new ledger row sums the events already stored, and must not count this one twice.
-  await ensureLedgerRows(tx, r.userId, periods);
-  const inserted = await tx
-    .insert(usageEvents)
-    .values({
-      requestId: r.requestId,
-      userId: r.userId,
-      conversationId: r.conversationId ?? null,
-      messageId: r.messageId ?? null,
-      assistantId: r.assistantId ?? null,
-      provider: r.provider,
-      model: r.model,
-      feature: r.feature,
-      source: r.source ?? "chat",
-      keySource: r.keySource,
-      inputNoCacheTokens: r.usage.inputNoCache,
-      cacheReadTokens: r.usage.cacheRead,
-      cacheWriteTokens: r.usage.cacheWrite,
-      outputTokens: r.usage.output,
-      reasoningTokens: r.usage.reasoning,
-      cacheWrite1hTokens: r.usage.cacheWrite1h ?? 0,
-      audioInputTokens: r.usage.audioInput ?? 0,
-      audioOutputTokens: r.usage.audioOutput ?? 0,
-      serverToolRequests: serverTools > 0 ? (r.usage.serverTools as Record<string, number>) : null,
-      toolCostNano: r.toolCostNano ?? 0,
-      upstreamCostNano: r.upstreamCostNano ?? null,
-      unpricedUsageFields: r.unpricedUsageFields && r.unpricedUsageFields.length > 0 ? r.unpricedUsageFields : null,
-      costNano: r.costNano,
-      priced: r.costNano !== null,
-      costSource: r.costSource,
-      estimated: r.estimated,
-      estimatedParts: r.estimatedParts ?? (r.estimated ? ["input", "output"] : null),
-      status: r.status,
-      stopReason: r.stopReason ?? null,
-      errorMessage: r.errorMessage ?? null,
-      latencyMs: Math.max(0, Math.round(r.latencyMs)),
-      ttftMs: r.ttftMs === null || r.ttftMs === undefined ? null : Math.max(0, Math.round(r.ttftMs)),
-      rawUsage: r.rawUsage ?? null,
-      startedAt: r.startedAt,
-      createdAt: r.finishedAt,
-    })
-    .onConflictDoNothing({ target: usageEvents.requestId })
-    .returning({ id: usageEvents.id });
-  if (inserted.length > 0) {
-    const cost = r.costNano ?? 0;
-    const one = (flag: boolean) => (flag ? 1 : 0);
-    await tx
-      .insert(usageDaily)
-      .values({
-        userId: r.userId,
-        day: localDay(r.finishedAt, timeZone),
-        provider: r.provider,
-        model: r.model,
-        feature: r.feature,
-        assistantId: r.assistantId ?? NO_ASSISTANT,
-        source: r.source ?? "chat",
-        requests: 1,
-        errorRequests: one(r.status === "error"),
-        unpricedRequests: one(r.costNano === null),
-        estimatedRequests: one(r.estimated),
-        inputNoCacheTokens: r.usage.inputNoCache,
-        cacheReadTokens: r.usage.cacheRead,
-        cacheWriteTokens: r.usage.cacheWrite,
-        outputTokens: r.usage.output,
-        reasoningTokens: r.usage.reasoning,
-        cacheWrite1hTokens: r.usage.cacheWrite1h ?? 0,
-        audioInputTokens: r.usage.audioInput ?? 0,
-        audioOutputTokens: r.usage.audioOutput ?? 0,
-        serverToolRequests: serverTools,
-        toolCostNano: toolCost,
-        costNano: cost,
-      })
-      .onConflictDoUpdate({
-        target: [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId, usageDaily.source],
-        set: {
-          requests: sql`${usageDaily.requests} + 1`,
-          errorRequests: sql`${usageDaily.errorRequests} + ${one(r.status === "error")}`,
-          unpricedRequests: sql`${usageDaily.unpricedRequests} + ${one(r.costNano === null)}`,
-          estimatedRequests: sql`${usageDaily.estimatedRequests} + ${one(r.estimated)}`,
-          inputNoCacheTokens: sql`${usageDaily.inputNoCacheTokens} + ${r.usage.inputNoCache}`,
-          cacheReadTokens: sql`${usageDaily.cacheReadTokens} + ${r.usage.cacheRead}`,
-          cacheWriteTokens: sql`${usageDaily.cacheWriteTokens} + ${r.usage.cacheWrite}`,
-          outputTokens: sql`${usageDaily.outputTokens} + ${r.usage.output}`,
-          reasoningTokens: sql`${usageDaily.reasoningTokens} + ${r.usage.reasoning}`,
-          cacheWrite1hTokens: sql`${usageDaily.cacheWrite1hTokens} + ${r.usage.cacheWrite1h ?? 0}`,
-          audioInputTokens: sql`${usageDaily.audioInputTokens} + ${r.usage.audioInput ?? 0}`,
-          audioOutputTokens: sql`${usageDaily.audioOutputTokens} + ${r.usage.audioOutput ?? 0}`,
-          serverToolRequests: sql`${usageDaily.serverToolRequests} + ${serverTools}`,
-          toolCostNano: sql`${usageDaily.toolCostNano} + ${toolCost}`,
-          costNano: sql`${usageDaily.costNano} + ${cost}`,
-        },
-      });
-    await addSpend(tx, r.userId, periods, cost, totalTokens(r.usage));
+async function writeOne(tx: DbExecutor, r: UsageRecord, timeZone: string): Promise<void> {
+  const row = toEventRow(r);
+  if (await insertUsageEvent(row, localDay(r.finishedAt, timeZone), tx)) {
+    await addSpend({ userId: r.userId, periods: periodsAt(timeZone, r.finishedAt), costNano: r.costNano ?? 0, tokens: totalTokens(r.usage), now: r.finishedAt }, tx);
   }
-  if (r.reservationId) await closeReservation(tx, r.reservationId, r.finishedAt);
+  if (r.reservationId) await closeReservation({ id: r.reservationId, now: r.finishedAt }, tx);
 }
 
-async function alertsFor(tx: Tx, userId: string, timeZone: string, at: Date): Promise<Notification[]> {
+async function alertsFor(tx: DbExecutor, userId: string, timeZone: string, at: Date): Promise<Notification[]> {
   const limits = limitsOf(await getBudgets({ userId }, tx));
   if (limits.length === 0) return [];
   const periods = periodsAt(timeZone, at);
-  return raiseBudgetAlerts(tx, userId, limits, periods, await readLedger(tx, userId, periods), timeZone);
+  return raiseBudgetAlerts(tx, userId, limits, periods, await readLedger({ userId, periods }, tx), timeZone);
 }

@@ -13,15 +13,6 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const LAYERS = ["lib", "app", "components"];
 
-/**
- * Files that still reach the database directly, owned by others while this test was written (issue 10). Temporary:
- * the lead removes each entry as its SQL moves into db/queries (transactions through inTransaction from
- * db/queries/transaction.ts), and empties this list. The last test fails when an entry no longer offends.
- */
-const NOT_YET_MOVED: readonly string[] = [
-  "lib/budgets/ledger.ts", // the ledger: db/queries/ledger.ts
-  "lib/usage/recorder.ts", // the usage recorder: db/queries/usage-events.ts
-];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -118,13 +109,7 @@ describe("one database layer", () => {
 
   it("keeps SQL out of lib/, app/ and components/ (tests aside)", () => {
     const found = offenders();
-    const unexpected = [...found].filter(([file]) => !NOT_YET_MOVED.includes(file)).map(([file, why]) => `${file}: ${why.join("; ")}`);
+    const unexpected = [...found].map(([file, why]) => `${file}: ${why.join("; ")}`);
     expect(unexpected, `These files reach the database directly; move their SQL into db/queries/<concept>.ts:\n${unexpected.join("\n")}`).toEqual([]);
-  });
-
-  it("lists only files that still need to move", () => {
-    const found = offenders();
-    const moved = NOT_YET_MOVED.filter((file) => !found.has(file));
-    expect(moved, `No longer reach the database directly; remove them from NOT_YET_MOVED: ${moved.join(", ")}`).toEqual([]);
   });
 });

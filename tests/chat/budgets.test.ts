@@ -154,7 +154,7 @@ describe("budgets that hold", () => {
     await expect(reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 })).rejects.toMatchObject({ code: "budget_exceeded" });
     // An hour later both are expired and released.
     const later = new Date(Date.now() + 60 * 60_000);
-    const third = await reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 }, later);
+    const third = await reserveBudget(user.id, { inputTokens: 10, inputCostNano: 1_500, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1000 }, { now: later });
     expect(third!.maxOutputTokens).toBe(1000);
   });
 });

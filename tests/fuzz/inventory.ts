@@ -36,7 +36,7 @@ export interface RouteFile {
   path: string;
   /** Dynamic segment names, e.g. ["id"]. */
   params: string[];
-  /** Who may call it, from the route wrapper: route("admin" | "user" | "public", …); "public" for a bare function. */
+  /** Who may call it, from the route wrapper: route("admin" | "user" | "public", …) or dashboardRoute(…); "public" for a bare function. */
   access: "admin" | "user" | "public";
   source: string;
 }
@@ -52,6 +52,8 @@ export function routeFiles(): RouteFile[] {
       const routePath = `/${path.posix.dirname(file).replace(/^app\//, "")}`;
       const params = [...routePath.matchAll(SEGMENT)].map((m) => m[1]!);
       const wrapped = [...source.matchAll(/route\(\s*"(admin|user|public)"/g)].map((m) => m[1] as RouteFile["access"]);
+      // The dashboards' one-line routes (lib/dashboard/routes.ts): "me" is the signed-in user's own, "org" and "user" admins'.
+      for (const m of source.matchAll(/dashboardRoute\(\s*"(me|org|user)"/g)) wrapped.push(m[1] === "me" ? "user" : "admin");
       const access = wrapped.includes("admin") ? "admin" : wrapped.includes("user") ? "user" : "public";
       return { file, path: routePath, params, access, source };
     });

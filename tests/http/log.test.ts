@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { z } from "zod";
 import { getDb } from "@/db";
@@ -6,10 +7,19 @@ import { publicAction } from "@/lib/http/action";
 import { route } from "@/lib/http/route";
 import { describeError, logFailure, queryName } from "@/lib/log";
 import { runInBackground, waitForBackgroundWork } from "@/lib/usage/background";
-import { recordUsage, recorderHooks, type UsageRecord } from "@/lib/usage/recorder";
+import { recordUsage, type UsageRecord } from "@/lib/usage/recorder";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", () => ({ auth: async () => null }));
+/** Lets a test make the recorder's first query fail. */
+const writes = vi.hoisted(() => ({ failWith: undefined as unknown }));
+vi.mock("@/db/queries/usage-events", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/db/queries/usage-events")>();
+  return {
+    ...real,
+    timeZonesOf: (...args: Parameters<typeof real.timeZonesOf>) => (writes.failWith === undefined ? real.timeZonesOf(...args) : Promise.reject(writes.failWith)),
+  };
+});
 
 freshDatabasePerFile();
 
@@ -59,7 +69,7 @@ describe("failure logs carry no user content", () => {
 
   afterEach(() => {
     vi.restoreAllMocks();
-    recorderHooks.beforeWrite = undefined;
+    writes.failWith = undefined;
   });
 
   function spyOnConsole() {
@@ -113,10 +123,8 @@ describe("failure logs carry no user content", () => {
 
   it("through the usage recorder's retry and give-up lines", async () => {
     spyOnConsole();
-    recorderHooks.beforeWrite = () => {
-      throw dbError;
-    };
-    const record = { requestId: "req-usage-1" } as UsageRecord;
+    writes.failWith = dbError;
+    const record = { requestId: "req-usage-1", userId: randomUUID() } as UsageRecord;
     await expect(recordUsage([record])).rejects.toBe(dbError);
     expect(consoleWarn).toHaveBeenCalledTimes(3);
     expect(logged()).toContain("req-usage-1");

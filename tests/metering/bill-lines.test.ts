@@ -6,7 +6,8 @@ import { describe, expect, it, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { conversations, usageDaily, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { meterModel, UsageCollector } from "@/lib/usage/metering";
+import { meteredCall } from "@/lib/usage/metered-call";
+import { meteredModel } from "@/lib/usage/model-middleware";
 import { recordUsage } from "@/lib/usage/recorder";
 import { addKey, fakeLlmPerFile, newUser, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
@@ -169,9 +170,9 @@ describe("OpenAI: audio tokens and web search", () => {
 
   it.each([false, true])("Responses web search calls are counted and priced per call (streaming: %s)", async (stream) => {
     const user = await newUser();
-    const collector = new UsageCollector(`ws-${randomUUID()}`);
     const target = { model: createOpenAI({ baseURL: llm.current().baseUrls.openai, apiKey: "sk-test-responses" })("gpt-4o-mini"), provider: "openai" as const, modelId: "gpt-4o-mini", keySource: "user" as const };
-    const model = meterModel(target, { userId: user.id, feature: "test", overrides: [], enforceBudget: false }, collector);
+    const call = meteredCall(target, { userId: user.id, feature: "test", source: "chat", requestId: `ws-${randomUUID()}`, overrides: [], enforceBudget: false });
+    const model = meteredModel(call);
     const prompt = "Look it up [[reply:Searched.]] [[usage:prompt=1000,completion=100,webSearch=2]]";
     if (stream) {
       const result = streamText({ model, prompt, maxOutputTokens: 200 });
@@ -179,8 +180,7 @@ describe("OpenAI: audio tokens and web search", () => {
     } else {
       expect((await generateText({ model, prompt, maxOutputTokens: 200 })).text).toBe("Searched.");
     }
-    await collector.idle();
-    await recordUsage(collector.records);
+    await call.record();
     const [event] = await eventsOf(user.id, "test");
     // 1,000 × 150 + 100 × 600 + 2 × 10,000,000
     expect(event).toMatchObject({ serverToolRequests: { web_search: 2 }, toolCostNano: 20_000_000, costNano: 150_000 + 60_000 + 20_000_000 });
