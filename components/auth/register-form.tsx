@@ -8,8 +8,11 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import type { ActionState } from "@/lib/http/action";
 
-/** `invite`: the token of the invitation link the visitor came with (sent back as a hidden field). */
-export function RegisterForm({ callbackUrl, invite }: { callbackUrl?: string; invite?: string }) {
+/**
+ * `invite`: the token of the invitation link the visitor came with (sent back as a hidden field); `email`: the address
+ * an invitation is for, filled in.
+ */
+export function RegisterForm({ callbackUrl, invite, email }: { callbackUrl?: string; invite?: string; email?: string }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(register, {});
   return (
     <form action={action} className="space-y-4" data-testid="register-form" noValidate>
@@ -29,7 +32,7 @@ export function RegisterForm({ callbackUrl, invite }: { callbackUrl?: string; in
         type="email"
         autoComplete="email"
         required
-        defaultValue={state.values?.email}
+        defaultValue={state.values?.email ?? email}
         errors={state.fieldErrors?.email}
       />
       <FormField

@@ -23,7 +23,7 @@ export default async function RegisterPage({ searchParams }: PageProps<"/registe
       ) : null}
       {state.showForm ? (
         <>
-          <RegisterForm callbackUrl={callbackUrl} invite={state.invite} />
+          <RegisterForm callbackUrl={callbackUrl} invite={state.invite} email={state.invitedEmail} />
           {/* An invitation is redeemed by the email form; GitHub/Google sign-up cannot carry it. */}
           {state.invite ? null : <OAuthButtons callbackUrl={callbackUrl} />}
         </>
