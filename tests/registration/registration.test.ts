@@ -228,6 +228,33 @@ describe("invitations", () => {
   });
 });
 
+describe("the register page", () => {
+  it("says why before anyone types: invitation-only without a link, a bad, used or expired link; a valid one fills in its address", async () => {
+    const { registerPageState } = await import("@/lib/registration/register-page");
+    await setPolicy({ mode: "invite" });
+    expect(await registerPageState(undefined)).toMatchObject({ showForm: false, tone: "error", notice: expect.stringMatching(/invitation-only/) });
+    expect(await registerPageState("inv_nonsense")).toMatchObject({ showForm: false, notice: expect.stringMatching(/not valid/) });
+    const bound = email("page");
+    const { token, id } = await invite({ email: bound, role: "admin" });
+    expect(await registerPageState(token)).toEqual({
+      showForm: true,
+      tone: "info",
+      notice: `You are invited as an admin. Create your account with ${bound}.`,
+      invite: token,
+      invitedEmail: bound,
+    });
+    await db.current().db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, id));
+    expect(await registerPageState(token)).toMatchObject({ showForm: false, notice: expect.stringMatching(/expired/) });
+    const used = await invite();
+    await register(email("page-used"), { invite: used.token });
+    expect(await registerPageState(used.token)).toMatchObject({ showForm: false, notice: expect.stringMatching(/already been used/) });
+    await setPolicy({ mode: "domains", allowedDomains: ["example.com"], approvalRequired: true });
+    expect(await registerPageState(undefined)).toMatchObject({ showForm: true, notice: expect.stringMatching(/organisation's email addresses only.*approves new accounts/) });
+    await setPolicy({});
+    expect(await registerPageState(undefined)).toEqual({ showForm: true, tone: null, notice: null });
+  });
+});
+
 describe("approval", () => {
   it("a new account waits: it signs in, sees only the waiting page, every API route answers 403, it can sign out", async () => {
     await setPolicy({ approvalRequired: true });
