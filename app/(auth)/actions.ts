@@ -15,6 +15,7 @@ import {
 } from "@/lib/auth/sign-in-throttle";
 import { endSession } from "@/lib/auth/user-sessions";
 import { publicAction } from "@/lib/http/action";
+import { rememberInvitationForOAuth } from "@/lib/registration/invite-cookie";
 
 const returnTo = { callbackUrl: z.string().optional() };
 
@@ -85,8 +86,11 @@ export async function signOutAction(): Promise<void> {
 const providerSchema = z.object({
   provider: z.enum(["github", "google"], { error: "That sign-in provider is not available." }),
   ...returnTo,
+  invite: z.string().max(200).optional(),
 });
 
+/** Starts a GitHub/Google sign-in; from an invitation link, the invitation goes along for a new account. */
 export const signInWithProvider = publicAction(providerSchema, async (data) => {
+  await rememberInvitationForOAuth(data.invite);
   await signIn(data.provider, { redirectTo: safeReturnPath(data.callbackUrl) });
 });

@@ -9,9 +9,12 @@ import type { ActionState } from "@/lib/http/action";
 export function OAuthButtonList({
   providers,
   callbackUrl,
+  invite,
 }: {
   providers: { id: "github" | "google"; name: string }[];
   callbackUrl?: string;
+  /** The invitation token the register page was opened with, for a new account. */
+  invite?: string;
 }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(signInWithProvider, {});
   const error = state.error ?? Object.values(state.fieldErrors ?? {})[0]?.[0];
@@ -25,6 +28,7 @@ export function OAuthButtonList({
         <form key={provider.id} action={action}>
           <input type="hidden" name="provider" value={provider.id} />
           {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
+          {invite ? <input type="hidden" name="invite" value={invite} /> : null}
           <Button type="submit" variant="secondary" className="w-full" disabled={pending} data-testid={`oauth-${provider.id}`}>
             Continue with {provider.name}
           </Button>

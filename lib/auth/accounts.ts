@@ -14,6 +14,7 @@ import { changePasswordSchema, emailSchema, registerSchema, signInSchema } from 
 import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-throttle";
 import { AppError, validationError } from "@/lib/errors";
 import { admitNewAccount, assertMayRegister } from "@/lib/registration/admission";
+import { forgetInvitationForOAuth, invitationForOAuth } from "@/lib/registration/invite-cookie";
 import { text } from "@/lib/validation/text";
 
 const inviteSchema = z.object({ invite: text().trim().max(200, "This invitation link is not valid.").optional() });
@@ -78,7 +79,10 @@ export interface OAuthProfile {
   email?: string | null;
   name?: string | null;
   image?: string | null;
-  /** The token of the invitation link the sign-up started from, if any (a new account only). */
+  /**
+   * The token of the invitation link the sign-up started from (a new account only); by default the one the register
+   * page's OAuth button left in this browser's cookie.
+   */
   inviteToken?: string | null;
 }
 
@@ -100,15 +104,17 @@ export async function signInWithOAuth(profile: OAuthProfile): Promise<User> {
     throw new AppError("bad_request", "Your account at the sign-in provider has no verified email address.");
   }
   if (await getUserByEmail({ email: email.data })) throw new AppError("oauth_email_conflict");
+  const inviteToken = profile.inviteToken ?? (await invitationForOAuth());
   const user = await admitNewAccount({
     email: email.data,
-    inviteToken: profile.inviteToken,
+    inviteToken,
     create: async (tx) => {
       const created = await createUser({ email: email.data, name: profile.name, image: profile.image }, tx);
       await linkOAuthAccount({ userId: created.id, provider: profile.provider, providerAccountId: profile.providerAccountId }, tx);
       return created;
     },
   });
+  if (inviteToken) await forgetInvitationForOAuth();
   await recordSignIn({ id: user.id });
   return user;
 }

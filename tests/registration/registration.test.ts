@@ -14,9 +14,17 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+// The browser's cookies for this file's requests (the OAuth invitation cookie).
+const jar = vi.hoisted(() => new Map<string, string>());
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "x-forwarded-for": "198.51.100.20" }),
-  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
+    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => jar.has(name),
+    set: (name: string, value: string) => void jar.set(name, value),
+    delete: (name: string) => void jar.delete(name),
+  }),
 }));
 
 const settingsActions = await import("@/app/(app)/admin/settings/actions");
@@ -209,6 +217,28 @@ describe("invitations", () => {
     for (const bad of ["inv_" + "A".repeat(43), "not-a-token", "inv_\u0000"]) {
       expect(await refusal(register(email("forged", "example.com"), { invite: bad }))).toMatchObject({ code: expect.stringMatching(/forbidden|validation_failed/) });
     }
+  });
+
+  it("a GitHub/Google sign-up from an invitation link carries it in a cookie, used once", async () => {
+    await setPolicy({ mode: "invite" });
+    const { token, id } = await invite();
+    jar.clear();
+    // The register page's OAuth button: the invitation is remembered, then Auth.js takes over (not simulated here, so
+    // the action logs that failure: kept out of the output).
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await run(authActions.signInWithProvider as Action, { provider: "github", invite: token });
+    expect([...jar.values()]).toEqual([token]);
+    const user = await signInWithOAuth({ provider: "github", providerAccountId: randomUUID(), email: email("oauth-invited") });
+    expect(user.status).toBe("active");
+    expect((await db.current().db.select().from(invitations).where(eq(invitations.id, id)))[0]!.usedBy).toBe(user.id);
+    expect(jar.size).toBe(0);
+    await expect(signInWithOAuth({ provider: "google", providerAccountId: randomUUID(), email: email("oauth-next") })).rejects.toMatchObject({
+      details: { reason: "invitation_required" },
+    });
+    // Something that is not a token is not stored.
+    await run(authActions.signInWithProvider as Action, { provider: "github", invite: "<script>" });
+    quiet.mockRestore();
+    expect(jar.size).toBe(0);
   });
 
   it("lists invitations with their status: pending, used, expired, revoked", async () => {

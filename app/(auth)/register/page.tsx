@@ -24,8 +24,8 @@ export default async function RegisterPage({ searchParams }: PageProps<"/registe
       {state.showForm ? (
         <>
           <RegisterForm callbackUrl={callbackUrl} invite={state.invite} email={state.invitedEmail} />
-          {/* An invitation is redeemed by the email form; GitHub/Google sign-up cannot carry it. */}
-          {state.invite ? null : <OAuthButtons callbackUrl={callbackUrl} />}
+          {/* GitHub/Google sign-up carries the invitation in a short-lived cookie (lib/registration/invite-cookie.ts). */}
+          <OAuthButtons callbackUrl={callbackUrl} invite={state.invite} />
         </>
       ) : (
         <p className="text-center text-sm text-zinc-600">
