@@ -10,13 +10,10 @@ import { looksLikeInvitationToken } from "./invitation-token";
 const COOKIE = "spendboard-invite";
 const MAX_AGE_SECONDS = 15 * 60;
 
+/** Only from an invitation link: any other sign-in leaves cookies alone. */
 export async function rememberInvitationForOAuth(token: string | undefined): Promise<void> {
-  const jar = await cookies();
-  if (!token || !looksLikeInvitationToken(token)) {
-    if (jar.get(COOKIE)) jar.delete(COOKIE);
-    return;
-  }
-  jar.set(COOKIE, token, {
+  if (!token || !looksLikeInvitationToken(token)) return;
+  (await cookies()).set(COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
     secure: process.env.NODE_ENV === "production" && (process.env.AUTH_URL ?? "").startsWith("https:"),
