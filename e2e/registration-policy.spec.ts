@@ -93,6 +93,18 @@ test.describe("who may join", () => {
       expect(api.status()).toBe(403);
       expect((await api.json()).error.message).toContain("waiting for an admin's approval");
 
+      // On a phone, before it is approved: the waiting page and the admin settings fit 390 px.
+      await newcomer.setViewportSize({ width: 390, height: 844 });
+      await admin.setViewportSize({ width: 390, height: 844 });
+      await newcomer.goto("/pending");
+      await expect(newcomer.getByTestId("pending-sign-out")).toBeVisible();
+      await admin.goto("/admin/settings");
+      await expect(admin.getByTestId("create-invitation")).toBeVisible();
+      for (const page of [newcomer, admin]) {
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), page.url()).toBeLessThanOrEqual(390);
+      }
+      await admin.setViewportSize({ width: 1280, height: 800 });
+
       await admin.goto("/admin/settings");
       const pending = admin.getByTestId("pending-account").filter({ hasText: waiting });
       await pending.getByTestId("approve-user").click();
