@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { registrationPolicy, users, type RegistrationPolicyRow, type User, type UserRole, type UserStatus } from "@/db/schema";
 import { isUuid } from "@/lib/validation/id";
@@ -57,6 +57,13 @@ export async function setAdmission(
   const db = executor ?? (await getDb());
   const [row] = await db.update(users).set({ role, status, updatedAt: new Date() }).where(eq(users.id, id)).returning();
   return row!;
+}
+
+/** Who to tell that an account waits for approval. */
+export async function listEnabledAdminIds(executor?: DbExecutor): Promise<string[]> {
+  const db = executor ?? (await getDb());
+  const rows = await db.select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), isNull(users.disabledAt), eq(users.status, "active")));
+  return rows.map((r) => r.id);
 }
 
 export type PendingUser = Pick<User, "id" | "email" | "name" | "createdAt" | "status">;

@@ -1,7 +1,8 @@
 import "server-only";
 import type { DbExecutor } from "@/db";
 import { getInvitationByHash, lockInvitationByHash, markInvitationUsed } from "@/db/queries/invitations";
-import { countUsers, lockAccountCreation, setAdmission } from "@/db/queries/registration";
+import { insertNotificationOnce } from "@/db/queries/notifications";
+import { countUsers, listEnabledAdminIds, lockAccountCreation, setAdmission } from "@/db/queries/registration";
 import { inTransaction } from "@/db/queries/transaction";
 import type { Invitation, User, UserRole, UserStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -157,6 +158,24 @@ export async function admitNewAccount({
         tx,
       );
     }
+    if (user.status === "pending") await tellAdminsAboutPending(user, tx);
     return user;
   });
+}
+
+/** A notification for every admin: someone waits for them (the bell links to the list in admin settings). */
+async function tellAdminsAboutPending(user: Pick<User, "id" | "email">, tx: DbExecutor): Promise<void> {
+  for (const adminId of await listEnabledAdminIds(tx)) {
+    await insertNotificationOnce(
+      {
+        userId: adminId,
+        kind: "registration",
+        title: "An account is waiting for approval",
+        body: `${user.email} registered and can use Spendboard once an admin approves it.`,
+        href: "/admin/settings#pending-accounts",
+        dedupeKey: `registration:pending:${user.id}`,
+      },
+      tx,
+    );
+  }
 }

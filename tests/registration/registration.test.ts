@@ -3,7 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { isValidElement } from "react";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { saveRegistrationPolicy, type PolicyValues } from "@/db/queries/registration";
-import { auditLog, invitations, users } from "@/db/schema";
+import { auditLog, invitations, notifications, users } from "@/db/schema";
 import { authenticateWithPassword, registerWithPassword, signInWithOAuth } from "@/lib/auth/accounts";
 import { AppError } from "@/lib/errors";
 import type { ActionState } from "@/lib/http/action";
@@ -291,6 +291,10 @@ describe("approval", () => {
     const address = email("waiting");
     const user = await register(address);
     expect(user).toMatchObject({ role: "user", status: "pending" });
+    // Admins are told (once) in their notifications.
+    const told = await db.current().db.select().from(notifications).where(eq(notifications.dedupeKey, `registration:pending:${user.id}`));
+    expect(told.map((n) => n.userId)).toContain(admin.id);
+    expect(told[0]).toMatchObject({ href: "/admin/settings#pending-accounts", body: expect.stringContaining(address) });
     // Signing in works (the password is right, the account is not disabled).
     expect((await authenticateWithPassword({ email: address, password: PASSWORD }))?.id).toBe(user.id);
     signIn(user);
