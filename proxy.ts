@@ -1,10 +1,9 @@
-import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/public-paths";
+import { readSessionToken } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/errors";
 import { checkActionRequest } from "@/lib/http/action-request";
 import { apiMethodAnswer } from "@/lib/http/api-routes";
-import { getAuthSecret } from "@/lib/server-env";
 
 /**
  * The sign-in gate. It only reads the session cookie: Auth.js's own middleware re-issues the cookie on every
@@ -12,12 +11,7 @@ import { getAuthSecret } from "@/lib/server-env";
  * Pages and route handlers still check the user (and role) themselves; this only sends strangers away early.
  */
 async function isSignedIn(request: NextRequest): Promise<boolean> {
-  const secret = getAuthSecret();
-  for (const secureCookie of [true, false]) {
-    const token = await getToken({ req: request, secret, secureCookie });
-    if (token?.sub) return true;
-  }
-  return false;
+  return (await readSessionToken((name) => request.cookies.get(name)?.value)) !== null;
 }
 
 export async function proxy(request: NextRequest): Promise<Response> {

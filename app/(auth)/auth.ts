@@ -1,5 +1,6 @@
 import "server-only";
-import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig, type Session } from "next-auth";
+import { cookies } from "next/headers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
@@ -12,6 +13,7 @@ import { clientAddress } from "@/lib/auth/sign-in-throttle";
 import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
 import { isAdmissionRefusal } from "@/lib/registration/admission";
+import { readSessionToken } from "@/lib/auth/session-token";
 import { getAuthSecret } from "@/lib/server-env";
 
 declare module "next-auth" {
@@ -142,4 +144,22 @@ function config(): NextAuthConfig {
   };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => config());
+export const { handlers, signIn, signOut } = NextAuth(() => config());
+
+/**
+ * This request's session, from its cookie (lib/auth/session-token.ts decodes it, once per token): Auth.js's own
+ * `auth()` runs its whole session flow and re-encrypts the cookie on every call, which a request that only needs to
+ * know who is calling does not need. Sessions are not extended by use (they end SESSION_MAX_AGE_SECONDS after
+ * sign-in), so nothing is lost.
+ */
+export async function auth(): Promise<Session | null> {
+  const jar = await cookies();
+  const token = await readSessionToken((name) => jar.get(name)?.value);
+  if (!token) return null;
+  return {
+    user: { id: token.userId, role: token.role === "admin" ? "admin" : "user" },
+    sid: token.sessionId,
+    sv: token.sessionVersion,
+    expires: token.expires.toISOString(),
+  };
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { budgetLedger, budgetReservations, usageEvents, type BudgetLedgerRow } from "@/db/schema";
 
@@ -21,6 +21,8 @@ export interface LedgerPeriods {
 export interface LedgerRows {
   month: BudgetLedgerRow;
   day: BudgetLedgerRow;
+  /** Whether the user holds reservations whose time ran out (their requests died): release them before deciding. */
+  expiredHolds?: boolean;
 }
 
 /** A new row starts from the usage already recorded in its period (an index range scan, once per user and period). */
@@ -49,20 +51,27 @@ function ledgerValues(userId: string, periods: LedgerPeriods, now: Date) {
   }));
 }
 
-const pickRows = (rows: BudgetLedgerRow[]): LedgerRows => ({
-  month: rows.find((r) => r.periodKind === "month")!,
-  day: rows.find((r) => r.periodKind === "day")!,
-});
-
-/** Creates the user's rows of these periods where missing, locks both (month first) and returns them. One statement. */
+/**
+ * Creates the user's rows of these periods where missing, locks both (month first) and returns them, with whether any
+ * of the user's reservations has expired unreleased. One statement.
+ */
 export async function lockLedgerRows({ userId, periods, now }: { userId: string; periods: LedgerPeriods; now: Date }, executor: DbExecutor): Promise<LedgerRows> {
   const rows = await executor
     .insert(budgetLedger)
     .values(ledgerValues(userId, periods, now))
     // A no-op update: it takes the row lock and returns the row as it is.
     .onConflictDoUpdate({ target: [budgetLedger.userId, budgetLedger.periodKind, budgetLedger.periodStart], set: { periodEnd: sql`${budgetLedger.periodEnd}` } })
-    .returning();
-  return pickRows(rows);
+    .returning({
+      ...getTableColumns(budgetLedger),
+      expiredHolds: sql<boolean>`exists (select 1 from ${budgetReservations} where ${budgetReservations.userId} = ${userId}
+        and ${budgetReservations.closedAt} is null and ${budgetReservations.expiresAt} < ${now.toISOString()}::timestamptz)`,
+    });
+  const split = (kind: "month" | "day") => {
+    const { expiredHolds, ...row } = rows.find((r) => r.periodKind === kind)!;
+    return { row, expiredHolds: Boolean(expiredHolds) };
+  };
+  const month = split("month");
+  return { month: month.row, day: split("day").row, expiredHolds: month.expiredHolds };
 }
 
 /**

@@ -197,7 +197,7 @@ async function reserveIn(
   const periods = periodsAt(timeZone, now);
   let rows = await lockLedgerRows({ userId, periods, now }, executor);
   // Holds of requests that died without settling are given back first (rarely any: then read the rows again).
-  if ((rows.month.reservedNano > 0 || rows.month.tokensReserved > 0) && (await releaseExpiredReservations({ userId, now }, executor)) > 0) {
+  if (rows.expiredHolds && (await releaseExpiredReservations({ userId, now }, executor)) > 0) {
     rows = await lockLedgerRows({ userId, periods, now }, executor);
   }
   const plan = planReservation(limits, rows, estimate);

@@ -91,17 +91,16 @@ async function readTurn(user: User, body: ChatBody) {
 /**
  * The turn's writes, in one transaction with one commit: the conversation (created or updated), the user's message
  * (or, to regenerate, the removal of the old answer), the history read once, and the budget reservation of the first
- * model call (`call.reserveAhead`). A budget refusal still keeps the message (the reservation runs in a savepoint) and
- * is thrown after the commit.
+ * model call (`call.reserveAhead`). A budget refusal rolls it back; the caller then writes the turn again without the
+ * reservation (the message is kept) and answers with the refusal.
  */
 async function writeTurn(
   user: User,
   body: ChatBody,
-  turn: { exists: boolean; retry: boolean; modelRef: string; assistant?: Assistant },
+  turn: { exists: boolean; retry: boolean; reserve: boolean; modelRef: string; assistant?: Assistant },
   prompt: (history: UIMessage[]) => Promise<number>,
   call: (conversationId: string) => MeteredCall,
 ): Promise<{ history: Message[]; isFirstTurn: boolean; conversationTitle: string | null; metered: MeteredCall }> {
-  let refusal: unknown;
   const written = await inTransaction(async (tx) => {
     await asyncCommit(tx);
     const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
@@ -127,16 +126,9 @@ async function writeTurn(
       }
     }
     const metered = call(conversation.id);
-    const promptTokens = await prompt(toUiMessages(history));
-    try {
-      await inTransaction((savepoint) => metered.reserveAhead({ promptTokens, maxOutputTokens: defaultMaxOutputTokens() }, savepoint), tx);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      refusal = error;
-    }
+    if (turn.reserve) await metered.reserveAhead({ promptTokens: await prompt(toUiMessages(history)), maxOutputTokens: defaultMaxOutputTokens() }, tx);
     return { history, conversationTitle: conversation.title, metered };
   });
-  if (refusal) throw refusal;
   const isFirstTurn = written.history.filter((m) => m.role === "user").length === 1 && !written.conversationTitle;
   return { ...written, isFirstTurn };
 }
@@ -175,9 +167,15 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   let written: Awaited<ReturnType<typeof writeTurn>> | undefined;
   for (let attempt = 1; !written; attempt++) {
     let started: MeteredCall | undefined;
+    const turn = { exists: Boolean(conversation), retry: attempt > 1, reserve: true, modelRef, assistant };
     try {
-      written = await writeTurn(user, body, { exists: Boolean(conversation), retry: attempt > 1, modelRef, assistant }, prompt, (id) => (started = call(id)));
+      written = await writeTurn(user, body, turn, prompt, (id) => (started = call(id)));
     } catch (error) {
+      if (error instanceof AppError && error.code === "budget_exceeded") {
+        // The refusal rolled the turn back: keep the user's message all the same, then answer with the refusal.
+        await writeTurn(user, body, { ...turn, retry: true, reserve: false }, prompt, call);
+        throw error;
+      }
       if (error instanceof AppError) throw error;
       // The database failed (e.g. it dropped the connection), maybe after the commit: give back what the reservation
       // holds (a no-op if nothing was stored) and write the turn again (its writes are safe to repeat).

@@ -61,10 +61,6 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
 export const BUILT_IN_PROVIDERS = ["openai", "anthropic", "google", "openrouter"] as const satisfies ProviderKind[];
 export type BuiltInProvider = (typeof BUILT_IN_PROVIDERS)[number];
 
-export function isBuiltInProvider(provider: string): provider is BuiltInProvider {
-  return (BUILT_IN_PROVIDERS as readonly string[]).includes(provider);
-}
-
 /** The base URL to call for a built-in provider (env override first), without a trailing slash. */
 export function providerBaseUrl(provider: BuiltInProvider, env: Record<string, string | undefined> = process.env): string {
   const info = PROVIDERS[provider];

@@ -11,6 +11,7 @@ import type { ProviderKey } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/key-vault";
 import { AppError } from "@/lib/errors";
 import { parseModelRef, type ModelRef } from "./model-ref";
+import { upstreamFetch } from "./upstream-fetch";
 import { BUILT_IN_PROVIDERS, PROVIDERS, providerBaseUrl, systemKey, type BuiltInProvider, type ProviderKind } from "./registry";
 
 export type KeySource = "user" | "system";
@@ -57,15 +58,15 @@ function instantiate(ref: ModelRef, baseUrl: string, apiKey: string | undefined)
   switch (ref.provider) {
     case "openai":
       // .chat(): chat completions, which report streamed usage (stream_options.include_usage).
-      return createOpenAI({ baseURL: baseUrl, apiKey }).chat(ref.modelId);
+      return createOpenAI({ baseURL: baseUrl, apiKey, fetch: upstreamFetch }).chat(ref.modelId);
     case "anthropic":
-      return createAnthropic({ baseURL: baseUrl, apiKey })(ref.modelId);
+      return createAnthropic({ baseURL: baseUrl, apiKey, fetch: upstreamFetch })(ref.modelId);
     case "google":
-      return createGoogleGenerativeAI({ baseURL: baseUrl, apiKey })(ref.modelId);
+      return createGoogleGenerativeAI({ baseURL: baseUrl, apiKey, fetch: upstreamFetch })(ref.modelId);
     case "openrouter":
-      return createOpenAICompatible({ name: "openrouter", baseURL: baseUrl, apiKey, includeUsage: true })(ref.modelId);
+      return createOpenAICompatible({ name: "openrouter", baseURL: baseUrl, apiKey, includeUsage: true, fetch: upstreamFetch })(ref.modelId);
     case "openai-compatible":
-      return createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl, apiKey, includeUsage: true })(ref.modelId);
+      return createOpenAICompatible({ name: "openai-compatible", baseURL: baseUrl, apiKey, includeUsage: true, fetch: upstreamFetch })(ref.modelId);
   }
 }
 
