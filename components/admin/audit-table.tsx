@@ -3,9 +3,10 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { fetchJson } from "@/lib/chat/client-fetch";
+import type { AuditAction } from "@/lib/audit/audit-log";
 import type { AuditEntry, AuditPage } from "@/lib/dashboard/contract";
 
-const ACTION_LABELS: Record<string, string> = {
+const ACTION_LABELS: Record<AuditAction, string> = {
   "user.role_changed": "Role changed",
   "user.cap_set": "Cap set",
   "user.cap_cleared": "Cap cleared",
@@ -19,6 +20,14 @@ const ACTION_LABELS: Record<string, string> = {
   "key.added": "API key added",
   "key.replaced": "API key replaced",
   "key.deleted": "API key deleted",
+  "api_token.created": "API token created",
+  "api_token.revoked": "API token revoked",
+  "registration_policy.changed": "Who may join changed",
+  "invitation.created": "Invitation created",
+  "invitation.used": "Invitation used",
+  "invitation.revoked": "Invitation revoked",
+  "user.approved": "Account approved",
+  "user.rejected": "Account rejected",
 };
 
 function formatDate(iso: string, timeZone: string) {
@@ -89,7 +98,7 @@ export function AuditTable({ initial, timeZone, apiUrl }: { initial: AuditPage; 
               <tr key={entry.id} data-testid="audit-row" data-action={entry.action} className="align-top">
                 <td className="py-2 pr-4 whitespace-nowrap tabular-nums text-zinc-600">{formatDate(entry.createdAt, timeZone)}</td>
                 <td className="py-2 pr-4">{entry.actorEmail}</td>
-                <td className="py-2 pr-4 whitespace-nowrap font-medium">{ACTION_LABELS[entry.action] ?? entry.action}</td>
+                <td className="py-2 pr-4 whitespace-nowrap font-medium">{ACTION_LABELS[entry.action as AuditAction] ?? entry.action}</td>
                 <td className="py-2 pr-4">{entry.targetEmail ?? <span className="text-zinc-400">—</span>}</td>
                 <td className="py-2">
                   <Details details={entry.details} />

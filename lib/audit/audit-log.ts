@@ -27,6 +27,12 @@ export const AUDIT_ACTIONS = [
   "key.deleted",
   "api_token.created",
   "api_token.revoked",
+  "registration_policy.changed",
+  "invitation.created",
+  "invitation.used",
+  "invitation.revoked",
+  "user.approved",
+  "user.rejected",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { DbExecutor } from "@/db";
 import { recordAudit, type AuditAction, type AuditEvent } from "@/lib/audit/audit-log";
 
-/** The audit actions of who-may-join changes. (To be listed in AUDIT_ACTIONS in lib/audit/audit-log.ts.) */
+/** The audit actions of who-may-join changes (also listed in AUDIT_ACTIONS). */
 export const REGISTRATION_AUDIT_ACTIONS = [
   "registration_policy.changed",
   "invitation.created",
@@ -17,5 +17,5 @@ export function recordRegistrationAudit(
   event: Omit<AuditEvent, "action"> & { action: RegistrationAuditAction },
   executor?: DbExecutor,
 ): Promise<void> {
-  return recordAudit({ ...event, action: event.action as unknown as AuditAction }, executor);
+  return recordAudit({ ...event, action: event.action satisfies AuditAction }, executor);
 }
