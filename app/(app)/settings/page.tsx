@@ -45,7 +45,7 @@ export default async function SettingsPage({ searchParams }: PageProps<"/setting
   return (
     <>
       <PageHeader title="Settings" description="Your provider keys, the models they unlock, your budget and your account." />
-      <nav className="mb-6 flex gap-1 border-b border-zinc-200" aria-label="Settings sections">
+      <nav className="mb-6 flex gap-1 overflow-x-auto shadow-[inset_0_-1px_0_var(--color-zinc-200)]" aria-label="Settings sections">
         {TABS.map((t) => (
           <Link
             key={t.id}
@@ -53,7 +53,7 @@ export default async function SettingsPage({ searchParams }: PageProps<"/setting
             aria-current={t.id === tab ? "page" : undefined}
             data-testid={`tab-${t.id}`}
             className={cn(
-              "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
+              "shrink-0 border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap",
               t.id === tab ? "border-brand-600 text-brand-700" : "border-transparent text-zinc-600 hover:text-zinc-900",
             )}
           >
