@@ -11,17 +11,15 @@ import {
 } from "ai";
 import { getAssistantWithDelegates, getConversation, upsertOwnConversation } from "@/db/queries/chat-turn";
 import { deleteMessagesFrom, insertMessage, listMessages } from "@/db/queries/conversations";
-import { listPriceOverrides } from "@/db/queries/prices";
-import { getBudgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
 import { asyncCommit } from "@/db";
 import type { Assistant, Message, User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { toPriceOverrides } from "@/lib/pricing/overrides";
 import { formatModelRef } from "@/lib/providers/model-ref";
-import { loadModelSources, resolveModelFrom } from "@/lib/providers/resolve-model";
+import { resolveModelFrom } from "@/lib/providers/resolve-model";
 import { runInBackground } from "@/lib/usage/background";
 import { defaultMaxOutputTokens, meteredCall, type MeteredCall } from "@/lib/usage/metered-call";
+import { loadMeteringContext } from "@/lib/usage/metering-context";
 import { meteredModel } from "@/lib/usage/model-middleware";
 import { estimatePromptTokens } from "@/lib/usage/tokens";
 import { MAX_MESSAGE_CHARS, type ChatMessageMetadata, type chatRequestSchema } from "./contract";
@@ -73,19 +71,17 @@ const DECISIVE = new Set(["text-delta", "reasoning-delta", "tool-input-start", "
  * price overrides. Only an assistant named by a stored conversation (not by the request) takes a second read.
  */
 async function readTurn(user: User, body: ChatBody) {
-  const [conversation, named, sources, budgets, overrideRows] = await Promise.all([
+  const [conversation, named, { sources, budgets, overrides }] = await Promise.all([
     getConversation({ id: body.id }),
     body.assistantId ? getAssistantWithDelegates({ id: body.assistantId, userId: user.id }) : Promise.resolve(undefined),
-    loadModelSources(user.id),
-    getBudgets({ userId: user.id }),
-    listPriceOverrides(),
+    loadMeteringContext(user.id),
   ]);
   if (conversation && conversation.userId !== user.id) throw new AppError("conversation_not_found");
   if (!conversation && body.trigger === "regenerate-message") throw new AppError("conversation_not_found");
   const assistantId = body.assistantId !== undefined ? body.assistantId : (conversation?.assistantId ?? null);
   const found = assistantId ? (named ?? (await getAssistantWithDelegates({ id: assistantId, userId: user.id }))) : undefined;
   if (assistantId && !found) throw new AppError("not_found", "That assistant does not exist.");
-  return { conversation, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides: toPriceOverrides(overrideRows) };
+  return { conversation, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides };
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ResolvedModel {
   /** The OpenAI-compatible endpoint's name (error messages name it). */
   endpointName?: string;
   keySource: KeySource;
+  /** Where and with which key the gateway forwards a request as it is (never sent to a browser or logged). */
+  upstream?: { baseUrl: string; apiKey: string | undefined };
 }
 
 // Decrypted keys live in memory for a few seconds at most (never written anywhere), so a burst of requests does
@@ -119,13 +121,15 @@ export function resolveModelFrom(sources: ModelSources, { override, purpose = "c
         details: { settingsUrl: "/settings?tab=keys" },
       });
     }
+    const apiKey = decryptedKey(endpoint);
     return {
-      model: instantiate(ref, endpoint.baseUrl, decryptedKey(endpoint)),
+      model: instantiate(ref, endpoint.baseUrl, apiKey),
       provider: ref.provider,
       modelId: ref.modelId,
       endpointId: endpoint.id,
       endpointName: endpoint.name,
       keySource: "user",
+      upstream: { baseUrl: endpoint.baseUrl, apiKey },
     };
   }
 
@@ -134,14 +138,15 @@ export function resolveModelFrom(sources: ModelSources, { override, purpose = "c
   const deploymentKey = systemKey(provider);
   // Background work (titles) runs on the deployment's key when there is one, still counted against the user.
   if (purpose === "background" && deploymentKey) {
-    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
+    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system", upstream: { baseUrl, apiKey: deploymentKey } };
   }
   const own = sources.keys.find((key) => key.provider === provider && key.name === provider);
   if (own && own.status !== "rejected" && own.encryptedKey) {
-    return { model: instantiate(ref, baseUrl, decryptedKey(own)), provider, modelId: ref.modelId, keySource: "user" };
+    const apiKey = decryptedKey(own);
+    return { model: instantiate(ref, baseUrl, apiKey), provider, modelId: ref.modelId, keySource: "user", upstream: { baseUrl, apiKey } };
   }
   if (deploymentKey && sources.systemKeyPolicy[provider] === true) {
-    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system" };
+    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system", upstream: { baseUrl, apiKey: deploymentKey } };
   }
   throw apiKeyRequired(provider, ref.modelId);
 }
