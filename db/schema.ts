@@ -339,6 +339,20 @@ export const usageEvents = pgTable(
     rawUsage: jsonb("raw_usage"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The API token the call came through (gateway) or that reported it (track); null for chat. */
+    apiTokenId: uuid("api_token_id").references(() => apiTokens.id, { onDelete: "set null" }),
+    /** The skill an app tagged the call with (`x-spendboard-skill`, `/api/track` `skill_id`). */
+    skill: text("skill"),
+    /** The client's session tag (`x-spendboard-session`, `/api/track` `session_id`). */
+    sessionTag: text("session_tag"),
+    /** The tool a tracked event reported (`/api/track` `tool_name`). */
+    toolName: text("tool_name"),
+    /** The client's idempotency key (`/api/track` `event_id`): unique per user, so a retried event is stored once. */
+    eventId: text("event_id"),
+    /** Free-form client metadata (`/api/track` `metadata`, at most 4 KB). */
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    /** The cost the client reported (integer nano-USD), kept beside `cost_nano` whichever one was charged. */
+    reportedCostNano: bigint("reported_cost_nano", { mode: "number" }),
   },
   (t) => [
     uniqueIndex("usage_events_request_unique").on(t.requestId),
@@ -346,6 +360,7 @@ export const usageEvents = pgTable(
     index("usage_events_created_idx").on(t.createdAt),
     index("usage_events_conversation_idx").on(t.conversationId),
     index("usage_events_unpriced_idx").on(t.provider, t.model).where(sql`${t.priced} = false`),
+    uniqueIndex("usage_events_user_event_unique").on(t.userId, t.eventId).where(sql`${t.eventId} is not null`),
   ],
 );
 export type UsageEvent = typeof usageEvents.$inferSelect;
