@@ -144,6 +144,17 @@ test.describe("on a phone (390×844)", () => {
     await expect(page).toHaveURL(/\/admin$/);
   });
 
+  test("the first Tab shows a skip link that moves focus to the page's content", async ({ page }) => {
+    await signIn(page);
+    await page.goto("/dashboard");
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "Skip to content" });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeVisible();
+    await page.keyboard.press("Enter");
+    await expect(page.locator("main#main")).toBeFocused();
+  });
+
   test("the chat history is a drawer", async ({ page }) => {
     await signIn(page);
     await page.goto("/chat");

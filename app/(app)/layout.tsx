@@ -9,8 +9,16 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <QueryProvider>
       <div className="min-h-screen">
+        <a
+          href="#main"
+          className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow-lg focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+        >
+          Skip to content
+        </a>
         <AppHeader user={user} />
-        <main className="mx-auto max-w-6xl px-4 py-4 sm:py-8">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-4 outline-none sm:py-8">
+          {children}
+        </main>
       </div>
     </QueryProvider>
   );
