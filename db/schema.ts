@@ -606,3 +606,113 @@ export const invitations = pgTable(
   (t) => [uniqueIndex("invitations_token_hash_unique").on(t.tokenHash), index("invitations_created_idx").on(t.createdAt)],
 );
 export type Invitation = typeof invitations.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organisation policy: default budgets, the organisation-wide cap, teams (lib/budgets/, db/queries/org-settings.ts,
+// db/queries/teams.ts)
+
+/**
+ * The one organisation settings row (`id` = 1), created from MONTHLY_COST_BUDGET, DAILY_COST_BUDGET,
+ * DAILY_TOKEN_BUDGET and BUDGET_ENFORCEMENT at its first read; admins change it in /admin/settings. The default
+ * budget applies to every user beside their own budget and an admin cap; the organisation cap limits the whole
+ * deployment's spend per calendar month (UTC). Costs are integer nano-USD; null = no limit.
+ */
+export const orgSettings = pgTable(
+  "org_settings",
+  {
+    id: integer("id").primaryKey().default(1),
+    defaultMonthlyCostLimitNano: bigint("default_monthly_cost_limit_nano", { mode: "number" }),
+    defaultDailyCostLimitNano: bigint("default_daily_cost_limit_nano", { mode: "number" }),
+    defaultMonthlyTokenLimit: bigint("default_monthly_token_limit", { mode: "number" }),
+    defaultDailyTokenLimit: bigint("default_daily_token_limit", { mode: "number" }),
+    defaultMode: budgetMode("default_mode").notNull().default("enforce"),
+    defaultAlertThresholds: integer("default_alert_thresholds").array().notNull().default(sql`'{50,80,100}'::integer[]`),
+    orgMonthlyCostLimitNano: bigint("org_monthly_cost_limit_nano", { mode: "number" }),
+    orgMode: budgetMode("org_mode").notNull().default("enforce"),
+    orgAlertThresholds: integer("org_alert_thresholds").array().notNull().default(sql`'{50,80,100}'::integer[]`),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("org_settings_single_row", sql`${t.id} = 1`)],
+);
+export type OrgSettingsRow = typeof orgSettings.$inferSelect;
+
+/** A team: its members' spend adds up to one number, optionally under a team monthly budget (nano-USD). */
+export const teams = pgTable(
+  "teams",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    monthlyCostLimitNano: bigint("monthly_cost_limit_nano", { mode: "number" }),
+    mode: budgetMode("mode").notNull().default("enforce"),
+    alertThresholds: integer("alert_thresholds").array().notNull().default(sql`'{50,80,100}'::integer[]`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("teams_name_unique").on(sql`lower(${t.name})`)],
+);
+export type Team = typeof teams.$inferSelect;
+
+/** Which team a user is in (one at most) and whether they are one of its admins. */
+export const teamMembers = pgTable(
+  "team_members",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    isAdmin: boolean("is_admin").notNull().default(false),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("team_members_team_idx").on(t.teamId)],
+);
+export type TeamMember = typeof teamMembers.$inferSelect;
+
+/**
+ * Shared ledger rows beside the per-user budget_ledger: one per scope (`org`, or `team:<uuid>`) and calendar month
+ * (UTC) with what everyone in it spent and what running requests hold. Locked after the user's rows (team, then org).
+ */
+export const scopeLedger = pgTable(
+  "scope_ledger",
+  {
+    scope: text("scope").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
+    spentNano: bigint("spent_nano", { mode: "number" }).notNull().default(0),
+    reservedNano: bigint("reserved_nano", { mode: "number" }).notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.periodStart] })],
+);
+export type ScopeLedgerRow = typeof scopeLedger.$inferSelect;
+
+/** What a reservation holds on a shared ledger row; deleted when it is given back (so it is given back once). */
+export const scopeHolds = pgTable(
+  "scope_holds",
+  {
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => budgetReservations.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    amountNano: bigint("amount_nano", { mode: "number" }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reservationId, t.scope] }), index("scope_holds_scope_expires_idx").on(t.scope, t.expiresAt)],
+);
+
+/** Teams allowed to use the deployment's key for a provider (beside system_key_policy.allow_users = everyone). */
+export const systemKeyTeams = pgTable(
+  "system_key_teams",
+  {
+    provider: providerKind("provider").notNull(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.teamId] })],
+);
