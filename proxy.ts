@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isPublicPath } from "@/lib/auth/public-paths";
+import { isPublicPath, isTokenPath } from "@/lib/auth/public-paths";
 import { readSessionToken } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/errors";
 import { checkActionRequest } from "@/lib/http/action-request";
@@ -24,6 +24,8 @@ export async function proxy(request: NextRequest): Promise<Response> {
   if (refusal) {
     return NextResponse.json(new AppError(refusal.code, refusal.message).toJSON(), { status: refusal.status });
   }
+  // API-token routes authenticate in their handler (401 with WWW-Authenticate, in the API's own error format).
+  if (isTokenPath(pathname)) return NextResponse.next();
   const signedIn = await isSignedIn(request);
   if (isPublicPath(pathname)) {
     // (not when /login carries an error: the session may belong to an account that was just disabled)

@@ -137,8 +137,11 @@ export class Recorder {
       this.serverErrors++;
       this.fail(label, `status ${status}: ${text.slice(0, 300)}`);
     } else if (status >= 400) {
-      const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-      if (typeof error?.code !== "string" || typeof error.message !== "string" || !error.message) {
+      // Ours and OpenAI's shape carry error.code; the Anthropic-compatible gateway answers in Anthropic's
+      // {type: "error", error: {type, message}}.
+      const error = (body as { error?: { code?: unknown; type?: unknown; message?: unknown } } | undefined)?.error;
+      const kind = (body as { type?: unknown } | undefined)?.type === "error" ? error?.type : error?.code;
+      if (typeof kind !== "string" || typeof error?.message !== "string" || !error.message) {
         this.fail(label, `status ${status} without the JSON error body: ${text.slice(0, 200)}`);
       }
     }

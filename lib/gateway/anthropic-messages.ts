@@ -1,0 +1,195 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import type { ServerTool } from "@/lib/pricing/price-book";
+import { upstreamFetch } from "@/lib/providers/upstream-fetch";
+import { runInBackground } from "@/lib/usage/background";
+import { DEFAULT_TOOL_REQUESTS, type StepOutcome, type StepRequest } from "@/lib/usage/metered-call";
+import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
+import { readJsonBody } from "@/lib/validation/body";
+import { authenticateGateway, startGatewayCall } from "./caller";
+import { gatewayError, scrubbed } from "./errors";
+import { GATEWAY_BODY_LIMIT } from "./openai-chat";
+import { relayEvents, type StreamObserver } from "./relay";
+
+/**
+ * `POST /api/anthropic/v1/messages`: Anthropic's Messages API in front of the user's Anthropic key, so that the
+ * Anthropic SDK and Claude Code work with `ANTHROPIC_BASE_URL=<app>/api/anthropic`. The request goes on as sent but
+ * for the model id and the output cap the budget leaves; the answer comes back byte for byte. Web searches and
+ * 1-hour cache writes the request asks for are part of its reservation.
+ */
+
+const bodySchema = z.looseObject({
+  model: z.string().min(1, "Name a model (e.g. claude-sonnet-4-5).").max(300),
+  messages: z.array(z.looseObject({ role: z.string() })).min(1, "Send at least one message."),
+  max_tokens: z.number({ error: "max_tokens is required." }).int().positive().max(10_000_000),
+  system: z.unknown().optional(),
+  stream: z.boolean().optional(),
+  tools: z.array(z.looseObject({ type: z.string().optional() })).optional(),
+});
+
+const ANTHROPIC_VERSION = "2023-06-01";
+
+/** Anthropic's usage object → the metered call's (its `input_tokens` are the uncached part). */
+export function anthropicUsage(usage: Record<string, unknown>): ProviderUsage {
+  const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+  return {
+    inputTokens: { noCache: num(usage.input_tokens), cacheRead: num(usage.cache_read_input_tokens), cacheWrite: num(usage.cache_creation_input_tokens) },
+    outputTokens: { total: num(usage.output_tokens) },
+    raw: usage,
+  };
+}
+
+/** The system prompt and messages as text-bearing messages, for the prompt estimate. */
+function promptOf(body: z.output<typeof bodySchema>): { role: string; content: unknown }[] {
+  const system = typeof body.system === "string" ? [{ role: "system", content: body.system }] : Array.isArray(body.system) ? [{ role: "system", content: body.system }] : [];
+  return [...system, ...(body.messages as { role: string; content: unknown }[])];
+}
+
+/** Per-request tools and cache writes the request may be billed for. */
+function billedExtras(body: z.output<typeof bodySchema>): Pick<StepRequest, "serverTools" | "cacheWrite"> {
+  const serverTools: Partial<Record<ServerTool, number>> = {};
+  for (const tool of body.tools ?? []) {
+    const kind = tool.type?.startsWith("web_search") ? "web_search" : tool.type?.startsWith("web_fetch") ? "web_fetch" : null;
+    if (!kind) continue;
+    const maxUses = Number(tool.max_uses);
+    serverTools[kind] = (serverTools[kind] ?? 0) + (Number.isSafeInteger(maxUses) && maxUses > 0 ? maxUses : DEFAULT_TOOL_REQUESTS);
+  }
+  const text = JSON.stringify([body.system ?? null, body.messages]);
+  const cacheWrite = /"cache_control"\s*:\s*\{[^}]*"ttl"\s*:\s*"1h"/.test(text) ? "1h" : text.includes('"cache_control"') ? "5m" : undefined;
+  return { ...(Object.keys(serverTools).length > 0 ? { serverTools } : {}), ...(cacheWrite ? { cacheWrite } : {}) };
+}
+
+function observer(): StreamObserver {
+  let usage: Record<string, unknown> | undefined;
+  /** message_delta carries the final output count; before it only the input is known. */
+  let final = false;
+  return {
+    see(data, event) {
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(data) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+      const type = (message.type as string | undefined) ?? event;
+      if (type === "message_start") {
+        const start = (message.message as { usage?: Record<string, unknown> } | undefined)?.usage;
+        if (start) usage = { ...start };
+      } else if (type === "message_delta" && message.usage) {
+        usage = { ...usage, ...(message.usage as Record<string, unknown>) };
+        final = true;
+      } else if (type === "content_block_delta") {
+        const delta = message.delta as { text?: unknown; thinking?: unknown; partial_json?: unknown } | undefined;
+        const text = [delta?.text, delta?.thinking, delta?.partial_json].filter((v): v is string => typeof v === "string").join("");
+        return { text };
+      } else if (type === "message_stop") {
+        return { done: true };
+      } else if (type === "error") {
+        return { error: JSON.stringify(message.error ?? message).slice(0, 500) };
+      }
+      return {};
+    },
+    outcome: () => {
+      if (!usage) return {};
+      // Until message_delta arrives the input is all the provider reported: keep it, estimate the rest.
+      if (!final) {
+        const partial = anthropicUsage(usage).inputTokens;
+        return { partial: { inputNoCache: partial.noCache ?? 0, cacheRead: partial.cacheRead ?? 0, cacheWrite: partial.cacheWrite ?? 0 } };
+      }
+      return { usage: anthropicUsage(usage) };
+    },
+  };
+}
+
+function upstreamHeaders(request: Request, apiKey: string | undefined, stream: boolean): Record<string, string> {
+  const beta = request.headers.get("anthropic-beta");
+  return {
+    "content-type": "application/json",
+    accept: stream ? "text/event-stream" : "application/json",
+    "anthropic-version": request.headers.get("anthropic-version") ?? ANTHROPIC_VERSION,
+    ...(beta ? { "anthropic-beta": beta } : {}),
+    ...(apiKey ? { "x-api-key": apiKey } : {}),
+  };
+}
+
+export async function anthropicMessages(request: Request): Promise<Response> {
+  try {
+    const auth = await authenticateGateway(request);
+    const json = await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." });
+    const parsed = bodySchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
+    }
+    const body = parsed.data;
+    const { resolved, call } = await startGatewayCall(auth, request, body.model, ["anthropic"]);
+    if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
+    const step = await call.startStep({ promptTokens: estimatePromptTokens(promptOf(body)), maxOutputTokens: body.max_tokens, ...billedExtras(body) });
+    const upstreamBody = { ...body, model: resolved.modelId, max_tokens: step.maxOutputTokens };
+
+    const abort = new AbortController();
+    request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    call.beginStep();
+    let upstream: Response;
+    try {
+      upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/messages`, {
+        method: "POST",
+        headers: upstreamHeaders(request, resolved.upstream.apiKey, body.stream === true),
+        body: JSON.stringify(upstreamBody),
+        signal: abort.signal,
+      });
+    } catch (error) {
+      const aborted = request.signal.aborted;
+      call.endStep(call.recordOf(step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }));
+      runInBackground(`gateway ${call.requestId}`, () => call.record());
+      if (aborted) throw error;
+      throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
+    }
+    const contentType = upstream.headers.get("content-type") ?? "application/json";
+    if (!upstream.ok || !upstream.body) {
+      const text = scrubbed(await upstream.text(), resolved.upstream.apiKey);
+      call.endStep(call.recordOf(step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) }));
+      runInBackground(`gateway ${call.requestId}`, () => call.record());
+      return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
+    }
+    if (body.stream && contentType.includes("text/event-stream")) {
+      return relayEvents({ upstream, call, step, observer: observer(), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": contentType, "cache-control": "no-cache, no-transform" } });
+    }
+    const text = await upstream.text();
+    let outcome: Partial<StepOutcome> = {};
+    try {
+      const answer = JSON.parse(text) as { usage?: Record<string, unknown>; content?: { text?: unknown }[] };
+      const content = answer.content?.map((c) => (typeof c.text === "string" ? c.text : "")).join("") ?? "";
+      outcome = { ...(answer.usage ? { usage: anthropicUsage(answer.usage) } : {}), partialText: content };
+    } catch {
+      // Not JSON: recorded from the estimate.
+    }
+    call.endStep(call.recordOf(step, { status: "ok", partialText: "", ttftMs: null, ...outcome }));
+    runInBackground(`gateway ${call.requestId}`, () => call.record());
+    return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
+  } catch (error) {
+    return gatewayError("anthropic", error, request);
+  }
+}
+
+/** `POST /api/anthropic/v1/messages/count_tokens`: Anthropic counts (free, not metered), with the user's key. */
+export async function anthropicCountTokens(request: Request): Promise<Response> {
+  try {
+    const auth = await authenticateGateway(request);
+    const json = (await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT })) as { model?: unknown };
+    if (typeof json !== "object" || json === null || typeof json.model !== "string") throw new AppError("bad_request", "model: Name a model.");
+    const { resolved } = await startGatewayCall(auth, request, json.model, ["anthropic"]);
+    if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
+    const upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/messages/count_tokens`, {
+      method: "POST",
+      headers: upstreamHeaders(request, resolved.upstream.apiKey, false),
+      body: JSON.stringify({ ...json, model: resolved.modelId }),
+      signal: request.signal,
+    });
+    const text = scrubbed(await upstream.text(), resolved.upstream.apiKey);
+    return new Response(text, { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" } });
+  } catch (error) {
+    return gatewayError("anthropic", error, request);
+  }
+}

@@ -1,0 +1,155 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { upstreamFetch } from "@/lib/providers/upstream-fetch";
+import { runInBackground } from "@/lib/usage/background";
+import type { StepOutcome } from "@/lib/usage/metered-call";
+import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
+import { readJsonBody } from "@/lib/validation/body";
+import { authenticateGateway, startGatewayCall } from "./caller";
+import { gatewayError, scrubbed } from "./errors";
+import { relayEvents, type StreamObserver } from "./relay";
+
+/**
+ * `POST /api/v1/chat/completions`: OpenAI's chat-completions API in front of the user's own OpenAI, OpenRouter and
+ * OpenAI-compatible keys. The request goes on as the client sent it but for the model id, the output cap the budget
+ * leaves, and asking the provider for usage (`stream_options.include_usage`, OpenRouter's `usage.include`); the answer
+ * comes back byte for byte, without the usage chunk when the client did not ask for one.
+ */
+
+export const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
+/** The output a request that names no cap may produce, for its reservation (`GATEWAY_MAX_OUTPUT_TOKENS`). */
+function defaultCap(): number {
+  const configured = Number(process.env.GATEWAY_MAX_OUTPUT_TOKENS);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : 16_384;
+}
+
+const cap = z.number().int().positive().max(10_000_000).optional();
+const bodySchema = z.looseObject({
+  model: z.string().min(1, "Name a model (e.g. openai:gpt-4o-mini).").max(300),
+  messages: z.array(z.looseObject({ role: z.string() })).min(1, "Send at least one message."),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: cap.nullable(),
+  max_completion_tokens: cap.nullable(),
+});
+
+const PASS_THROUGH = ["openai", "openrouter", "openai-compatible"] as const;
+
+/** OpenAI's usage object → the metered call's. */
+export function openAIUsage(usage: Record<string, unknown>): ProviderUsage {
+  const prompt = (usage.prompt_tokens_details ?? {}) as Record<string, unknown>;
+  const completion = (usage.completion_tokens_details ?? {}) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+  return {
+    inputTokens: { total: num(usage.prompt_tokens), cacheRead: num(prompt.cached_tokens), cacheWrite: num(prompt.cache_write_tokens) },
+    outputTokens: { total: num(usage.completion_tokens), reasoning: num(completion.reasoning_tokens) },
+    raw: usage,
+  };
+}
+
+function chunkText(chunk: { choices?: { delta?: { content?: unknown; reasoning?: unknown; reasoning_content?: unknown; tool_calls?: { function?: { arguments?: unknown } }[] } }[] }): string {
+  let text = "";
+  for (const choice of chunk.choices ?? []) {
+    const delta = choice.delta ?? {};
+    for (const piece of [delta.content, delta.reasoning, delta.reasoning_content]) if (typeof piece === "string") text += piece;
+    for (const call of delta.tool_calls ?? []) if (typeof call.function?.arguments === "string") text += call.function.arguments;
+  }
+  return text;
+}
+
+function observer(clientWantsUsage: boolean): StreamObserver {
+  let usage: Record<string, unknown> | undefined;
+  return {
+    closing: "data: [DONE]\n\n",
+    see(data) {
+      if (data === "[DONE]") return { done: true };
+      let chunk: Record<string, unknown>;
+      try {
+        chunk = JSON.parse(data) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+      if (chunk.error) return { error: JSON.stringify(chunk.error).slice(0, 500) };
+      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      if (chunk.usage && typeof chunk.usage === "object") {
+        usage = chunk.usage as Record<string, unknown>;
+        // The usage-only chunk we asked for on the client's behalf.
+        if (choices.length === 0 && !clientWantsUsage) return { drop: true };
+      }
+      return { text: chunkText(chunk as Parameters<typeof chunkText>[0]) };
+    },
+    outcome: () => (usage ? { usage: openAIUsage(usage), wireUsage: usage } : {}),
+  };
+}
+
+export async function openAIChatCompletions(request: Request): Promise<Response> {
+  try {
+    const auth = await authenticateGateway(request);
+    const json = await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." });
+    const parsed = bodySchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
+    }
+    const body = parsed.data;
+    const { resolved, call } = await startGatewayCall(auth, request, body.model, PASS_THROUGH);
+    if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
+
+    const asked = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+    const step = await call.startStep({ promptTokens: estimatePromptTokens(body.messages as { role: string; content: unknown }[]), maxOutputTokens: asked ?? defaultCap() });
+    const capField = body.max_tokens != null || resolved.provider !== "openai" ? "max_tokens" : "max_completion_tokens";
+    const clamped = step.reservation && step.maxOutputTokens < (asked ?? Number.MAX_SAFE_INTEGER);
+    const clientWantsUsage = body.stream_options?.include_usage === true;
+    const upstreamBody = {
+      ...body,
+      model: resolved.modelId,
+      ...(clamped ? { [capField]: step.maxOutputTokens } : {}),
+      ...(body.stream ? { stream_options: { ...body.stream_options, include_usage: true } } : {}),
+      ...(resolved.provider === "openrouter" ? { usage: { ...(body.usage as object | undefined), include: true } } : {}),
+    };
+
+    const abort = new AbortController();
+    request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    call.beginStep();
+    let upstream: Response;
+    try {
+      upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
+        body: JSON.stringify(upstreamBody),
+        signal: abort.signal,
+      });
+    } catch (error) {
+      const aborted = request.signal.aborted;
+      call.endStep(call.recordOf(step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }));
+      runInBackground(`gateway ${call.requestId}`, () => call.record());
+      if (aborted) throw error;
+      throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
+    }
+    const contentType = upstream.headers.get("content-type") ?? "application/json";
+    if (!upstream.ok || !upstream.body) {
+      const text = scrubbed(await upstream.text(), resolved.upstream.apiKey);
+      call.endStep(call.recordOf(step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) }));
+      runInBackground(`gateway ${call.requestId}`, () => call.record());
+      return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
+    }
+    if (body.stream && contentType.includes("text/event-stream")) {
+      return relayEvents({ upstream, call, step, observer: observer(clientWantsUsage), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": contentType, "cache-control": "no-cache, no-transform" } });
+    }
+    const text = await upstream.text();
+    let outcome: Partial<StepOutcome> = {};
+    try {
+      const answer = JSON.parse(text) as { usage?: Record<string, unknown>; choices?: { message?: { content?: unknown } }[] };
+      const content = answer.choices?.map((c) => (typeof c.message?.content === "string" ? c.message.content : "")).join("") ?? "";
+      outcome = { ...(answer.usage ? { usage: openAIUsage(answer.usage), wireUsage: answer.usage } : {}), partialText: content };
+    } catch {
+      // Not JSON: recorded from the estimate.
+    }
+    call.endStep(call.recordOf(step, { status: "ok", partialText: "", ttftMs: null, ...outcome }));
+    runInBackground(`gateway ${call.requestId}`, () => call.record());
+    return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
+  } catch (error) {
+    return gatewayError("openai", error, request);
+  }
+}

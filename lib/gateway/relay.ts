@@ -1,0 +1,134 @@
+import "server-only";
+import { runInBackground } from "@/lib/usage/background";
+import type { MeteredCall, Step, StepOutcome } from "@/lib/usage/metered-call";
+import { estimateTokens } from "@/lib/usage/tokens";
+
+/**
+ * Passes a provider's server-sent events to the client as they come, event by event and byte for byte, while a
+ * protocol observer reads each event's usage and text. When the stream ends — finished, cut off, broken, or the client
+ * hung up — the step's one record is made and the call recorded in the background. A provider that runs past the
+ * output the reservation covers is cut off there (`stopReason: "budget"`), so a budget holds whatever it does.
+ */
+
+export interface SeenEvent {
+  /** Leave this event out (e.g. a usage chunk the client did not ask for). */
+  drop?: boolean;
+  /** Generated text in this event (counts toward the output and the time to first token). */
+  text?: string;
+  /** The provider said the answer is complete. */
+  done?: boolean;
+  /** The provider reported an error inside the stream. */
+  error?: string;
+}
+
+export interface StreamObserver {
+  see(data: string, event: string | undefined): SeenEvent;
+  /** The usage seen so far, as the step's outcome wants it. */
+  outcome(): Pick<StepOutcome, "usage" | "wireUsage" | "partial" | "providerMetadata">;
+  /** The bytes that end a stream the gateway cut off (e.g. `data: [DONE]`), if the protocol has some. */
+  closing?: string;
+}
+
+const encoder = new TextEncoder();
+
+/** `data:` and `event:` of one SSE event (data lines joined). */
+function fieldsOf(raw: string): { data: string; event?: string } {
+  let data = "";
+  let event: string | undefined;
+  for (const line of raw.split(/\r?\n/)) {
+    if (line.startsWith("data:")) data += (data ? "\n" : "") + line.slice(line[5] === " " ? 6 : 5);
+    else if (line.startsWith("event:")) event = line.slice(line[6] === " " ? 7 : 6).trim();
+  }
+  return { data, event };
+}
+
+export function relayEvents(options: {
+  upstream: Response;
+  call: MeteredCall;
+  step: Step;
+  observer: StreamObserver;
+  /** Aborts the upstream request (the client left, or the cap was passed). */
+  abortUpstream: () => void;
+  /** The client's request: when it is aborted the provider's stream ends with an abort error, which is a hang-up. */
+  clientSignal: AbortSignal;
+  headers: HeadersInit;
+}): Response {
+  const { upstream, call, step, observer } = options;
+  const reader = upstream.body!.getReader();
+  const decoder = new TextDecoder();
+  const cap = step.reservation?.maxOutputTokens;
+  let buffer = "";
+  let text = "";
+  let outputTokens = 0;
+  let ttftMs: number | null = null;
+  let completed = false;
+  let streamError: string | undefined;
+  let ended = false;
+
+  const finish = (status: StepOutcome["status"], extra: Partial<StepOutcome> = {}) => {
+    if (ended) return;
+    ended = true;
+    call.endStep(call.recordOf(step, { ...observer.outcome(), status, partialText: text, ttftMs, ...extra }));
+    runInBackground(`gateway ${call.requestId}`, () => call.record());
+  };
+
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (buffer.trim()) controller.enqueue(encoder.encode(buffer));
+            if (streamError) finish("error", { error: new Error(streamError) });
+            else if (completed || observer.outcome().usage) finish("ok");
+            else finish("error", { error: new Error("The provider ended the stream without finishing.") });
+            controller.close();
+            return;
+          }
+          buffer += decoder.decode(value, { stream: true });
+          let out = "";
+          for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
+            const separator = buffer.slice(end).match(/^\r?\n\r?\n/)![0];
+            const raw = buffer.slice(0, end + separator.length);
+            buffer = buffer.slice(end + separator.length);
+            const { data, event } = fieldsOf(raw);
+            const seen = data ? observer.see(data, event) : {};
+            if (seen.error) streamError = seen.error;
+            if (seen.done) completed = true;
+            if (seen.text) {
+              if (ttftMs === null) ttftMs = Date.now() - step.startedAt;
+              text += seen.text;
+              outputTokens += estimateTokens(seen.text);
+              if (cap !== undefined && outputTokens > cap && estimateTokens(text) > cap) {
+                // Past what the reservation covers: end here, as if the cap was reached.
+                if (out) controller.enqueue(encoder.encode(out));
+                if (observer.closing) controller.enqueue(encoder.encode(observer.closing));
+                finish("aborted", { stopReason: "budget", outputCap: cap });
+                options.abortUpstream();
+                await reader.cancel("budget").catch(() => undefined);
+                controller.close();
+                return;
+              }
+            }
+            if (!seen.drop) out += raw;
+          }
+          if (out) {
+            controller.enqueue(encoder.encode(out));
+            return;
+          }
+        }
+      } catch (error) {
+        if (options.clientSignal.aborted) finish("aborted", { stopReason: "client" });
+        else finish("error", { error });
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      // The client hung up: stop the provider and keep what it reported so far.
+      finish("aborted", { stopReason: "client" });
+      options.abortUpstream();
+      await reader.cancel(reason).catch(() => undefined);
+    },
+  });
+  return new Response(stream, { status: upstream.status, headers: options.headers });
+}
