@@ -21,6 +21,8 @@ export const API_ROUTES = [
   { path: "/api/admin/users/[id]/usage/recent", methods: ["GET"] },
   { path: "/api/admin/users/[id]/usage/summary", methods: ["GET"] },
   { path: "/api/admin/users/[id]/usage/timeseries", methods: ["GET"] },
+  { path: "/api/anthropic/v1/messages", methods: ["POST"] },
+  { path: "/api/anthropic/v1/messages/count_tokens", methods: ["POST"] },
   { path: "/api/assistants", methods: ["GET"] },
   // Auth.js answers its own paths (and its own unknown actions) for these two methods.
   { path: "/api/auth/[...nextauth]", methods: ["GET", "POST"] },
@@ -37,6 +39,8 @@ export const API_ROUTES = [
   { path: "/api/usage/recent", methods: ["GET"] },
   { path: "/api/usage/summary", methods: ["GET"] },
   { path: "/api/usage/timeseries", methods: ["GET"] },
+  { path: "/api/v1/chat/completions", methods: ["POST"] },
+  { path: "/api/v1/models", methods: ["GET"] },
 ] as const satisfies readonly { path: string; methods: readonly HttpMethod[] }[];
 
 export type ApiRoute = (typeof API_ROUTES)[number];
