@@ -34,11 +34,12 @@ function countersOf(event: NewUsageEvent): RollupCounters {
 }
 
 /**
- * Stores one model call's event and adds it to its daily rollup (the user's `day`). A request id is stored once: a
- * retried write of the same event does nothing and returns false.
+ * Stores one model call's event and adds it to its daily rollup (the user's `day`). A request id is stored once, and so
+ * is a client's event id per user: a retried write of the same event, or a tracked event reported again, does nothing
+ * and returns false (no conflict target: either unique index counts).
  */
 export async function insertUsageEvent(event: NewUsageEvent, day: string, executor: DbExecutor): Promise<boolean> {
-  const inserted = await executor.insert(usageEvents).values(event).onConflictDoNothing({ target: usageEvents.requestId }).returning({ id: usageEvents.id });
+  const inserted = await executor.insert(usageEvents).values(event).onConflictDoNothing().returning({ id: usageEvents.id });
   if (inserted.length === 0) return false;
   const counters = countersOf(event);
   await executor

@@ -43,6 +43,26 @@ export interface CallerContext {
   timeZone?: string;
   /** Reserve against the budgets before each step (default true). */
   enforceBudget?: boolean;
+  /** The API token the call came through or that reported it, and the app's skill and session tags. */
+  apiTokenId?: string | null;
+  skill?: string | null;
+  sessionTag?: string | null;
+}
+
+/** Usage an app reports for a call it made itself (`/api/track`): no reservation, no upstream call of ours. */
+export interface ReportedCall {
+  usage: TokenUsage;
+  /** Default `ok`. */
+  status?: UsageRecord["status"];
+  startedAt: Date;
+  finishedAt: Date;
+  ttftMs?: number | null;
+  /** What the client says the call cost (nano-USD): charged instead of the price book, marked `provider`. */
+  reportedCostNano?: number | null;
+  toolName?: string | null;
+  eventId?: string | null;
+  metadata?: Record<string, unknown> | null;
+  errorMessage?: string | null;
 }
 
 /** Usage a provider reported before its stream ended (Anthropic's `message_start`): input buckets only. */
@@ -326,7 +346,58 @@ export class MeteredCall {
       startedAt: new Date(step.startedAt),
       finishedAt: new Date(finishedAt),
       reservationId: step.reservation?.id ?? null,
+      apiTokenId: ctx.apiTokenId ?? null,
+      skill: ctx.skill ?? null,
+      sessionTag: ctx.sessionTag ?? null,
     };
+  }
+
+  /**
+   * The record of a call an app made itself and reports (`/api/track`), added to this call's records. Priced once at
+   * the call's price like `recordOf`; a cost the client reported is charged instead (cost source `provider`) and kept
+   * as `reportedCostNano`. An unknown model without a reported cost is unpriced. No reservation: it already happened.
+   */
+  recordReported(report: ReportedCall): UsageRecord {
+    const { provider, modelId, keySource } = this.target;
+    const reported = report.reportedCostNano ?? null;
+    const { unknownRates, ...price }: Priced =
+      reported !== null ? { costNano: reported, costSource: "provider", upstreamCostNano: null, toolCostNano: 0, unknownRates: [] } : this.priceOf(report.usage, null);
+    const estimatedParts = unknownRates.length > 0 ? unknownRates.map((rate) => `rate:${rate}`) : null;
+    const ctx = this.context;
+    const record: UsageRecord = {
+      requestId: this.steps.nextRequestId(),
+      userId: ctx.userId,
+      conversationId: ctx.conversationId ?? null,
+      messageId: ctx.messageId ?? null,
+      assistantId: ctx.assistantId ?? null,
+      provider,
+      model: modelId,
+      feature: ctx.feature,
+      source: ctx.source,
+      keySource,
+      usage: report.usage,
+      ...price,
+      estimated: estimatedParts !== null,
+      estimatedParts,
+      status: report.status ?? "ok",
+      stopReason: null,
+      errorMessage: report.errorMessage ?? null,
+      latencyMs: report.finishedAt.getTime() - report.startedAt.getTime(),
+      ttftMs: report.ttftMs ?? null,
+      rawUsage: null,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      reservationId: null,
+      apiTokenId: ctx.apiTokenId ?? null,
+      skill: ctx.skill ?? null,
+      sessionTag: ctx.sessionTag ?? null,
+      toolName: report.toolName ?? null,
+      eventId: report.eventId ?? null,
+      metadata: report.metadata ?? null,
+      reportedCostNano: reported,
+    };
+    this.steps.records.push(record);
+    return record;
   }
 
   private priceOf(usage: TokenUsage, lines: BillLines | null): Priced {

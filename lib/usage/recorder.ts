@@ -55,6 +55,18 @@ export interface UsageRecord {
   finishedAt: Date;
   /** The budget reservation this call held; closed in the same transaction. */
   reservationId?: string | null;
+  /** The API token the call came through (gateway) or that reported it (track). */
+  apiTokenId?: string | null;
+  /** Tags an app sent: its skill and session (`x-spendboard-skill` / `-session`, `/api/track` `skill_id` / `session_id`). */
+  skill?: string | null;
+  sessionTag?: string | null;
+  /** The tool a tracked event reported. */
+  toolName?: string | null;
+  /** The client's idempotency key: unique per user, a second event with it is not stored (see insertUsageEvent). */
+  eventId?: string | null;
+  metadata?: Record<string, unknown> | null;
+  /** The cost the client reported (nano-USD), kept whichever cost was charged. */
+  reportedCostNano?: number | null;
 }
 
 /** A model call's event as stored: the one place a UsageRecord's fields become `usage_events` columns. */
@@ -96,6 +108,13 @@ export function toEventRow(r: UsageRecord): NewUsageEvent {
     rawUsage: r.rawUsage ?? null,
     startedAt: r.startedAt,
     createdAt: r.finishedAt,
+    apiTokenId: r.apiTokenId ?? null,
+    skill: r.skill ?? null,
+    sessionTag: r.sessionTag ?? null,
+    toolName: r.toolName ?? null,
+    eventId: r.eventId ?? null,
+    metadata: r.metadata ?? null,
+    reportedCostNano: r.reportedCostNano ?? null,
   };
 }
 
