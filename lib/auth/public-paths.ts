@@ -14,5 +14,10 @@ export function isPublicPath(pathname: string): boolean {
 }
 
 export function isTokenPath(pathname: string): boolean {
-  return TOKEN_PATHS.has(pathname) || TOKEN_PREFIXES.some((prefix) => pathname.startsWith(prefix));
+  return TOKEN_PATHS.has(pathname) || TOKEN_PREFIXES.some((prefix) => pathname.startsWith(prefix)) || isBenchPath(pathname);
+}
+
+/** The benchmark's bare pass-through (`npm run bench:gateway`): its handler is a 404 unless BENCH_PASSTHROUGH=1. */
+function isBenchPath(pathname: string): boolean {
+  return pathname.startsWith("/api/bench/");
 }

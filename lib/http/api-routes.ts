@@ -26,6 +26,7 @@ export const API_ROUTES = [
   { path: "/api/assistants", methods: ["GET"] },
   // Auth.js answers its own paths (and its own unknown actions) for these two methods.
   { path: "/api/auth/[...nextauth]", methods: ["GET", "POST"] },
+  { path: "/api/bench/passthrough/chat/completions", methods: ["POST"] },
   { path: "/api/chat", methods: ["POST"] },
   { path: "/api/conversations", methods: ["GET"] },
   { path: "/api/conversations/[id]", methods: ["GET", "PATCH", "DELETE"] },

@@ -33,7 +33,8 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 type AnyAction = (...args: unknown[]) => Promise<unknown>;
 
 /** Routes anyone may call. A new route without an access check fails the matrix until it is listed here on purpose. */
-const PUBLIC_ROUTES = ["/api/health", "/api/[[...path]]"];
+/** Public: health, the JSON 404 catch-all, and the benchmark pass-through (a 404 unless BENCH_PASSTHROUGH=1). */
+const PUBLIC_ROUTES = ["/api/health", "/api/[[...path]]", "/api/bench/passthrough/chat/completions"];
 
 const db = freshDatabasePerFile();
 const ROUTES = routeFiles();

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench:gateway` — what the gateway adds: one `next start` (started with BENCH_PASSTHROUGH=1) on a fresh
+ * embedded database, or with BENCH_DATABASE_URL on a fresh PostgreSQL database `spendboard_bench_gateway`, and the fake
+ * upstream in-process. Three paths, JSON and streaming:
+ *   (a) the fake upstream directly;
+ *   (b) a bare pass-through route in the same server (no token, no metering, no database);
+ *   (c) /api/v1/chat/completions with an API token and an enforced budget.
+ * c=1 (BENCH_REQUESTS each, p50/p99; streaming: time to first byte) and c=BENCH_CONCURRENCY (default 32) for
+ * BENCH_SECONDS (default 5): requests per second. Needs `npm run build` first.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { installDatabase, uninstallDatabase } from "@/db";
+import { migrateDatabase, openDatabase } from "@/db/client";
+import { upsertBudget } from "@/db/queries/settings";
+import { createApiToken } from "@/lib/api-tokens/tokens";
+import { registerWithPassword } from "@/lib/auth/accounts";
+import { saveProviderKey } from "@/lib/settings/provider-keys";
+import { startFakeLlm } from "@/tools/fake-llm/server";
+import { percentile, runOnServer, startNextServer } from "./bench-support";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = 20;
+const PORT = Number(process.env.BENCH_PORT ?? 3210);
+const SERVER_URL = process.env.BENCH_DATABASE_URL?.trim();
+const PG_DB = "spendboard_bench_gateway";
+const pgUrl = SERVER_URL ? Object.assign(new URL(SERVER_URL), { pathname: `/${PG_DB}` }).toString() : "";
+if (SERVER_URL) {
+  await runOnServer(SERVER_URL, `drop database if exists ${PG_DB} with (force)`);
+  await runOnServer(SERVER_URL, `create database ${PG_DB}`);
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
+const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-bench-gateway-"));
+const fake = await startFakeLlm();
+const env = {
+  ...process.env,
+  NODE_ENV: "production" as const,
+  NEXT_TELEMETRY_DISABLED: "1",
+  SPENDBOARD_DATA_DIR: dir,
+  PGLITE_DIR: path.join(dir, "pglite"),
+  DATABASE_URL: pgUrl,
+  AUTH_SECRET: randomBytes(32).toString("base64"),
+  AUTH_URL: `http://127.0.0.1:${PORT}`,
+  KEY_ENCRYPTION_KEYS: randomBytes(32).toString("base64"),
+  OPENAI_BASE_URL: fake.baseUrls.openai,
+  BENCH_PASSTHROUGH: "1",
+};
+Object.assign(process.env, env);
+
+const handle = await openDatabase(SERVER_URL ? { kind: "postgres", url: pgUrl } : { kind: "pglite", dir: env.PGLITE_DIR });
+await migrateDatabase(handle);
+installDatabase(handle);
+const user = await registerWithPassword({ email: `bench-${randomUUID()}@example.test`, password: "bench-password-1" });
+await saveProviderKey(user.id, { provider: "openai", apiKey: "sk-test-bench-0000" } as Parameters<typeof saveProviderKey>[1]);
+await upsertBudget({
+  userId: user.id,
+  source: "user",
+  values: { monthlyCostLimitNano: 1_000_000 * 1e9, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
+});
+const { token } = await createApiToken(user, { name: "bench", scopes: ["gateway"], expiresOn: null, defaultFeature: "bench", monthlyUsd: null });
+uninstallDatabase();
+await handle.close();
+
+const { base, stop } = await startNextServer(PORT, env);
+const prompt = "Hello [[reply:Metering adds a reservation before the call and a write after it.]]";
+const paths = {
+  "(a) upstream directly": { url: `${fake.baseUrls.openai}/chat/completions`, auth: "Bearer sk-test-bench-0000", model: "gpt-4o-mini" },
+  "(b) bare pass-through": { url: `${base}/api/bench/passthrough/chat/completions`, auth: "Bearer sk-test-bench-0000", model: "gpt-4o-mini" },
+  "(c) gateway, token + budget": { url: `${base}/api/v1/chat/completions`, auth: `Bearer ${token}`, model: "openai:gpt-4o-mini" },
+};
+
+/** One request; streaming: the time to the first byte of the body, then drained. */
+async function once(target: (typeof paths)[keyof typeof paths], stream: boolean): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(target.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: target.auth },
+    body: JSON.stringify({ model: target.model, stream, messages: [{ role: "user", content: prompt }] }),
+  });
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  const reader = response.body.getReader();
+  let first: number | null = null;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (first === null && value.length > 0) first = performance.now() - started;
+  }
+  return stream ? first! : performance.now() - started;
+}
+
+async function latency(target: (typeof paths)[keyof typeof paths], stream: boolean) {
+  for (let i = 0; i < WARMUP; i++) await once(target, stream);
+  const samples: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) samples.push(await once(target, stream));
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+async function throughput(target: (typeof paths)[keyof typeof paths], stream: boolean): Promise<number> {
+  const until = performance.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        await once(target, stream);
+        done++;
+      }
+    }),
+  );
+  return done / SECONDS;
+}
+
+try {
+  console.log(`bench:gateway — ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}; c=1: ${REQUESTS} requests after ${WARMUP} warm-up; c=${CONCURRENCY}: ${SECONDS} s`);
+  for (const stream of [false, true]) {
+    const rows: Record<string, { p50: number; p99: number; rps: number }> = {};
+    for (const [label, target] of Object.entries(paths)) {
+      const { p50, p99 } = await latency(target, stream);
+      rows[label] = { p50, p99, rps: await throughput(target, stream) };
+      console.log(`${stream ? "stream (TTFB)" : "JSON         "} ${label.padEnd(30)} p50 ${ms(p50)}  p99 ${ms(p99)}  c=${CONCURRENCY} ${rows[label].rps.toFixed(0).padStart(5)} req/s`);
+    }
+    const a = rows["(a) upstream directly"]!;
+    const b = rows["(b) bare pass-through"]!;
+    const c = rows["(c) gateway, token + budget"]!;
+    console.log(`${stream ? "stream" : "JSON  "}: gateway adds p50 +${(c.p50 - a.p50).toFixed(1)} ms over the upstream (pass-through +${(b.p50 - a.p50).toFixed(1)} ms); c=${CONCURRENCY} throughput ${(c.rps / b.rps).toFixed(2)}× the pass-through's`);
+  }
+} finally {
+  await stop();
+  await fake.close();
+  await new Promise((r) => setTimeout(r, 500));
+  await rm(dir, { recursive: true, force: true });
+  if (SERVER_URL) await runOnServer(SERVER_URL, `drop database if exists ${PG_DB} with (force)`);
+}
