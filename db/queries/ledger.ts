@@ -1,16 +1,20 @@
 import "server-only";
-import { and, count, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { budgetLedger, budgetReservations, usageEvents, type BudgetLedgerRow } from "@/db/schema";
+import { budgetLedger, budgetReservations, scopeHolds, scopeLedger, teamMembers, usageEvents, type BudgetLedgerRow } from "@/db/schema";
 
 /**
  * The budget ledger's SQL: one row per user and period (calendar month and day in the user's time zone) with what was
  * spent and what running requests hold; reservations hold a request's most possible cost until it settles. The policy
  * (what may be reserved, the refusal) lives in lib/budgets/ledger.ts.
  *
- * Lock order: a statement that locks both of a user's current rows locks the month row before the day row (a
- * multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES order), so two transactions never wait on each
- * other in opposite orders.
+ * Beside the user's rows, shared rows (scope_ledger) count a team's and the whole organisation's spend per calendar
+ * month in UTC; a reservation's holds on them are rows of scope_holds, deleted when given back (so given back once).
+ *
+ * Lock order, everywhere: the user's month row, their day row, then shared rows — a team's before the organisation's
+ * (a multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES / ORDER BY order; shared rows are always
+ * written by a statement of their own after the user's). So two transactions never wait on each other in opposite
+ * orders, and a hundred users reserving against one organisation cap queue on its row instead of deadlocking.
  */
 
 export interface LedgerPeriods {
@@ -83,7 +87,7 @@ export async function releaseExpiredReservations({ userId, now }: { userId: stri
     with expired as (
       update ${budgetReservations} set closed_at = ${now.toISOString()}::timestamptz
       where user_id = ${userId} and closed_at is null and expires_at < ${now.toISOString()}::timestamptz
-      returning month_start, day_start, amount_nano, tokens
+      returning id, month_start, day_start, amount_nano, tokens
     ), holds as (
       select kind, start, sum(amount_nano) as amount, sum(tokens) as tokens from (
         select 'month'::period_kind as kind, month_start as start, amount_nano, tokens from expired
@@ -96,9 +100,17 @@ export async function releaseExpiredReservations({ userId, now }: { userId: stri
         updated_at = ${now.toISOString()}::timestamptz
       from holds where l.user_id = ${userId} and l.period_kind = holds.kind and l.period_start = holds.start
       returning 1
+    ), shared as (
+      delete from ${scopeHolds} h using expired where h.reservation_id = expired.id
+      returning h.scope, h.period_start, h.amount_nano
     )
-    select (select count(*) from expired) as closed`)) as unknown as { rows: { closed: string | number }[] };
-  return Number(result.rows[0]?.closed ?? 0);
+    select (select count(*) from expired) as closed,
+           (select coalesce(json_agg(json_build_object('scope', scope, 'start', period_start, 'amount', amount_nano)), '[]'::json) from shared) as shared`)) as unknown as {
+    rows: { closed: string | number; shared: unknown }[];
+  };
+  const row = result.rows[0];
+  await releaseScopeHolds(parseHolds(row?.shared), now, executor);
+  return Number(row?.closed ?? 0);
 }
 
 /** Stores a reservation and adds its hold to both ledger rows (which the caller has locked). One statement. */
@@ -123,22 +135,64 @@ export async function holdReservation(
       and exists (select 1 from reservation)`);
 }
 
-/** Closes a reservation (settled or abandoned) and gives its hold back to the ledger. Idempotent; one statement. */
+/**
+ * Closes a reservation (settled or abandoned) and gives its hold back to the ledger. Idempotent; one statement, and a
+ * second for the shared rows when it held some.
+ */
 export async function closeReservation({ id, now }: { id: string; now: Date }, executor?: DbExecutor): Promise<void> {
   const db = executor ?? (await getDb());
-  await db.execute(sql`
+  const result = (await db.execute(sql`
     with closed as (
       update ${budgetReservations} set closed_at = ${now.toISOString()}::timestamptz
       where id = ${id} and closed_at is null
-      returning user_id, month_start, day_start, amount_nano, tokens
+      returning id, user_id, month_start, day_start, amount_nano, tokens
+    ), released as (
+      update ${budgetLedger} l set
+        reserved_nano = greatest(0, l.reserved_nano - closed.amount_nano),
+        tokens_reserved = greatest(0, l.tokens_reserved - closed.tokens),
+        updated_at = ${now.toISOString()}::timestamptz
+      from closed
+      where l.user_id = closed.user_id and (
+        (l.period_kind = 'month' and l.period_start = closed.month_start) or (l.period_kind = 'day' and l.period_start = closed.day_start))
+      returning 1
+    ), shared as (
+      delete from ${scopeHolds} h using closed where h.reservation_id = closed.id
+      returning h.scope, h.period_start, h.amount_nano
     )
-    update ${budgetLedger} l set
-      reserved_nano = greatest(0, l.reserved_nano - closed.amount_nano),
-      tokens_reserved = greatest(0, l.tokens_reserved - closed.tokens),
-      updated_at = ${now.toISOString()}::timestamptz
-    from closed
-    where l.user_id = closed.user_id and (
-      (l.period_kind = 'month' and l.period_start = closed.month_start) or (l.period_kind = 'day' and l.period_start = closed.day_start))`);
+    select coalesce(json_agg(json_build_object('scope', scope, 'start', period_start, 'amount', amount_nano)), '[]'::json) as shared from shared`)) as unknown as {
+    rows: { shared: unknown }[];
+  };
+  await releaseScopeHolds(parseHolds(result.rows[0]?.shared), now, db);
+}
+
+interface ReleasedHold {
+  scope: string;
+  start: string;
+  amount: number;
+}
+
+function parseHolds(value: unknown): ReleasedHold[] {
+  const list = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  if (!Array.isArray(list)) return [];
+  return list.map((h: { scope: string; start: string; amount: string | number }) => ({ scope: h.scope, start: h.start, amount: Number(h.amount) }));
+}
+
+/** Gives held amounts back to shared rows, locking them in the shared order (teams, then the organisation). */
+async function releaseScopeHolds(holds: ReleasedHold[], now: Date, executor: DbExecutor): Promise<void> {
+  if (holds.length === 0) return;
+  const values = sql.join(
+    holds.map((h) => sql`(${h.scope}, ${new Date(h.start).toISOString()}::timestamptz, ${h.amount}::bigint)`),
+    sql`, `,
+  );
+  await executor.execute(sql`
+    with held(scope, start, amount) as (values ${values}),
+    sums as (select scope, start, sum(amount) as amount from held group by scope, start),
+    locked as (
+      select l.scope, l.period_start from ${scopeLedger} l join sums on l.scope = sums.scope and l.period_start = sums.start
+      order by l.scope = 'org', l.scope for update of l
+    )
+    update ${scopeLedger} l set reserved_nano = greatest(0, l.reserved_nano - sums.amount), updated_at = ${now.toISOString()}::timestamptz
+    from sums, locked where l.scope = sums.scope and l.period_start = sums.start and locked.scope = l.scope and locked.period_start = l.period_start`);
 }
 
 /**
@@ -161,6 +215,131 @@ export async function addSpend(
         updatedAt: now,
       },
     });
+  // The user's team's row and the organisation's (after the user's rows: the lock order).
+  const shared = sql`(select 'team:' || m.team_id::text as scope, 0 as ord, m.team_id from ${teamMembers} m where m.user_id = ${userId}
+    union all select 'org', 1, null::uuid) s`;
+  await upsertScopeRows(shared, scopePeriodOf(now), now, executor, sql`${scopeLedger.spentNano} + ${costNano}`);
+}
+
+/** The shared rows' period: the calendar month in UTC (as lib/budgets/limits.ts scopePeriodAt). */
+export function scopePeriodOf(now: Date): { start: Date; end: Date } {
+  return { start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+}
+
+/**
+ * Creates shared rows where missing (seeded from the stored events of everyone in the scope this period: a team's
+ * current members, or everyone), in the shared lock order, and sets `spent` on existing ones (a no-op update that only
+ * locks when `spent` is the column itself). `scopes` is a FROM item aliased `s` with columns (scope, ord, team_id).
+ */
+async function upsertScopeRows(scopes: SQL, period: { start: Date; end: Date }, now: Date, executor: DbExecutor, spent: SQL) {
+  const start = sql`${period.start.toISOString()}::timestamptz`;
+  const end = sql`${period.end.toISOString()}::timestamptz`;
+  return (await executor.execute(sql`
+    insert into ${scopeLedger} (scope, period_start, period_end, spent_nano, reserved_nano, updated_at)
+    select s.scope, ${start}, ${end},
+      (select coalesce(sum(e.cost_nano), 0) from ${usageEvents} e
+        where e.created_at >= ${start} and e.created_at < ${end}
+          and (s.team_id is null or e.user_id in (select tm.user_id from ${teamMembers} tm where tm.team_id = s.team_id))
+          and not exists (select 1 from ${scopeLedger} x where x.scope = s.scope and x.period_start = ${start})),
+      0, ${now.toISOString()}::timestamptz
+    from ${scopes} order by s.ord, s.scope
+    on conflict (scope, period_start) do update set spent_nano = ${spent}, updated_at = ${now.toISOString()}::timestamptz
+    returning scope, spent_nano, reserved_nano,
+      exists (select 1 from ${scopeHolds} h where h.scope = ${scopeLedger.scope} and h.expires_at < ${now.toISOString()}::timestamptz) as expired_holds`)) as unknown as {
+    rows: { scope: string; spent_nano: string | number; reserved_nano: string | number; expired_holds: boolean }[];
+  };
+}
+
+/** One shared ledger row as locked for a reservation. */
+export interface ScopeRow {
+  scope: string;
+  spentNano: number;
+  reservedNano: number;
+}
+
+/**
+ * Creates these shared rows of the period where missing and locks them (teams before the organisation), returning
+ * them and whether any holds a reservation whose time ran out. Call after the user's rows are locked. One statement.
+ */
+export async function lockScopeRows(
+  { scopes, period, now }: { scopes: string[]; period: { start: Date; end: Date }; now: Date },
+  executor: DbExecutor,
+): Promise<{ rows: Map<string, ScopeRow>; expiredHolds: boolean }> {
+  const list = sql.join(
+    scopes.map((scope) => {
+      const teamId = scope.startsWith("team:") ? scope.slice(5) : null;
+      return sql`(${scope}, ${scope === "org" ? 1 : 0}, ${teamId}::uuid)`;
+    }),
+    sql`, `,
+  );
+  const result = await upsertScopeRows(sql`(values ${list}) as s(scope, ord, team_id)`, period, now, executor, sql`${scopeLedger.spentNano}`);
+  const rows = new Map<string, ScopeRow>();
+  let expiredHolds = false;
+  for (const r of result.rows) {
+    rows.set(r.scope, { scope: r.scope, spentNano: Number(r.spent_nano), reservedNano: Number(r.reserved_nano) });
+    if (r.expired_holds) expiredHolds = true;
+  }
+  return { rows, expiredHolds };
+}
+
+/**
+ * Gives back the holds on these shared rows whose reservations' time ran out (their requests died), skipping any a
+ * settling request holds right now. The reservations themselves are closed by their user's next reservation.
+ */
+export async function releaseExpiredScopeHolds({ scopes, now }: { scopes: string[]; now: Date }, executor: DbExecutor): Promise<void> {
+  const list = sql.join(scopes.map((scope) => sql`${scope}`), sql`, `);
+  const result = (await executor.execute(sql`
+    with gone as (
+      delete from ${scopeHolds} h where (h.reservation_id, h.scope) in (
+        select reservation_id, scope from ${scopeHolds}
+        where scope in (${list}) and expires_at < ${now.toISOString()}::timestamptz
+        for update skip locked)
+      returning h.scope, h.period_start, h.amount_nano
+    )
+    select coalesce(json_agg(json_build_object('scope', scope, 'start', period_start, 'amount', amount_nano)), '[]'::json) as shared from gone`)) as unknown as {
+    rows: { shared: unknown }[];
+  };
+  await releaseScopeHolds(parseHolds(result.rows[0]?.shared), now, executor);
+}
+
+/** Adds a reservation's hold to the shared rows (which the caller has locked). One statement. */
+export async function holdOnScopes(
+  r: { reservationId: string; scopes: string[]; period: { start: Date; end: Date }; amountNano: number; expiresAt: Date; now: Date },
+  executor: DbExecutor,
+): Promise<void> {
+  if (r.scopes.length === 0) return;
+  const start = sql`${r.period.start.toISOString()}::timestamptz`;
+  const values = sql.join(
+    r.scopes.map((scope) => sql`(${r.reservationId}::uuid, ${scope}, ${start}, ${r.amountNano}::bigint, ${r.expiresAt.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  await executor.execute(sql`
+    with held as (
+      insert into ${scopeHolds} (reservation_id, scope, period_start, amount_nano, expires_at) values ${values}
+      returning scope
+    )
+    update ${scopeLedger} l set reserved_nano = l.reserved_nano + ${r.amountNano}, updated_at = ${r.now.toISOString()}::timestamptz
+    from held where l.scope = held.scope and l.period_start = ${start}`);
+}
+
+/** What a shared row holds this period (spent and reserved); reads only, zero where it does not exist yet. */
+export async function readScopeLedger({ scopes, period }: { scopes: string[]; period: { start: Date } }, executor?: DbExecutor): Promise<Map<string, { spentNano: number; reservedNano: number }>> {
+  const db = executor ?? (await getDb());
+  const out = new Map<string, { spentNano: number; reservedNano: number }>();
+  if (scopes.length === 0) return out;
+  const rows = await db
+    .select({ scope: scopeLedger.scope, spentNano: scopeLedger.spentNano, reservedNano: scopeLedger.reservedNano })
+    .from(scopeLedger)
+    .where(and(inArray(scopeLedger.scope, scopes), eq(scopeLedger.periodStart, period.start)));
+  for (const r of rows) out.set(r.scope, { spentNano: r.spentNano, reservedNano: r.reservedNano });
+  return out;
+}
+
+/** How many requests hold something on a shared row this period. */
+export async function countScopeHolds({ scope, start }: { scope: string; start: Date }, executor?: DbExecutor): Promise<number> {
+  const db = executor ?? (await getDb());
+  const [row] = await db.select({ n: count() }).from(scopeHolds).where(and(eq(scopeHolds.scope, scope), eq(scopeHolds.periodStart, start)));
+  return Number(row?.n ?? 0);
 }
 
 export interface PeriodUsage {

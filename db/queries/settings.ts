@@ -1,7 +1,9 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { budgets, userSettings, users, type Budget } from "@/db/schema";
+import { budgets, teamMembers, teams, userSettings, users, type Budget, type BudgetMode } from "@/db/schema";
+import { orgSeedFromEnv } from "@/lib/budgets/org-seed";
+import { getOrSeedOrgSettings } from "./org-settings";
 
 export async function getUserSettings(
   { userId }: { userId: string },
@@ -25,11 +27,75 @@ export async function setTimeZone({ userId, timeZone }: { userId: string; timeZo
   await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, userId));
 }
 
-/** A user's own budget and the admin cap over it. */
-export async function getBudgets({ userId }: { userId: string }, executor?: DbExecutor): Promise<{ user?: Budget; admin?: Budget }> {
+/** The organisation's default budget: every user is under it beside their own budget and an admin cap. */
+export interface DefaultBudget {
+  monthlyCostLimitNano: number | null;
+  dailyCostLimitNano: number | null;
+  monthlyTokenLimit: number | null;
+  dailyTokenLimit: number | null;
+  mode: BudgetMode;
+  alertThresholds: number[];
+}
+
+/** The monthly budget of the user's team (its members' spend together). */
+export interface TeamBudget {
+  teamId: string;
+  name: string;
+  monthlyCostLimitNano: number;
+  mode: BudgetMode;
+  alertThresholds: number[];
+}
+
+/** The organisation-wide monthly cap (everyone's spend together, calendar month in UTC). */
+export interface OrgCap {
+  monthlyCostLimitNano: number;
+  mode: BudgetMode;
+  alertThresholds: number[];
+}
+
+/** Every budget a user is under; lib/budgets/limits.ts limitsOf turns them into limits. */
+export interface Budgets {
+  user?: Budget;
+  admin?: Budget;
+  defaults?: DefaultBudget;
+  team?: TeamBudget;
+  org?: OrgCap;
+}
+
+/**
+ * A user's own budget, the admin cap over it, the organisation's default budget, their team's monthly budget and the
+ * organisation cap (each left out when it sets no limit). The organisation settings row is seeded from the
+ * environment on its first read.
+ */
+export async function getBudgets({ userId }: { userId: string }, executor?: DbExecutor): Promise<Budgets> {
   const db = executor ?? (await getDb());
-  const rows = await db.select().from(budgets).where(eq(budgets.userId, userId));
-  return { user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") };
+  const [rows, [team], org] = await Promise.all([
+    db.select().from(budgets).where(eq(budgets.userId, userId)),
+    db
+      .select({ teamId: teams.id, name: teams.name, monthlyCostLimitNano: teams.monthlyCostLimitNano, mode: teams.mode, alertThresholds: teams.alertThresholds })
+      .from(teamMembers)
+      .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+      .where(eq(teamMembers.userId, userId))
+      .limit(1),
+    getOrSeedOrgSettings(() => orgSeedFromEnv(), db),
+  ]);
+  const result: Budgets = { user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") };
+  const defaults: DefaultBudget = {
+    monthlyCostLimitNano: org.defaultMonthlyCostLimitNano,
+    dailyCostLimitNano: org.defaultDailyCostLimitNano,
+    monthlyTokenLimit: org.defaultMonthlyTokenLimit,
+    dailyTokenLimit: org.defaultDailyTokenLimit,
+    mode: org.defaultMode,
+    alertThresholds: org.defaultAlertThresholds,
+  };
+  if ([defaults.monthlyCostLimitNano, defaults.dailyCostLimitNano, defaults.monthlyTokenLimit, defaults.dailyTokenLimit].some((v) => v !== null)) {
+    result.defaults = defaults;
+  }
+  if (team && team.monthlyCostLimitNano !== null) result.team = { ...team, monthlyCostLimitNano: team.monthlyCostLimitNano };
+  if (org.orgMonthlyCostLimitNano !== null) {
+    result.org = { monthlyCostLimitNano: org.orgMonthlyCostLimitNano, mode: org.orgMode, alertThresholds: org.orgAlertThresholds };
+  }
+  return result;
 }
 
 export type BudgetValues = Pick<

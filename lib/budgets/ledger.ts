@@ -4,24 +4,30 @@ import { asyncCommit, type DbExecutor } from "@/db";
 import {
   closeReservation,
   countOpenReservations,
+  countScopeHolds,
+  holdOnScopes,
   holdReservation,
   lockLedgerRows,
+  lockScopeRows,
   readLedger,
   releaseExpiredReservations,
+  releaseExpiredScopeHolds,
   type LedgerRows,
   type PeriodUsage,
+  type ScopeRow,
 } from "@/db/queries/ledger";
-import { getBudgets } from "@/db/queries/settings";
+import { getBudgets, type Budgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
 import { getUserById } from "@/db/queries/users";
-import type { Budget, BudgetLedgerRow } from "@/db/schema";
+import type { BudgetLedgerRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { formatUsdExact } from "@/lib/money";
-import { limitsOf, periodsAt, type BudgetLimit, type Periods } from "./limits";
+import { isTokenLimit, limitsOf, periodsAt, scopePeriodAt, type BudgetLimit, type Periods } from "./limits";
 
 /**
  * The budget ledger's policy: one row per user and period (calendar month, calendar day in the user's time zone)
- * holding what was spent and what running requests hold reserved (db/queries/ledger.ts). A request reserves the most
+ * holding what was spent and what running requests hold reserved (db/queries/ledger.ts), and shared rows for a team's
+ * and the organisation's monthly spend (calendar month in UTC), held and released by the same reservation. A request reserves the most
  * it may cost under a row lock before its upstream call, and the usage recorder settles the reservation to the real
  * cost when the call ends, so parallel requests — in any number of server processes — cannot overshoot a limit
  * together.
@@ -71,28 +77,50 @@ export function outputThatFits(headroomNano: number, inputCostNano: number, nano
   return Number((BigInt(left) * 1_000_000n) / BigInt(nanoPerMTok));
 }
 
+/** What a ledger row holds, as a limit reads it (a user's row, or a shared row with no token counts). */
+export type LedgerUsage = Pick<BudgetLedgerRow, "spentNano" | "reservedNano" | "tokensUsed" | "tokensReserved">;
+
 export type ReservationPlan =
   | { ok: true; maxOutputTokens: number; amountNano: number; tokens: number }
-  | { ok: false; limit: BudgetLimit; row: BudgetLedgerRow };
+  | { ok: false; limit: BudgetLimit; row: LedgerUsage };
+
+/** The locked rows a plan reads: the user's month and day, and the shared rows by scope key. */
+export interface PlanRows extends Pick<LedgerRows, "month" | "day"> {
+  scopes?: Map<string, Pick<ScopeRow, "spentNano" | "reservedNano">>;
+}
+
+function rowFor(limit: BudgetLimit, rows: PlanRows): LedgerUsage {
+  if (limit.scope === "team" || limit.scope === "org") {
+    const shared = rows.scopes?.get(limit.scopeKey ?? "");
+    return { spentNano: shared?.spentNano ?? 0, reservedNano: shared?.reservedNano ?? 0, tokensUsed: 0, tokensReserved: 0 };
+  }
+  return limit.period === "month" ? rows.month : rows.day;
+}
 
 /**
  * The ledger arithmetic, on its own: what a call may reserve against these enforced limits given the locked rows.
- * The output cap is clamped to what the tightest limit leaves; a limit that cannot hold the input and the least output
- * refuses the call. An unpriced model has no known cost: cost limits cannot hold it back (its usage is flagged).
+ * The output cap is clamped to what the tightest limit leaves; when limits cannot hold the input and the least output,
+ * the tightest of them (the one that leaves least) refuses the call. An unpriced model has no known cost: cost limits
+ * cannot hold it back (its usage is flagged).
  */
-export function planReservation(limits: BudgetLimit[], rows: Pick<LedgerRows, "month" | "day">, estimate: CallEstimate): ReservationPlan {
+export function planReservation(limits: BudgetLimit[], rows: PlanRows, estimate: CallEstimate): ReservationPlan {
   const least = estimate.minOutputTokens ?? 1;
   const priced = estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null;
   let maxOutputTokens = estimate.maxOutputTokens;
+  let refusal: { limit: BudgetLimit; row: LedgerUsage; fits: number } | null = null;
   for (const limit of limits) {
-    const row = limit.period === "month" ? rows.month : rows.day;
+    const row = rowFor(limit, rows);
     let fits: number;
-    if (limit.kind === "monthly_tokens") fits = limit.limit - row.tokensUsed - row.tokensReserved - estimate.inputTokens;
+    if (isTokenLimit(limit.kind)) fits = limit.limit - row.tokensUsed - row.tokensReserved - estimate.inputTokens;
     else if (priced) fits = outputThatFits(limit.limit - row.spentNano - row.reservedNano, estimate.inputCostNano!, estimate.outputNanoPerMTok!);
     else continue;
-    if (fits < least) return { ok: false, limit, row };
+    if (fits < least) {
+      if (!refusal || fits < refusal.fits) refusal = { limit, row, fits };
+      continue;
+    }
     maxOutputTokens = Math.min(maxOutputTokens, fits);
   }
+  if (refusal) return { ok: false, limit: refusal.limit, row: refusal.row };
   const amountNano = priced ? estimate.inputCostNano! + outputCostCeil(maxOutputTokens, estimate.outputNanoPerMTok!) : 0;
   return { ok: true, maxOutputTokens, amountNano, tokens: estimate.inputTokens + maxOutputTokens };
 }
@@ -102,15 +130,21 @@ export function planReservation(limits: BudgetLimit[], rows: Pick<LedgerRows, "m
  * they do not use when they finish) and what is left but too little for this request. Amounts are exact — a
  * remainder of $0.003426 is never shown as $0.00, a limit of $0.026574 never as $0.03.
  */
-async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit, row: BudgetLedgerRow, periods: Periods, timeZone: string): Promise<AppError> {
-  const resetsAt = (limit.period === "month" ? periods.month.end : periods.day.end).toISOString();
+async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit, row: LedgerUsage, periods: Periods, timeZone: string, now: Date): Promise<AppError> {
+  const shared = limit.scope === "team" || limit.scope === "org";
+  const period = shared ? scopePeriodAt(now) : limit.period === "month" ? periods.month : periods.day;
+  const resetsAt = period.end.toISOString();
   const when = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(resetsAt));
-  const isTokens = limit.kind === "monthly_tokens";
+  const isTokens = isTokenLimit(limit.kind);
   const used = isTokens ? row.tokensUsed : row.spentNano;
   const held = isTokens ? row.tokensReserved : row.reservedNano;
   const left = Math.max(0, limit.limit - used - held);
-  const start = limit.period === "month" ? periods.month.start : periods.day.start;
-  const running = held > 0 ? await countOpenReservations({ userId, period: limit.period, start }, executor) : 0;
+  const running =
+    held <= 0
+      ? 0
+      : shared
+        ? await countScopeHolds({ scope: limit.scopeKey!, start: period.start }, executor)
+        : await countOpenReservations({ userId, period: limit.period, start: period.start }, executor);
   const amount = (v: number) => (isTokens ? `${v.toLocaleString("en-US")} tokens` : formatUsdExact(v));
   const name = limit.name.charAt(0).toUpperCase() + limit.name.slice(1);
   // "$0.02 is held", "1 token is held", "300 tokens are held".
@@ -122,12 +156,15 @@ async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit
       : `${name} reached: ${amount(used)} of ${amount(limit.limit)} used.`;
   if (left > 0) message += ` The ${amount(left)} left ${verb(left, "does", "do")} not cover this request.`;
   if (held > 0) message += " Running requests give back what they do not use when they finish.";
+  if (limit.scope === "org") message += " This cap covers everyone's spend together; an admin can raise it in the admin settings.";
+  else if (limit.scope === "team") message += " This budget covers your team's spend together; an admin can change it.";
   message += ` It resets ${when} (${timeZone}).`;
   return new AppError("budget_exceeded", message, {
     details: {
       budget: limit.name,
       kind: limit.kind,
       source: limit.source,
+      scope: limit.scope ?? "user",
       limitNano: isTokens ? null : limit.limit,
       spentNano: isTokens ? null : used,
       heldNano: isTokens ? null : held,
@@ -144,7 +181,7 @@ async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit
 
 /** What a caller may already know (loaded with its other reads), so the reservation does not read it again. */
 export interface ReserveContext {
-  budgets?: { user?: Budget; admin?: Budget };
+  budgets?: Budgets;
   timeZone?: string;
   now?: Date;
 }
@@ -200,12 +237,23 @@ async function reserveIn(
   if (rows.expiredHolds && (await releaseExpiredReservations({ userId, now }, executor)) > 0) {
     rows = await lockLedgerRows({ userId, periods, now }, executor);
   }
-  const plan = planReservation(limits, rows, estimate);
-  if (!plan.ok) throw await exceeded(executor, userId, plan.limit, plan.row, periods, timeZone);
-  await holdReservation(
-    { id, userId, periods, amountNano: plan.amountNano, tokens: plan.tokens, expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS), now },
-    executor,
-  );
+  // Shared rows (the team's, the organisation's) are locked after the user's, teams first: the one lock order.
+  const scopes = [...new Set(limits.filter((l) => l.scopeKey).map((l) => l.scopeKey!))].sort((a, b) => Number(a === "org") - Number(b === "org") || a.localeCompare(b));
+  const scopePeriod = scopePeriodAt(now);
+  let shared: PlanRows["scopes"];
+  if (scopes.length > 0) {
+    let locked = await lockScopeRows({ scopes, period: scopePeriod, now }, executor);
+    if (locked.expiredHolds) {
+      await releaseExpiredScopeHolds({ scopes, now }, executor);
+      locked = await lockScopeRows({ scopes, period: scopePeriod, now }, executor);
+    }
+    shared = locked.rows;
+  }
+  const plan = planReservation(limits, { ...rows, scopes: shared }, estimate);
+  if (!plan.ok) throw await exceeded(executor, userId, plan.limit, plan.row, periods, timeZone, now);
+  const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
+  await holdReservation({ id, userId, periods, amountNano: plan.amountNano, tokens: plan.tokens, expiresAt, now }, executor);
+  await holdOnScopes({ reservationId: id, scopes, period: scopePeriod, amountNano: plan.amountNano, expiresAt, now }, executor);
   return { id, maxOutputTokens: plan.maxOutputTokens, amountNano: plan.amountNano, tokens: plan.tokens };
 }
 

@@ -1,51 +1,107 @@
-import type { Budget, BudgetMode } from "@/db/schema";
+import type { BudgetMode } from "@/db/schema";
+import type { Budgets } from "@/db/queries/settings";
 import { currentPeriod, type PeriodKind } from "./periods";
 
-export type LimitKind = "monthly_cost" | "daily_cost" | "monthly_tokens";
+export type LimitKind = "monthly_cost" | "daily_cost" | "monthly_tokens" | "daily_tokens";
 
-/** One limit a user is under: their own budget's, or an admin cap's. */
+/** Whose limit it is: the user's own budget, an admin cap, the organisation default, the team's or the organisation's. */
+export type LimitSource = "user" | "admin" | "default" | "team" | "org";
+
+/**
+ * One limit a user is under. Limits of `scope` user count the user's own ledger rows (their time zone's month and
+ * day); team and org limits count a shared row (`scopeKey`) of everyone in it, per calendar month in UTC.
+ */
 export interface BudgetLimit {
   kind: LimitKind;
-  source: "user" | "admin";
-  /** nano-USD for cost limits, tokens for the token limit. */
+  source: LimitSource;
+  /** nano-USD for cost limits, tokens for token limits. */
   limit: number;
   mode: BudgetMode;
   thresholds: number[];
-  /** "monthly budget", "daily budget", "monthly token budget", "admin monthly cap"… */
+  /** "monthly budget", "monthly cap set by an admin", "organisation default monthly budget", "team monthly budget"… */
   name: string;
   period: PeriodKind;
+  /** Which ledger counts it (default "user"). */
+  scope?: "user" | "team" | "org";
+  /** The shared ledger row's key for team and org limits: `team:<id>` or `org`. */
+  scopeKey?: string;
 }
 
-const NAMES: Record<LimitKind, { user: string; admin: string; period: PeriodKind }> = {
-  monthly_cost: { user: "monthly budget", admin: "monthly cap set by an admin", period: "month" },
-  daily_cost: { user: "daily budget", admin: "daily cap set by an admin", period: "day" },
-  monthly_tokens: { user: "monthly token budget", admin: "monthly token cap set by an admin", period: "month" },
+export const ORG_SCOPE = "org";
+export const teamScope = (teamId: string) => `team:${teamId}`;
+
+export const isTokenLimit = (kind: LimitKind) => kind === "monthly_tokens" || kind === "daily_tokens";
+
+const PERIOD: Record<LimitKind, PeriodKind> = { monthly_cost: "month", daily_cost: "day", monthly_tokens: "month", daily_tokens: "day" };
+
+const NAMES: Record<"user" | "admin" | "default", Record<LimitKind, string>> = {
+  user: { monthly_cost: "monthly budget", daily_cost: "daily budget", monthly_tokens: "monthly token budget", daily_tokens: "daily token budget" },
+  admin: {
+    monthly_cost: "monthly cap set by an admin",
+    daily_cost: "daily cap set by an admin",
+    monthly_tokens: "monthly token cap set by an admin",
+    daily_tokens: "daily token cap set by an admin",
+  },
+  default: {
+    monthly_cost: "organisation default monthly budget",
+    daily_cost: "organisation default daily budget",
+    monthly_tokens: "organisation default monthly token budget",
+    daily_tokens: "organisation default daily token budget",
+  },
 };
 
-/** The limits in the user's own budget and in an admin cap, in that order. */
-export function limitsOf(budgets: { user?: Budget; admin?: Budget }): BudgetLimit[] {
+/**
+ * Every limit the user is under, in this order: their own budget, an admin cap, the organisation's default budget,
+ * their team's monthly budget, the organisation's monthly cap. The tightest enforced one refuses a request.
+ */
+export function limitsOf(budgets: Budgets): BudgetLimit[] {
   const limits: BudgetLimit[] = [];
-  for (const source of ["user", "admin"] as const) {
-    const budget = budgets[source];
+  const personal = [
+    ["user", budgets.user && { ...budgets.user, dailyTokenLimit: null }],
+    ["admin", budgets.admin && { ...budgets.admin, dailyTokenLimit: null }],
+    ["default", budgets.defaults],
+  ] as const;
+  for (const [source, budget] of personal) {
     if (!budget) continue;
     const values: Record<LimitKind, number | null> = {
       monthly_cost: budget.monthlyCostLimitNano,
       daily_cost: budget.dailyCostLimitNano,
       monthly_tokens: budget.monthlyTokenLimit,
+      daily_tokens: budget.dailyTokenLimit,
     };
     for (const kind of Object.keys(values) as LimitKind[]) {
       const limit = values[kind];
       if (limit === null) continue;
-      limits.push({
-        kind,
-        source,
-        limit,
-        mode: budget.mode,
-        thresholds: budget.alertThresholds,
-        name: NAMES[kind][source],
-        period: NAMES[kind].period,
-      });
+      limits.push({ kind, source, limit, mode: budget.mode, thresholds: budget.alertThresholds, name: NAMES[source][kind], period: PERIOD[kind] });
     }
+  }
+  if (budgets.team) {
+    const t = budgets.team;
+    limits.push({
+      kind: "monthly_cost",
+      source: "team",
+      limit: t.monthlyCostLimitNano,
+      mode: t.mode,
+      thresholds: t.alertThresholds,
+      name: `team monthly budget (${t.name})`,
+      period: "month",
+      scope: "team",
+      scopeKey: teamScope(t.teamId),
+    });
+  }
+  if (budgets.org) {
+    const o = budgets.org;
+    limits.push({
+      kind: "monthly_cost",
+      source: "org",
+      limit: o.monthlyCostLimitNano,
+      mode: o.mode,
+      thresholds: o.alertThresholds,
+      name: "organisation monthly cap",
+      period: "month",
+      scope: "org",
+      scopeKey: ORG_SCOPE,
+    });
   }
   return limits;
 }
@@ -59,4 +115,9 @@ export function periodsAt(timeZone: string, now: Date = new Date()): Periods {
   const month = currentPeriod("month", timeZone, now);
   const day = currentPeriod("day", timeZone, now);
   return { month: { start: month.start, end: month.end }, day: { start: day.start, end: day.end } };
+}
+
+/** The shared (team, organisation) ledgers' period: the calendar month in UTC. */
+export function scopePeriodAt(now: Date = new Date()): { start: Date; end: Date } {
+  return { start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
 }

@@ -3,13 +3,27 @@ import type { BudgetProgress } from "@/lib/dashboard/contract";
 import { getBudgets, setTimeZone, upsertBudget } from "@/db/queries/settings";
 import type { BudgetMode } from "@/db/schema";
 import { currentLedger } from "@/lib/budgets/ledger";
-import { limitsOf, type BudgetLimit } from "@/lib/budgets/limits";
+import { readScopeLedger } from "@/db/queries/ledger";
+import { isTokenLimit, limitsOf, scopePeriodAt, type LimitKind, type LimitSource } from "@/lib/budgets/limits";
 import type { BudgetInput } from "./schemas";
 
 export const DEFAULT_THRESHOLDS = [50, 80, 100];
 
-/** One limit and how much of it is used this period (the dashboards show the same shape). */
-export type BudgetLimitView = BudgetProgress;
+/**
+ * One limit and how much of it is used this period (the dashboards show the same shape). `kind` is the dashboards'
+ * display kind (a daily token limit shows as tokens); `limitKind` the real one.
+ */
+export interface BudgetLimitView extends BudgetProgress {
+  limitKind: LimitKind;
+  source: LimitSource;
+  /** "organisation default monthly budget", "team monthly budget (Research)"… as the refusal names it. */
+  name: string;
+  mode: BudgetMode;
+  /** Held by running requests (cost limits). */
+  reserved: number;
+  /** The enforced limit with the least left of its kind (cost or tokens): the one that refuses first. */
+  applies: boolean;
+}
 
 export interface BudgetOverview {
   timeZone: string;
@@ -19,29 +33,55 @@ export interface BudgetOverview {
   limits: BudgetLimitView[];
 }
 
-const VIEW_LABELS: Record<BudgetLimit["kind"], string> = {
+const VIEW_LABELS: Record<LimitKind, string> = {
   monthly_cost: "Monthly budget",
   daily_cost: "Daily budget",
   monthly_tokens: "Monthly tokens",
+  daily_tokens: "Daily tokens",
+};
+
+const SOURCE_LABELS: Record<LimitSource, string> = {
+  user: "",
+  admin: " (admin cap)",
+  default: " (organisation default)",
+  team: " (team)",
+  org: " (organisation cap, everyone together)",
 };
 
 export async function getBudgetOverview(userId: string, timeZone: string | null): Promise<BudgetOverview> {
   const zone = timeZone ?? "UTC";
   const budgets = await getBudgets({ userId });
   const { user } = budgets;
-  const ledger = await currentLedger(userId, zone);
-  const limits = limitsOf(budgets).map((limit): BudgetLimitView => {
+  const all = limitsOf(budgets);
+  const scopes = all.filter((l) => l.scopeKey).map((l) => l.scopeKey!);
+  const scopePeriod = scopePeriodAt();
+  const [ledger, shared] = await Promise.all([currentLedger(userId, zone), readScopeLedger({ scopes, period: scopePeriod })]);
+  const limits = all.map((limit): BudgetLimitView => {
+    const tokens = isTokenLimit(limit.kind);
+    const sharedRow = limit.scopeKey ? (shared.get(limit.scopeKey) ?? { spentNano: 0, reservedNano: 0 }) : null;
     const row = limit.period === "month" ? ledger.month : ledger.day;
-    const cap = limit.source === "admin";
+    const used = sharedRow ? sharedRow.spentNano : tokens ? row.tokensUsed : row.spentNano;
+    const reserved = sharedRow ? sharedRow.reservedNano : tokens ? 0 : row.reservedNano;
     return {
-      kind: limit.kind,
-      label: `${VIEW_LABELS[limit.kind]}${cap ? " (admin cap)" : ""}`,
+      kind: tokens ? "monthly_tokens" : limit.kind === "daily_cost" ? "daily_cost" : "monthly_cost",
+      limitKind: limit.kind,
+      source: limit.source,
+      name: limit.name,
+      mode: limit.mode,
+      label: limit.source === "team" ? `Team monthly budget${limit.name.slice("team monthly budget".length)}` : `${VIEW_LABELS[limit.kind]}${SOURCE_LABELS[limit.source]}`,
       limit: limit.limit,
-      used: limit.kind === "monthly_tokens" ? row.tokensUsed : row.spentNano,
-      resetsAt: ledger.periods[limit.period].end.toISOString(),
-      cap,
+      used,
+      reserved,
+      resetsAt: (sharedRow ? scopePeriod.end : ledger.periods[limit.period].end).toISOString(),
+      cap: limit.source !== "user",
+      applies: false,
     };
   });
+  for (const tokens of [false, true]) {
+    const candidates = limits.filter((l) => l.mode === "enforce" && isTokenLimit(l.limitKind) === tokens);
+    const tightest = candidates.reduce<BudgetLimitView | null>((best, l) => (!best || l.limit - l.used - l.reserved < best.limit - best.used - best.reserved ? l : best), null);
+    if (tightest) tightest.applies = true;
+  }
   return {
     timeZone: zone,
     mode: user?.mode ?? "enforce",
