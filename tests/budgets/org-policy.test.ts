@@ -20,8 +20,8 @@ const { reserveBudget } = await import("@/lib/budgets/ledger");
 const call = { inputTokens: 100, inputCostNano: 100_000, outputNanoPerMTok: 600_000_000, maxOutputTokens: 1_000, minOutputTokens: 1_000 };
 const COST = 700_000;
 
-const clearOrg = () =>
-  saveOrgSettings({
+const clearOrg = async () => {
+  await saveOrgSettings({
     values: {
       orgMonthlyCostLimitNano: null,
       defaultMonthlyCostLimitNano: null,
@@ -33,6 +33,7 @@ const clearOrg = () =>
     },
     updatedBy: null,
   });
+};
 
 async function orgRow() {
   const [row] = await db
