@@ -38,7 +38,8 @@ export interface RouteFile {
   params: string[];
   /**
    * Who may call it, from the route wrapper: route("admin" | "user" | "public", …) or dashboardRoute(…); "token" for
-   * the gateway and the API-token routes (lib/gateway, authenticateApiToken); "public" for a bare function.
+   * the gateway and the API-token routes (lib/gateway, lib/track/api-route's tokenRoute, authenticateApiToken); "public"
+   * for a bare function.
    */
   access: "admin" | "user" | "public" | "token";
   source: string;
@@ -57,7 +58,7 @@ export function routeFiles(): RouteFile[] {
       const wrapped = [...source.matchAll(/route\(\s*"(admin|user|public)"/g)].map((m) => m[1] as RouteFile["access"]);
       // The dashboards' one-line routes (lib/dashboard/routes.ts): "me" is the signed-in user's own, "org" and "user" admins'.
       for (const m of source.matchAll(/dashboardRoute\(\s*"(me|org|user)"/g)) wrapped.push(m[1] === "me" ? "user" : "admin");
-      const token = /@\/lib\/gateway\/|authenticateApiToken/.test(source);
+      const token = /@\/lib\/gateway\/|@\/lib\/track\/api-route|authenticateApiToken/.test(source);
       const access = wrapped.includes("admin") ? "admin" : wrapped.includes("user") ? "user" : token ? "token" : "public";
       return { file, path: routePath, params, access, source };
     });
