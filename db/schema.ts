@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { PROVIDER_KINDS } from "../lib/providers/kinds";
 import {
   bigint,
   boolean,
@@ -114,7 +115,7 @@ export type SignInThrottleRow = typeof signInThrottle.$inferSelect;
 // ---------------------------------------------------------------------------------------------------------------
 // Provider keys, settings, budgets, prices
 
-export const providerKind = pgEnum("provider_kind", ["openai", "anthropic", "google", "openrouter", "openai-compatible"]);
+export const providerKind = pgEnum("provider_kind", PROVIDER_KINDS);
 export type ProviderKind = (typeof providerKind.enumValues)[number];
 
 export const keyStatus = pgEnum("key_status", ["valid", "rejected", "unverified"]);

@@ -20,9 +20,11 @@
  * its own price.
  */
 
-export type ProviderId = "openai" | "anthropic" | "google" | "openrouter" | "openai-compatible";
+import { PROVIDER_KINDS, type ProviderKind } from "@/lib/providers/kinds";
 
-export const PROVIDER_IDS: readonly ProviderId[] = ["openai", "anthropic", "google", "openrouter", "openai-compatible"];
+export type ProviderId = ProviderKind;
+
+export const PROVIDER_IDS: readonly ProviderId[] = PROVIDER_KINDS;
 
 export interface NormalisedModelId {
   provider: ProviderId;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isUuid } from "@/lib/validation/id";
 import { text } from "@/lib/validation/text";
-import type { ProviderKind } from "./registry";
+import { isProviderKind, type ProviderKind } from "./kinds";
 
 /**
  * A model as stored in settings and sent by pickers: "openai:gpt-4o-mini", "openrouter:anthropic/claude-sonnet-4.5",
@@ -14,7 +14,6 @@ export interface ModelRef {
   endpointId?: string;
 }
 
-const PROVIDER_IDS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"] as const;
 const MODEL_ID = /^[\x21-\x7e]{1,200}$/;
 
 export function formatModelRef(ref: ModelRef): string {
@@ -25,7 +24,7 @@ export function parseModelRef(value: string): ModelRef | null {
   const colon = value.indexOf(":");
   if (colon < 0) return null;
   const provider = value.slice(0, colon) as ProviderKind;
-  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) return null;
+  if (!isProviderKind(provider)) return null;
   let rest = value.slice(colon + 1);
   let endpointId: string | undefined;
   if (provider === "openai-compatible") {

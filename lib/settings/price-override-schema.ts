@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { text } from "@/lib/validation/text";
 import { parseUsdToNano } from "@/lib/money";
+import { PROVIDER_KINDS } from "@/lib/providers/kinds";
 
-const PROVIDER_IDS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"] as const;
 const MAX_PER_MTOK_USD = 10_000;
 
 function parsePerMTok(label: string, value: string, ctx: z.RefinementCtx): number {
@@ -27,7 +27,7 @@ const optionalPerMTok = (label: string) =>
     .transform((value, ctx): number | null => (value ? parsePerMTok(label, value, ctx) : null));
 
 export const priceOverrideSchema = z.object({
-  provider: z.enum(PROVIDER_IDS, { error: "Choose a provider." }),
+  provider: z.enum(PROVIDER_KINDS, { error: "Choose a provider." }),
   modelId: text()
     .trim()
     .min(1, "Enter the model id, like gpt-4o or llama3.2.")

@@ -135,10 +135,14 @@ async function renderPage(label: string, page: Promise<ReactNode> | ReactNode): 
 
 type RouteHandler = (request: Request, context?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
 
-async function callRoute(label: string, handler: RouteHandler, init: { method?: string; url: string; body?: unknown; params?: Record<string, string> }) {
+async function callRoute(
+  label: string,
+  handler: RouteHandler,
+  init: { method?: string; url: string; body?: unknown; params?: Record<string, string>; headers?: Record<string, string> },
+) {
   const request = new Request(`http://localhost${init.url}`, {
     method: init.method ?? "GET",
-    headers: init.body === undefined ? {} : { "content-type": "application/json" },
+    headers: { ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const response = await handler(request, { params: Promise.resolve(init.params ?? {}) });
@@ -157,6 +161,8 @@ const ROUTE_FILES_EXCLUDED: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "Auth.js handler",
   // The JSON 404 for unknown /api paths: answers the same fixed error to everyone and reads nothing.
   "app/api/[[...path]]/route.ts": "JSON 404 fallback",
+  // The benchmark's bare pass-through: a 404 unless the server runs with BENCH_PASSTHROUGH=1; reads no stored key.
+  "app/api/bench/passthrough/chat/completions/route.ts": "benchmark pass-through",
 };
 const ROUTE_FILES_CALLED = [
   "app/api/admin/audit/route.ts",
@@ -170,6 +176,8 @@ const ROUTE_FILES_CALLED = [
   "app/api/admin/users/[id]/usage/summary/route.ts",
   "app/api/admin/users/[id]/usage/timeseries/route.ts",
   "app/api/admin/users/route.ts",
+  "app/api/anthropic/v1/messages/count_tokens/route.ts",
+  "app/api/anthropic/v1/messages/route.ts",
   "app/api/assistants/route.ts",
   "app/api/chat/route.ts",
   "app/api/conversations/[id]/route.ts",
@@ -184,6 +192,8 @@ const ROUTE_FILES_CALLED = [
   "app/api/usage/recent/route.ts",
   "app/api/usage/summary/route.ts",
   "app/api/usage/timeseries/route.ts",
+  "app/api/v1/chat/completions/route.ts",
+  "app/api/v1/models/route.ts",
 ];
 
 function routeFilesOnDisk(): string[] {
@@ -331,6 +341,34 @@ describe("plaintext provider keys never leak", () => {
         body: { id, model, message: { id: randomUUID(), role: "user", parts: [{ type: "text", text }] } },
       });
       if (!failing) expect(call.status, model).toBe(200);
+    }
+    // The gateway forwards the stored keys as they are: every model group once through its API (streamed and not),
+    // one failing upstream, the model list and Anthropic's token count.
+    const { createApiToken } = await import("@/lib/api-tokens/tokens");
+    const { getUserById } = await import("@/db/queries/users");
+    const { token } = await createApiToken((await getUserById({ id: state.userId }))!, { name: "leak check", scopes: ["gateway"], expiresOn: null, defaultFeature: null, monthlyUsd: null });
+    const bearer = { authorization: `Bearer ${token}` };
+    const openaiGateway = await import("@/app/api/v1/chat/completions/route");
+    const anthropicGateway = await import("@/app/api/anthropic/v1/messages/route");
+    const countTokens = await import("@/app/api/anthropic/v1/messages/count_tokens/route");
+    const gatewayModels = await import("@/app/api/v1/models/route");
+    expect((await callRoute("GET /api/v1/models", gatewayModels.GET, { url: "/api/v1/models", headers: bearer })).status).toBe(200);
+    for (const model of refs) {
+      for (const stream of [false, true]) {
+        const failing = stream && model === refs[0];
+        const content = failing ? "Break [[status:500]]" : "Hello [[reply:Hi back.]]";
+        if (model.startsWith("anthropic:")) {
+          const body = { model, max_tokens: 50, stream, messages: [{ role: "user", content }] };
+          const answer = await callRoute(`POST /api/anthropic/v1/messages (${model}, stream ${stream})`, anthropicGateway.POST, { method: "POST", url: "/api/anthropic/v1/messages", body, headers: { "x-api-key": token } });
+          expect(answer.status, model).toBe(failing ? 500 : 200);
+          await callRoute(`POST /api/anthropic/v1/messages/count_tokens (${model})`, countTokens.POST, { method: "POST", url: "/api/anthropic/v1/messages/count_tokens", body, headers: { "x-api-key": token } });
+        } else {
+          const body = { model, stream, messages: [{ role: "user", content }] };
+          const answer = await callRoute(`POST /api/v1/chat/completions (${model}, stream ${stream})`, openaiGateway.POST, { method: "POST", url: "/api/v1/chat/completions", body, headers: bearer });
+          // Gemini models are not (yet) served through the OpenAI-compatible endpoint: a 400 that says so.
+          expect(answer.status, model).toBe(model.startsWith("google:") ? 400 : failing ? 500 : 200);
+        }
+      }
     }
     const { waitForBackgroundWork } = await import("@/lib/usage/background");
     await waitForBackgroundWork();

@@ -9,23 +9,25 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { getSystemKeyPolicy, listPriceOverrides } from "@/db/queries/prices";
 import { requireAdminPage } from "@/lib/auth/session";
 import { formatPerMTok } from "@/lib/money";
-import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import { toPriceOverrides } from "@/lib/pricing/overrides";
 import { lookupPrice } from "@/lib/pricing/price-book";
 import { DEFAULT_MODELS } from "@/lib/providers/model-catalog";
+import { PROVIDER_KINDS } from "@/lib/providers/kinds";
 import { BUILT_IN_PROVIDERS, PROVIDERS, systemKey } from "@/lib/providers/registry";
 
 export const metadata: Metadata = { title: "Models and prices · Admin · Spendboard" };
 
 const price = (nano: number | undefined) => (nano === undefined ? "—" : formatPerMTok(nano));
 
-const PREFILL_PROVIDERS = ["openai", "anthropic", "google", "openrouter", "openai-compatible"];
+const PREFILL_PROVIDERS: readonly string[] = PROVIDER_KINDS;
 
 export default async function AdminModelsPage({ searchParams }: PageProps<"/admin/models">) {
   await requireAdminPage();
   const query = await searchParams;
   const provider = typeof query.provider === "string" && PREFILL_PROVIDERS.includes(query.provider) ? query.provider : undefined;
   const modelId = typeof query.model === "string" && /^[\x21-\x7e]{1,200}$/.test(query.model) ? query.model : undefined;
-  const [policy, overrideRows, overrides] = await Promise.all([getSystemKeyPolicy(), listPriceOverrides(), loadPriceOverrides()]);
+  const [policy, overrideRows] = await Promise.all([getSystemKeyPolicy(), listPriceOverrides()]);
+  const overrides = toPriceOverrides(overrideRows);
   return (
     <>
       <PageHeader title="Models and prices" description="Where every cost comes from: the bundled price data, and your overrides on top.">
