@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { teamMembers, teams, users, type BudgetMode, type Team } from "@/db/schema";
+import { teamMembers, teams, usageEvents, users, type BudgetMode, type Team } from "@/db/schema";
 
 export interface TeamWithCounts extends Team {
   members: number;
@@ -109,4 +109,50 @@ export async function listTeamMembers({ teamId }: { teamId: string }, executor?:
     .innerJoin(users, eq(users.id, teamMembers.userId))
     .where(eq(teamMembers.teamId, teamId))
     .orderBy(asc(users.email));
+}
+
+export interface MemberSpend {
+  userId: string;
+  email: string;
+  name: string | null;
+  isAdmin: boolean;
+  costNano: number;
+  requests: number;
+  lastActiveAt: Date | null;
+}
+
+/** Each member's spend and requests since `since` (the team dashboard), largest spend first. */
+export async function listMemberSpend({ teamId, since }: { teamId: string; since: Date }, executor?: DbExecutor): Promise<MemberSpend[]> {
+  const db = executor ?? (await getDb());
+  const result = (await db.execute(sql`
+    select u.id as user_id, u.email, u.name, m.is_admin,
+      coalesce(sum(e.cost_nano), 0) as cost, count(e.id) as requests, max(e.created_at) as last_active
+    from ${teamMembers} m
+    join ${users} u on u.id = m.user_id
+    left join ${usageEvents} e on e.user_id = m.user_id and e.created_at >= ${since.toISOString()}::timestamptz
+    where m.team_id = ${teamId}
+    group by u.id, u.email, u.name, m.is_admin
+    order by cost desc, u.email`)) as unknown as {
+    rows: { user_id: string; email: string; name: string | null; is_admin: boolean; cost: string | number; requests: string | number; last_active: string | Date | null }[];
+  };
+  return result.rows.map((r) => ({
+    userId: r.user_id,
+    email: r.email,
+    name: r.name,
+    isAdmin: r.is_admin,
+    costNano: Number(r.cost),
+    requests: Number(r.requests),
+    lastActiveAt: r.last_active === null ? null : new Date(r.last_active),
+  }));
+}
+
+/** Spend per team since `since` (members as they are now), plus the spend of users in no team under `null`. */
+export async function spendByTeam({ since }: { since: Date }, executor?: DbExecutor): Promise<{ teamId: string | null; costNano: number; requests: number }[]> {
+  const db = executor ?? (await getDb());
+  const result = (await db.execute(sql`
+    select m.team_id, coalesce(sum(e.cost_nano), 0) as cost, count(*) as requests
+    from ${usageEvents} e left join ${teamMembers} m on m.user_id = e.user_id
+    where e.created_at >= ${since.toISOString()}::timestamptz
+    group by m.team_id`)) as unknown as { rows: { team_id: string | null; cost: string | number; requests: string | number }[] };
+  return result.rows.map((r) => ({ teamId: r.team_id, costNano: Number(r.cost), requests: Number(r.requests) }));
 }

@@ -36,9 +36,14 @@ export default async function AdminSettingsPage() {
   return (
     <>
       <PageHeader title="Admin settings" description="Who may join this Spendboard, and what everyone may spend.">
-        <Link href="/admin" className="text-sm font-medium text-brand-600 hover:underline">
-          ← Admin
-        </Link>
+        <div className="flex gap-4">
+          <Link href="/admin" className="text-sm font-medium text-brand-600 hover:underline">
+            ← Admin
+          </Link>
+          <Link href="/admin/teams" className="text-sm font-medium text-brand-600 hover:underline">
+            Teams →
+          </Link>
+        </div>
       </PageHeader>
       <div className="space-y-4">
         <Card id="who-may-join">

@@ -4,12 +4,14 @@ import { notFound } from "next/navigation";
 import { AdminApiTokens } from "@/components/admin/api-tokens";
 import { AuditTable } from "@/components/admin/audit-table";
 import { ApprovalButtons } from "@/components/admin/registration-pending";
+import { TeamAssignment } from "@/components/admin/team-assignment";
 import { UserControls, type CapFormValues } from "@/components/admin/user-controls";
 import { UsageDashboard } from "@/components/dashboard/usage-dashboard";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { getBudgets } from "@/db/queries/settings";
+import { getMembership, listTeams } from "@/db/queries/teams";
 import { getUserById } from "@/db/queries/users";
 import { getAuditPage } from "@/lib/audit/audit-log";
 import { requireAdminPage } from "@/lib/auth/session";
@@ -25,7 +27,12 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   if (!id) notFound();
   const user = await getUserById({ id });
   if (!user) notFound();
-  const [{ admin: capRow }, changes] = await Promise.all([getBudgets({ userId: user.id }), getAuditPage({ limit: 10, targetUserId: user.id })]);
+  const [{ admin: capRow }, changes, teams, membership] = await Promise.all([
+    getBudgets({ userId: user.id }),
+    getAuditPage({ limit: 10, targetUserId: user.id }),
+    listTeams(),
+    getMembership({ userId: user.id }),
+  ]);
   const money = (nano: number | null) => (nano === null ? "" : nanoToUsdString(nano));
   const cap: CapFormValues | null = capRow
     ? {
@@ -70,6 +77,16 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           isSelf={user.id === admin.id}
           timeZone={timeZone}
         />
+        <Card>
+          <CardTitle>Team</CardTitle>
+          <div className="mt-3">
+            <TeamAssignment
+              userId={user.id}
+              teams={teams.map((t) => ({ id: t.id, name: t.name }))}
+              current={membership ? { teamId: membership.teamId, isAdmin: membership.isAdmin } : null}
+            />
+          </div>
+        </Card>
         <UsageDashboard apiBase={`/api/admin/users/${user.id}/usage`} />
         <AdminApiTokens userId={user.id} timeZone={timeZone} />
         <Card>
