@@ -8,11 +8,12 @@ import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
 import { readJsonBody } from "@/lib/validation/body";
 import { authenticateGateway, startGatewayCall } from "./caller";
 import { gatewayError, scrubbed } from "./errors";
+import { translatedChatCompletion } from "./openai-translate";
 import { relayEvents, type StreamObserver } from "./relay";
 
 /**
  * `POST /api/v1/chat/completions`: OpenAI's chat-completions API in front of the user's own OpenAI, OpenRouter and
- * OpenAI-compatible keys. The request goes on as the client sent it but for the model id, the output cap the budget
+ * OpenAI-compatible keys (Anthropic and Gemini models are translated: lib/gateway/openai-translate.ts). The request goes on as the client sent it but for the model id, the output cap the budget
  * leaves, and asking the provider for usage (`stream_options.include_usage`, OpenRouter's `usage.include`); the answer
  * comes back byte for byte, without the usage chunk when the client did not ask for one.
  */
@@ -93,11 +94,17 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
       throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
     }
     const body = parsed.data;
-    const { resolved, call } = await startGatewayCall(auth, request, body.model, PASS_THROUGH);
-    if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
-
+    const { resolved, call } = await startGatewayCall(auth, request, body.model);
     const asked = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-    const step = await call.startStep({ promptTokens: estimatePromptTokens(body.messages as { role: string; content: unknown }[]), maxOutputTokens: asked ?? defaultCap() });
+    const promptTokens = estimatePromptTokens(body.messages as { role: string; content: unknown }[]);
+    if (!(PASS_THROUGH as readonly string[]).includes(resolved.provider)) {
+      // Anthropic and Gemini: translated. The first step's reservation is taken now, so a refusal is a 429, not a
+      // stream that fails.
+      await call.reserveAhead({ promptTokens, maxOutputTokens: asked ?? defaultCap() });
+      return await translatedChatCompletion({ request, body, resolved, call, maxOutputTokens: asked ?? defaultCap() });
+    }
+    if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
+    const step = await call.startStep({ promptTokens, maxOutputTokens: asked ?? defaultCap() });
     const capField = body.max_tokens != null || resolved.provider !== "openai" ? "max_tokens" : "max_completion_tokens";
     const clamped = step.reservation && step.maxOutputTokens < (asked ?? Number.MAX_SAFE_INTEGER);
     const clientWantsUsage = body.stream_options?.include_usage === true;

@@ -231,10 +231,11 @@ export class MeteredCall {
   }
 
   /**
-   * Reserves for the first step before it starts, inside the caller's transaction (the chat turn stores its message
-   * and holds the budget in one commit). The step then uses this reservation if its prompt is no larger.
+   * Reserves for the first step before it starts — inside the caller's transaction when given one (the chat turn
+   * stores its message and holds the budget in one commit), so a refusal comes before any answer has started. The
+   * step then uses this reservation if its prompt is no larger.
    */
-  async reserveAhead(request: StepRequest, executor: DbExecutor): Promise<Reservation | null> {
+  async reserveAhead(request: StepRequest, executor?: DbExecutor): Promise<Reservation | null> {
     const reservation = await this.reserveFor(request, executor);
     this.held = { reservation, promptTokens: request.promptTokens };
     return reservation;

@@ -158,6 +158,48 @@ describe("the OpenAI-compatible gateway through the official openai client", () 
   });
 });
 
+describe("Anthropic and Gemini models through the OpenAI-compatible endpoint (translated)", () => {
+  it("answers, streams and calls tools in OpenAI's format, each upstream call metered at Anthropic's price", async () => {
+    const { user, token } = await gatewayUser({ provider: "anthropic" });
+    const client = new OpenAI({ apiKey: token, baseURL: "http://app.test/api/v1", fetch: app().fetch });
+    const answer = await client.chat.completions.create({
+      model: "anthropic:claude-sonnet-4-5",
+      messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi [[reply:Translated hello.]] [[usage:prompt=1000,completion=10]]" }],
+    });
+    expect(answer.choices[0]!.message.content).toBe("Translated hello.");
+    expect(answer.usage).toMatchObject({ prompt_tokens: 1000, completion_tokens: 10 });
+    let streamed = "";
+    let usage: unknown;
+    for await (const chunk of await client.chat.completions.create({ model: "claude-sonnet-4-5", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Go [[reply:streamed through]] [[usage:prompt=300,completion=2]]" }] })) {
+      streamed += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(streamed).toBe("streamed through");
+    expect(usage).toMatchObject({ prompt_tokens: 300, completion_tokens: 2 });
+    const withTools = await client.chat.completions.create({
+      model: "anthropic:claude-sonnet-4-5",
+      messages: [{ role: "user", content: "Weather? [[tool:get_weather:{\"city\":\"Lisbon\"}]]" }],
+      tools: [{ type: "function", function: { name: "get_weather", description: "Weather in a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } }],
+    });
+    expect(withTools.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(withTools.choices[0]!.message.tool_calls?.[0]).toMatchObject({ type: "function", function: { name: "get_weather", arguments: JSON.stringify({ city: "Lisbon" }) } });
+    const events = (await eventsOf(user.id)).sort((a, b) => b.inputNoCacheTokens - a.inputNoCacheTokens);
+    expect(events).toHaveLength(3);
+    expect(events.slice(0, 2).map((e) => [e.provider, e.inputNoCacheTokens, e.outputTokens, e.costNano, e.source])).toEqual([
+      ["anthropic", 1000, 10, 1000 * 3000 + 10 * 15000, "gateway"],
+      ["anthropic", 300, 2, 300 * 3000 + 2 * 15000, "gateway"],
+    ]);
+  });
+
+  it("refuses a translated call the budget cannot hold with a 429 before any byte is streamed", async () => {
+    const { user, token } = await gatewayUser({ provider: "anthropic", budgetUsd: 0.000001 });
+    const client = new OpenAI({ apiKey: token, baseURL: "http://app.test/api/v1", fetch: app().fetch, maxRetries: 2 });
+    const error = await client.chat.completions.create({ model: "anthropic:claude-sonnet-4-5", stream: true, messages: [{ role: "user", content: "Long ".repeat(100) }] }).catch((e: unknown) => e);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    expect(await eventsOf(user.id)).toHaveLength(0);
+  });
+});
+
 describe("the Anthropic-compatible gateway through the official Anthropic client", () => {
   it("answers a message, streamed and not, each call one event priced exactly (claude-sonnet-4-5: $3 in, $15 out)", async () => {
     const { user, token } = await gatewayUser({ provider: "anthropic" });
