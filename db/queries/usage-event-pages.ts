@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { usageEvents, type UsageEvent } from "@/db/schema";
+import { teamMembers, teams, usageEvents } from "@/db/schema";
+import type { UsageEventSource } from "@/lib/usage/event";
 import { eventsWhere } from "./usage-rows";
 
 /** A position in (created_at, id) order: created_at in microseconds since the epoch (exact), and the event id. */
@@ -12,13 +13,17 @@ export interface EventCursor {
 
 const cursorInstant = (cursor: EventCursor) => sql`(timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond')`;
 
+/** The name of the team the event's user is in now (null: none). */
+const teamOfUser = sql<string | null>`(select t.name from ${teamMembers} tm join ${teams} t on t.id = tm.team_id
+  where tm.user_id = usage_events.user_id)`.as("team");
+
 /**
  * One user's events in an instant range, a page at a time by a (created_at, id) keyset: newest first (`desc`, the
  * page after `cursor` is older) or oldest first (`asc`, for the export). The cursor also bounds created_at, so every
  * page is an index range scan (`usage_events_user_created_idx`) that starts where the last one ended. Reads only
  * `columns`; each row comes with its own cursor (a JS Date has only milliseconds).
  */
-export async function listUsageEvents<C extends keyof UsageEvent>(
+export async function listUsageEvents<C extends keyof UsageEventSource>(
   args: {
     userId: string;
     startsAt: string;
@@ -29,7 +34,7 @@ export async function listUsageEvents<C extends keyof UsageEvent>(
     columns: readonly C[];
   },
   executor?: DbExecutor,
-): Promise<{ event: Pick<UsageEvent, C>; cursor: EventCursor }[]> {
+): Promise<{ event: Pick<UsageEventSource, C>; cursor: EventCursor }[]> {
   const { cursor } = args;
   const after = !cursor
     ? sql``
@@ -37,7 +42,7 @@ export async function listUsageEvents<C extends keyof UsageEvent>(
       ? sql`and created_at <= ${cursorInstant(cursor)} and (created_at, id) < (${cursorInstant(cursor)}, ${cursor.id}::uuid)`
       : sql`and created_at >= ${cursorInstant(cursor)} and (created_at, id) > (${cursorInstant(cursor)}, ${cursor.id}::uuid)`;
   const direction = sql.raw(args.order === "desc" ? "desc" : "asc");
-  const selection = Object.fromEntries(args.columns.map((column) => [column, usageEvents[column]]));
+  const selection = Object.fromEntries(args.columns.map((column) => [column, column === "team" ? teamOfUser : usageEvents[column as keyof typeof usageEvents.$inferSelect]]));
   const db = executor ?? (await getDb());
   const rows = (await db
     .select({
@@ -48,9 +53,9 @@ export async function listUsageEvents<C extends keyof UsageEvent>(
     .from(usageEvents)
     .where(sql`${eventsWhere(args)} ${after}`)
     .orderBy(sql`usage_events.created_at ${direction}, usage_events.id ${direction}`)
-    .limit(args.limit)) as (Pick<UsageEvent, C> & { cursorId: string; cursorMicros: string })[];
+    .limit(args.limit)) as (Pick<UsageEventSource, C> & { cursorId: string; cursorMicros: string })[];
   return rows.map(({ cursorId, cursorMicros, ...event }) => ({
-    event: event as unknown as Pick<UsageEvent, C>,
+    event: event as unknown as Pick<UsageEventSource, C>,
     cursor: { micros: String(cursorMicros), id: cursorId },
   }));
 }

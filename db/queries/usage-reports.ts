@@ -17,8 +17,15 @@ import { eventsWhere, num, rowsOf, type Row } from "./usage-rows";
  * inclusive and `endsAt` exclusive.
  */
 
-export type DailyKey = "none" | "provider" | "model" | "feature" | "assistant" | "source" | "user";
-export type EventKey = "none" | "provider" | "model" | "user";
+export type DailyKey = "none" | "provider" | "model" | "feature" | "assistant" | "source" | "user" | "team";
+export type EventKey = "none" | "provider" | "model" | "user" | "team";
+
+/** The key of usage in no team (`team` grouping). */
+export const NO_TEAM_KEY = "No team";
+
+// The team a row's user is in now, by name (a team's spend is its current members').
+const teamOf = (table: "usage_daily" | "usage_events") =>
+  sql.raw(`coalesce((select t.name from team_members tm join teams t on t.id = tm.team_id where tm.user_id = ${table}.user_id), '${NO_TEAM_KEY}')`);
 
 /** Summed usage: the wire totals without the average (lib/dashboard/reports.ts adds it). */
 export type TotalsRow = Omit<UsageTotals, "avgCostPerRequestNano">;
@@ -41,9 +48,16 @@ const DAILY_KEY_SQL: Record<DailyKey, SQL> = {
   assistant: sql.raw(`assistant_id`),
   source: sql.raw(`source`),
   user: sql.raw(`user_id`),
+  team: teamOf("usage_daily"),
 };
 // The events have the same columns; only these are charted by hour.
-const EVENT_KEY_SQL: Record<EventKey, SQL> = { none: DAILY_KEY_SQL.none, provider: DAILY_KEY_SQL.provider, model: DAILY_KEY_SQL.model, user: DAILY_KEY_SQL.user };
+const EVENT_KEY_SQL: Record<EventKey, SQL> = {
+  none: DAILY_KEY_SQL.none,
+  provider: DAILY_KEY_SQL.provider,
+  model: DAILY_KEY_SQL.model,
+  user: DAILY_KEY_SQL.user,
+  team: teamOf("usage_events"),
+};
 
 const DAILY_TOTALS = sql.raw(`
   coalesce(sum(cost_nano), 0) as cost_nano,

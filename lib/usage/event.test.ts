@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { usageEvents } from "@/db/schema";
 import {
+  JOINED_EVENT_COLUMNS,
   USAGE_EVENT_COLUMNS,
   USAGE_EVENT_CSV_HEADERS,
   USAGE_EVENT_FIELDS,
@@ -41,11 +42,15 @@ const row: UsageEventRow = {
   estimatedParts: ["output", "rate:tool:web_fetch"],
   unpricedUsageFields: null,
   source: "gateway",
+  team: "=Research",
 };
 
 describe("the usage event definition", () => {
-  it("reads only real usage_events columns, and every column it lists is read by a field", () => {
-    for (const column of USAGE_EVENT_COLUMNS) expect(usageEvents[column].name, column).toMatch(/^[a-z0-9_]+$/);
+  it("reads only real usage_events columns (and the joined team), and every column it lists is read by a field", () => {
+    const joined: readonly string[] = JOINED_EVENT_COLUMNS;
+    for (const column of USAGE_EVENT_COLUMNS.filter((c) => !joined.includes(c))) {
+      expect(usageEvents[column as Exclude<typeof column, "team">].name, column).toMatch(/^[a-z0-9_]+$/);
+    }
     expect(new Set(USAGE_EVENT_COLUMNS)).toEqual(new Set(USAGE_EVENT_FIELDS.map((f) => f.column)));
   });
 
@@ -90,6 +95,7 @@ describe("the usage event definition", () => {
       "estimated_parts",
       "unpriced_usage_fields",
       "source",
+      "team",
     ]);
   });
 
@@ -124,7 +130,7 @@ describe("the usage event definition", () => {
 
   it("marks free text so the export can defuse formulas", () => {
     const text = usageEventCsvCells(toUsageEventJson(row)).flatMap((cell, i) => (cell.text ? [USAGE_EVENT_CSV_HEADERS[i]] : []));
-    expect(text).toEqual(["request_id", "provider", "model", "feature", "server_tool_requests", "estimated_parts", "unpriced_usage_fields"]);
+    expect(text).toEqual(["request_id", "provider", "model", "feature", "server_tool_requests", "estimated_parts", "unpriced_usage_fields", "team"]);
   });
 
   it("writes USD with all nine decimals", () => {

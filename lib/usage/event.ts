@@ -11,7 +11,14 @@ import { nanoToUsdString } from "@/lib/money";
  * No server-only imports: the UI imports the JSON type.
  */
 
-type Column = keyof UsageEvent;
+/**
+ * The event row plus what is joined to it for the dashboards: `team`, the name of the team its user is in now (null
+ * for none; db/queries/usage-event-pages.ts joins it). Joined fields are not `usage_events` columns.
+ */
+export type UsageEventSource = UsageEvent & { team: string | null };
+export const JOINED_EVENT_COLUMNS = ["team"] as const;
+
+type Column = keyof UsageEventSource;
 export type CsvCell = string | number | boolean | null;
 
 interface CsvColumn<V> {
@@ -28,15 +35,15 @@ interface EventField<K extends string, C extends Column, V> {
   /** The `usage_events` column read. */
   column: C;
   /** The JSON value of the column's value. */
-  value: (raw: UsageEvent[C]) => V;
+  value: (raw: UsageEventSource[C]) => V;
   csv: readonly CsvColumn<V>[];
 }
 
-function field<const K extends string, C extends Column, V = UsageEvent[C]>(
+function field<const K extends string, C extends Column, V = UsageEventSource[C]>(
   key: K,
   column: C,
   csv: string | readonly CsvColumn<V>[],
-  value: (raw: UsageEvent[C]) => V = (raw) => raw as unknown as V,
+  value: (raw: UsageEventSource[C]) => V = (raw) => raw as unknown as V,
 ): EventField<K, C, V> {
   return { key, column, value, csv: typeof csv === "string" ? [{ header: csv }] : csv };
 }
@@ -87,15 +94,17 @@ export const USAGE_EVENT_FIELDS = [
   field("estimatedParts", "estimatedParts", [{ header: "estimated_parts", text: true, cell: words }]),
   field("unpricedUsageFields", "unpricedUsageFields", [{ header: "unpriced_usage_fields", text: true, cell: words }]),
   field("source", "source", "source"),
+  // The user's team as it is now (finance's one number per team), by name.
+  field("team", "team", text("team")),
 ] as const;
 
 type Field = (typeof USAGE_EVENT_FIELDS)[number];
 
-/** The `usage_events` columns an event is read from. */
+/** The `usage_events` columns (and joined fields) an event is read from. */
 export type UsageEventColumn = Field["column"];
 export const USAGE_EVENT_COLUMNS: readonly UsageEventColumn[] = [...new Set(USAGE_EVENT_FIELDS.map((f) => f.column))];
 /** A `usage_events` row as the dashboards read it. */
-export type UsageEventRow = Pick<UsageEvent, UsageEventColumn>;
+export type UsageEventRow = Pick<UsageEventSource, UsageEventColumn>;
 
 /** The wire shape of a usage event (the items of `/api/usage/recent`). */
 export type UsageEventJson = { [F in Field as F["key"]]: ReturnType<F["value"]> };

@@ -89,6 +89,24 @@ describe("teams", () => {
     expect(html).toContain(mate.email);
     expect(html).toContain("$1.23");
     expect(html).not.toContain(stranger.email);
+
+    // The CSV export carries the team (its name now) in its last column.
+    const { exportUsageCsv } = await import("@/lib/dashboard/csv-export");
+    const day = new Date().toISOString().slice(0, 10);
+    const range = { from: day, to: day, timeZone: "UTC", startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString() };
+    const csv = await exportUsageCsv({ userId: mate.id, range: range as never }).text();
+    const [header, line] = csv.trim().split("\r\n");
+    expect(header!.split(",").at(-1)).toBe("team");
+    expect(line!.split(",").at(-1)).toBe(`Mine ${suffix}`);
+
+    // The organisation's breakdown groups by team (by name; users in no team under "No team").
+    const { breakdownDailyUsage, hourlySeries } = await import("@/db/queries/usage-reports");
+    const shift = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const byTeam = new Map((await breakdownDailyUsage({ userId: null, from: shift(-1), to: shift(1), by: "team" })).map((r) => [r.key, r.costNano]));
+    expect(byTeam.get(`Mine ${suffix}`)).toBe(1_230_000_000);
+    expect(byTeam.get(`Other ${suffix}`)).toBe(9_000_000_000);
+    const hours = await hourlySeries({ userId: null, startsAt: range.startsAt, endsAt: range.endsAt, groupBy: "team" });
+    expect(hours.filter((h) => h.key === `Mine ${suffix}`).reduce((sum, h) => sum + h.costNano, 0)).toBe(1_230_000_000);
     for (const who of [mate, stranger]) {
       signIn(who);
       await expect(TeamPage()).rejects.toThrow(/NEXT_HTTP_ERROR_FALLBACK;404|NEXT_NOT_FOUND/);
