@@ -24,7 +24,7 @@ export function trackedModel(modelName: string | undefined, provider: string | u
   if (ref) return { provider: ref.provider, modelId: ref.modelId };
   if (provider !== undefined) {
     const named = provider.toLowerCase();
-    const kind = (PROVIDERS as readonly string[]).includes(named) ? (named as ProviderKind) : ALIASES[named];
+    const kind = (PROVIDERS as readonly string[]).includes(named) ? (named as ProviderKind) : Object.hasOwn(ALIASES, named) ? ALIASES[named] : undefined;
     if (kind) return { provider: kind, modelId: model };
     return { provider: "openai-compatible", modelId: `${named}/${model}` };
   }

@@ -68,3 +68,14 @@ describe("token conventions", () => {
     expect(trackedUsage("openai", { output_tokens: 5, reasoning_tokens: 9 })).toMatchObject({ output: 9, reasoning: 9 });
   });
 });
+
+describe("the tracked model", () => {
+  it("keeps a provider we do not know in the model id, whatever its name (no prototype lookups)", async () => {
+    const { trackedModel } = await import("@/lib/track/model");
+    expect(trackedModel("x", "constructor", [])).toEqual({ provider: "openai-compatible", modelId: "constructor/x" });
+    expect(trackedModel("x", "__proto__", [])).toEqual({ provider: "openai-compatible", modelId: "__proto__/x" });
+    expect(trackedModel("gemini-2.5-flash", "Gemini", [])).toEqual({ provider: "google", modelId: "gemini-2.5-flash" });
+    expect(trackedModel(undefined, undefined, [])).toEqual({ provider: "openai-compatible", modelId: "unknown" });
+    expect(trackedModel("gpt-4o-mini", undefined, [])).toEqual({ provider: "openai", modelId: "gpt-4o-mini" });
+  });
+});
