@@ -93,3 +93,13 @@ export async function storedRequestIds({ requestIds }: { requestIds: string[] },
   const rows = await db.select({ requestId: usageEvents.requestId }).from(usageEvents).where(inArray(usageEvents.requestId, requestIds));
   return new Set(rows.map((r) => r.requestId));
 }
+
+/** What an API token's calls cost in an instant range (its own monthly budget counts these; nano-USD). */
+export async function tokenSpend({ tokenId, startsAt, endsAt }: { tokenId: string; startsAt: string; endsAt: string }, executor?: DbExecutor): Promise<number> {
+  const rows = await rowsOf(
+    sql`select coalesce(sum(cost_nano), 0) as cost from usage_events
+        where api_token_id = ${tokenId}::uuid and created_at >= ${startsAt}::timestamptz and created_at < ${endsAt}::timestamptz`,
+    executor,
+  );
+  return num(rows[0]?.cost);
+}

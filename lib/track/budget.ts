@@ -1,6 +1,9 @@
 import "server-only";
+import type { ApiTokenRow } from "@/db/queries/api-tokens";
+import { tokenSpend } from "@/db/queries/usage-stats";
 import { planReservation, type CallEstimate } from "@/lib/budgets/ledger";
 import { isTokenLimit, type BudgetLimit } from "@/lib/budgets/limits";
+import { currentPeriod } from "@/lib/budgets/periods";
 import { formatUsdExact } from "@/lib/money";
 import { getBudgetOverview, type BudgetLimitView } from "@/lib/settings/budget";
 
@@ -10,6 +13,7 @@ import { getBudgetOverview, type BudgetLimitView } from "@/lib/settings/budget";
  * overview the settings page shows; whether a call fits is the ledger's own arithmetic (`planReservation`), limit by
  * limit, exactly as the gateway would decide it now: a call fits when its input and at least one output token fit
  * every enforced limit (the gateway then clamps the output to `max_output_tokens`). Budgets in `warn` mode never block.
+ * A token with its own monthly budget adds that limit, counting the token's calls this month.
  */
 
 export interface LimitState {
@@ -39,8 +43,16 @@ export interface BudgetState {
 
 const PERIOD = { monthly_cost: "month", daily_cost: "day", monthly_tokens: "month", daily_tokens: "day" } as const;
 
-function asLimit(view: BudgetLimitView): BudgetLimit {
-  return { kind: view.limitKind, source: view.source, limit: view.limit, mode: view.mode, thresholds: [], name: view.name, period: PERIOD[view.limitKind] };
+function asLimit(state: LimitState): BudgetLimit {
+  return { kind: state.kind, source: "user", limit: state.limit, mode: state.mode, thresholds: [], name: state.name, period: PERIOD[state.kind] };
+}
+
+/** The calling token's own monthly budget (its calls this month, in the user's time zone), when it has one. */
+async function tokenLimit(token: Pick<ApiTokenRow, "id" | "name" | "monthlyBudgetNano">, timeZone: string, now: Date): Promise<LimitState> {
+  const month = currentPeriod("month", timeZone, now);
+  const used = await tokenSpend({ tokenId: token.id, startsAt: month.start.toISOString(), endsAt: month.end.toISOString() });
+  const limit = token.monthlyBudgetNano!;
+  return { name: `monthly budget of the API token “${token.name}”`, kind: "monthly_cost", mode: "enforce", limit, used, reserved: 0, remaining: Math.max(0, limit - used), resets_at: month.end.toISOString() };
 }
 
 function stateOf(view: BudgetLimitView): LimitState {
@@ -78,22 +90,29 @@ export interface CheckResult extends BudgetState {
  * The state, and with `estimate` whether that call fits. Without an estimate a call is allowed while every enforced
  * limit has something left.
  */
-export async function checkBudget(user: { id: string; timeZone: string | null }, estimate?: CallEstimate): Promise<CheckResult> {
-  const overview = await getBudgetOverview(user.id, user.timeZone);
-  const views = overview.limits;
-  const limits = views.map(stateOf);
+export async function checkBudget(
+  user: { id: string; timeZone: string | null },
+  estimate?: CallEstimate,
+  token?: Pick<ApiTokenRow, "id" | "name" | "monthlyBudgetNano"> | null,
+  now: Date = new Date(),
+): Promise<CheckResult> {
+  const [overview, own] = await Promise.all([
+    getBudgetOverview(user.id, user.timeZone),
+    token && token.monthlyBudgetNano !== null ? tokenLimit(token, user.timeZone ?? "UTC", now) : null,
+  ]);
+  const limits = [...overview.limits.map(stateOf), ...(own ? [own] : [])];
   const cost = tightest(limits, false);
   const tokens = tightest(limits, true);
   let refused: LimitState | undefined;
   let maxOutputTokens: number | null = null;
   if (estimate) {
     maxOutputTokens = estimate.maxOutputTokens;
-    for (const [i, view] of views.entries()) {
-      if (view.mode !== "enforce") continue;
-      const usage = { spentNano: view.used, reservedNano: view.reserved, tokensUsed: view.used, tokensReserved: view.reserved };
-      const plan = planReservation([asLimit(view)], { month: usage, day: usage } as Parameters<typeof planReservation>[1], estimate);
+    for (const limit of limits) {
+      if (limit.mode !== "enforce") continue;
+      const usage = { spentNano: limit.used, reservedNano: limit.reserved, tokensUsed: limit.used, tokensReserved: limit.reserved };
+      const plan = planReservation([asLimit(limit)], { month: usage, day: usage } as Parameters<typeof planReservation>[1], estimate);
       if (!plan.ok) {
-        if (!refused || limits[i]!.remaining < refused.remaining) refused = limits[i];
+        if (!refused || limit.remaining < refused.remaining) refused = limit;
       } else {
         maxOutputTokens = Math.min(maxOutputTokens, plan.maxOutputTokens);
       }

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { ApiTokenRow } from "@/db/queries/api-tokens";
 import { outputCostCeil } from "@/lib/budgets/ledger";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
@@ -14,7 +15,8 @@ import { trackedModel } from "./model";
  * `count_tokens` `input_tokens`), priced as uncached input at the model's price; `max_output_tokens` is the output
  * the call may produce (default: the chat default, 4096), priced at the dearer of the output and reasoning rates.
  * The model is read like a tracked event's (a model ref, or a plain id with an optional `provider`). Without a model,
- * the answer says whether every enforced budget has anything left. Nothing is reserved.
+ * the answer says whether every enforced budget has anything left. Asked with a token that has its own monthly budget,
+ * that budget counts too. Nothing is reserved.
  */
 
 const count = (max: number) =>
@@ -31,14 +33,14 @@ export const checkQuerySchema = z.object({
   max_output_tokens: count(10_000_000).optional(),
 });
 
-export async function budgetCheck(user: { id: string; timeZone: string | null }, query: z.output<typeof checkQuerySchema>) {
-  if (query.model === undefined) return { ...(await checkBudget(user)), model: null, estimated_cost_nano: null };
+export async function budgetCheck(user: { id: string; timeZone: string | null }, query: z.output<typeof checkQuerySchema>, token: ApiTokenRow | null = null) {
+  if (query.model === undefined) return { ...(await checkBudget(user, undefined, token)), model: null, estimated_cost_nano: null };
   const overrides = await loadPriceOverrides();
   const { provider, modelId } = trackedModel(query.model, query.provider, overrides);
   const target: ResolvedModel = { model: `${provider}:${modelId}`, provider, modelId, keySource: "user" };
   const call = meteredCall(target, { userId: user.id, feature: "api", source: "track", overrides });
   const estimate = call.estimate({ promptTokens: query.estimated_tokens ?? 0, maxOutputTokens: query.max_output_tokens ?? defaultMaxOutputTokens() });
-  const result: CheckResult = await checkBudget(user, estimate);
+  const result: CheckResult = await checkBudget(user, estimate, token);
   const priced = estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null;
   return {
     ...result,

@@ -95,6 +95,6 @@ export async function trackUsage(auth: ApiTokenAuth, body: unknown, now: Date = 
   await recordUsage(records);
   const stored = await storedRequestIds({ requestIds: records.map((r) => r.requestId) });
   const accepted = records.filter((r) => stored.has(r.requestId)).length;
-  const { allowed, reason, remaining_nano, remaining_tokens, resets_at, limits } = await checkBudget(user);
+  const { allowed, reason, remaining_nano, remaining_tokens, resets_at, limits } = await checkBudget(user, undefined, token);
   return { accepted, duplicates: records.length - accepted, rejected, budget: { allowed, reason, remaining_nano, remaining_tokens, resets_at, limits } };
 }

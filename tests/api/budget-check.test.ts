@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { upsertBudget } from "@/db/queries/settings";
 import { budgetReservations } from "@/db/schema";
 import { clearApiTokenCache } from "@/lib/api-tokens/authenticate";
+import { createApiToken } from "@/lib/api-tokens/tokens";
 import { currentPeriod } from "@/lib/budgets/periods";
 import { costOf } from "@/lib/pricing/price-book";
 import { session, signIn } from "@/tests/support/chat";
@@ -100,6 +101,24 @@ describe("GET /api/budget/check", () => {
     expect((await ask("model=gpt-4o-mini&estimated_tokens=1000", token)).body.allowed).toBe(false);
     const unpriced = await ask("model=my-own-model&estimated_tokens=1000", token);
     expect(unpriced.body).toMatchObject({ allowed: true, model: { provider: "openai-compatible", model: "my-own-model", priced: false }, estimated_cost_nano: null });
+  });
+
+  it("counts a token's own monthly budget for that token's calls (both it and the user's budgets apply)", async () => {
+    const { user, token } = await userWithToken(["track"]);
+    const { token: capped } = await createApiToken(user, { name: "CI", scopes: ["track"], expiresOn: null, defaultFeature: null, monthlyUsd: 500_000_000 });
+    await budget(user.id, 10_000_000_000);
+    await spend(token, "2");
+    await spend(capped, "0.3");
+    const viaCapped = await ask("model=gpt-4o-mini&estimated_tokens=1000", capped);
+    expect(viaCapped.body).toMatchObject({ allowed: true, remaining_nano: 200_000_000 });
+    expect(viaCapped.body.limits.find((l) => l.name.includes("“CI”"))).toMatchObject({ limit: 500_000_000, used: 300_000_000, remaining: 200_000_000 });
+    // The other token and a session see only the user's budget.
+    expect((await ask("model=gpt-4o-mini&estimated_tokens=1000", token)).body.remaining_nano).toBe(10_000_000_000 - 2_300_000_000);
+    const tracked = await track(postJson("/api/track", { model_name: "gpt-4o-mini", cost_usd: "0.2" }, capped));
+    expect((await tracked.json()).budget).toMatchObject({ allowed: false, remaining_nano: 0 });
+    const refused = await ask("model=gpt-4o-mini&estimated_tokens=1000", capped);
+    expect(refused.body.allowed).toBe(false);
+    expect(refused.body.reason).toMatch(/^Monthly budget of the API token “CI” reached: \$0\.50 of \$0\.50 used\./);
   });
 
   it("answers a session and a token of any scope; 401 with WWW-Authenticate to nobody; 400 for a bad number", async () => {
