@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { createTeamAction, deleteTeamAction, saveTeamBudgetAction } from "@/app/(app)/admin/teams/actions";
+import { createTeamAction, deleteTeamAction, saveTeamBudgetAction, setSystemKeyTeamAction } from "@/app/(app)/admin/teams/actions";
 import { AdminActionButton } from "@/components/admin/admin-action-button";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -62,6 +62,21 @@ export function DeleteTeamButton({ teamId, teamName }: { teamId: string; teamNam
   return (
     <AdminActionButton action={deleteTeamAction} fields={{ teamId }} variant="ghost" aria-label={`Delete team ${teamName}`}>
       Delete
+    </AdminActionButton>
+  );
+}
+
+/** Opens or closes one provider's deployment key to one team. */
+export function SystemKeyTeamToggle({ provider, providerLabel, teamId, teamName, allowed }: { provider: string; providerLabel: string; teamId: string; teamName: string; allowed: boolean }) {
+  return (
+    <AdminActionButton
+      action={setSystemKeyTeamAction}
+      fields={{ provider, teamId, allow: allowed ? "false" : "true" }}
+      variant={allowed ? "secondary" : "ghost"}
+      aria-label={`${allowed ? "Close" : "Open"} the deployment's ${providerLabel} key ${allowed ? "to" : "for"} ${teamName}`}
+      data-testid={`system-key-${provider}-${teamName}`}
+    >
+      {allowed ? "Allowed · revoke" : "Allow"}
     </AdminActionButton>
   );
 }

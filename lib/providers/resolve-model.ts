@@ -5,7 +5,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import { listProviderKeys } from "@/db/queries/provider-keys";
-import { getSystemKeyPolicy } from "@/db/queries/prices";
+import { getSystemKeyPolicyFor } from "@/db/queries/prices";
 import { getUserSettings } from "@/db/queries/settings";
 import type { ProviderKey } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/key-vault";
@@ -76,7 +76,10 @@ function instantiate(ref: ModelRef, baseUrl: string, apiKey: string | undefined)
 export interface ModelSources {
   defaultModel: string | null;
   keys: ProviderKey[];
-  /** Which providers' deployment keys an admin opened to users (read only when a deployment key is configured). */
+  /**
+   * Which providers' deployment keys this user may use: opened to everyone or to their team by an admin (read only
+   * when a deployment key is configured).
+   */
   systemKeyPolicy: Partial<Record<ProviderKind, boolean>>;
 }
 
@@ -85,7 +88,7 @@ export async function loadModelSources(userId: string): Promise<ModelSources> {
   const [settings, keys, systemKeyPolicy] = await Promise.all([
     getUserSettings({ userId }),
     listProviderKeys({ userId }),
-    anySystemKey() ? getSystemKeyPolicy() : Promise.resolve({}),
+    anySystemKey() ? getSystemKeyPolicyFor({ userId }) : Promise.resolve({}),
   ]);
   return { defaultModel: settings.defaultModel ?? null, keys, systemKeyPolicy };
 }
@@ -97,7 +100,8 @@ function anySystemKey(): boolean {
 /**
  * The model a user's request runs on, with the key it runs under. Precedence: explicit override (a chat's picked
  * model, an assistant's preferred model) > the user's default > DEFAULT_MODEL. A user's own key first; the
- * deployment's key only where an admin allowed it, or for background work (titles) — still counted against the user.
+ * deployment's key only where an admin allowed it for everyone or for the user's team — background work (titles)
+ * prefers it there — still counted against the user.
  * No usable key → `api_key_required`, before any upstream call.
  */
 export async function resolveUserModel(
@@ -136,8 +140,10 @@ export function resolveModelFrom(sources: ModelSources, { override, purpose = "c
   const provider = ref.provider as BuiltInProvider;
   const baseUrl = providerBaseUrl(provider);
   const deploymentKey = systemKey(provider);
-  // Background work (titles) runs on the deployment's key when there is one, still counted against the user.
-  if (purpose === "background" && deploymentKey) {
+  // The deployment's key is this user's to use only where an admin opened it to everyone or to their team.
+  const deploymentAllowed = Boolean(deploymentKey) && sources.systemKeyPolicy[provider] === true;
+  // Background work (titles) prefers the deployment's key where allowed, still counted against the user.
+  if (purpose === "background" && deploymentAllowed && deploymentKey) {
     return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system", upstream: { baseUrl, apiKey: deploymentKey } };
   }
   const own = sources.keys.find((key) => key.provider === provider && key.name === provider);
@@ -145,7 +151,7 @@ export function resolveModelFrom(sources: ModelSources, { override, purpose = "c
     const apiKey = decryptedKey(own);
     return { model: instantiate(ref, baseUrl, apiKey), provider, modelId: ref.modelId, keySource: "user", upstream: { baseUrl, apiKey } };
   }
-  if (deploymentKey && sources.systemKeyPolicy[provider] === true) {
+  if (deploymentAllowed && deploymentKey) {
     return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system", upstream: { baseUrl, apiKey: deploymentKey } };
   }
   throw apiKeyRequired(provider, ref.modelId);

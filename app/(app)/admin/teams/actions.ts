@@ -2,10 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { setSystemKeyTeam } from "@/db/queries/prices";
 import { createTeam, deleteTeam, getTeam, updateTeam } from "@/db/queries/teams";
+import { inTransaction } from "@/db/queries/transaction";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { optionalUsdLimit } from "@/lib/budgets/org-policy";
 import { adminAction } from "@/lib/http/action";
 import { formatUsdExact } from "@/lib/money";
+import { BUILT_IN_PROVIDERS, PROVIDERS } from "@/lib/providers/registry";
 import { uuid } from "@/lib/validation/id";
 import { text } from "@/lib/validation/text";
 
@@ -48,3 +52,28 @@ export const deleteTeamAction = adminAction(z.object({ teamId: uuid() }), async 
   await deleteTeam({ id: team.id });
   return done(`Team ${team.name} deleted; its members are in no team now.`);
 });
+
+/** Opens or closes a provider's deployment key to one team (beside "everyone" in Admin → Models). Audited. */
+export const setSystemKeyTeamAction = adminAction(
+  z.object({ provider: z.enum(BUILT_IN_PROVIDERS, { error: "Choose a provider." }), teamId: uuid(), allow: z.enum(["true", "false"]) }),
+  async ({ provider, teamId, allow }, admin) => {
+    const team = await getTeam({ id: teamId });
+    if (!team) return { error: "That team does not exist." };
+    const allowed = allow === "true";
+    await inTransaction(async (tx) => {
+      const changed = await setSystemKeyTeam({ provider, teamId, allow: allowed, updatedBy: admin.id }, tx);
+      if (changed) {
+        await recordAudit(
+          { actor: admin, action: "system_key_policy.changed", details: { provider, team: team.name, to: allowed ? `team ${team.name} may use it` : `team ${team.name} may not use it` } },
+          tx,
+        );
+      }
+    });
+    revalidatePath("/admin/teams");
+    return done(
+      allowed
+        ? `Members of ${team.name} without their own ${PROVIDERS[provider].label} key may now use the deployment's key.`
+        : `${team.name} no longer uses the deployment's ${PROVIDERS[provider].label} key (unless it is open to everyone).`,
+    );
+  },
+);

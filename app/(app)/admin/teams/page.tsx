@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CreateTeamForm, DeleteTeamButton, TeamBudgetForm } from "@/components/admin/teams";
+import { CreateTeamForm, DeleteTeamButton, SystemKeyTeamToggle, TeamBudgetForm } from "@/components/admin/teams";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardTitle } from "@/components/ui/card";
 import { TableScroller } from "@/components/ui/table-scroller";
+import { getSystemKeyPolicy, listSystemKeyTeams } from "@/db/queries/prices";
 import { listTeams, spendByTeam } from "@/db/queries/teams";
 import { requireAdminPage } from "@/lib/auth/session";
 import { scopePeriodAt } from "@/lib/budgets/limits";
 import { formatUsd, nanoToUsdString } from "@/lib/money";
+import { BUILT_IN_PROVIDERS, PROVIDERS, systemKey } from "@/lib/providers/registry";
 
 export const metadata: Metadata = { title: "Teams · Admin · Spendboard" };
 
@@ -15,7 +17,9 @@ export const metadata: Metadata = { title: "Teams · Admin · Spendboard" };
 export default async function AdminTeamsPage() {
   await requireAdminPage();
   const period = scopePeriodAt();
-  const [teams, spend] = await Promise.all([listTeams(), spendByTeam({ since: period.start })]);
+  const [teams, spend, everyone, grants] = await Promise.all([listTeams(), spendByTeam({ since: period.start }), getSystemKeyPolicy(), listSystemKeyTeams()]);
+  const configured = BUILT_IN_PROVIDERS.filter((p) => Boolean(systemKey(p)));
+  const granted = new Set(grants.map((g) => `${g.provider}:${g.teamId}`));
   const spendOf = new Map(spend.map((s) => [s.teamId, s]));
   const unassigned = spendOf.get(null);
   return (
@@ -86,6 +90,46 @@ export default async function AdminTeamsPage() {
               </tbody>
             </table>
           </TableScroller>
+        </Card>
+        <Card id="deployment-keys">
+          <CardTitle>Deployment keys by team</CardTitle>
+          <p className="mt-1 text-sm text-zinc-600">
+            Members of an allowed team who have no key of their own use the deployment&apos;s key (metered against them, their team and the
+            organisation). Opening a key to everyone is in Admin → Models.
+          </p>
+          {configured.length === 0 ? (
+            <p className="mt-3 text-sm text-zinc-600">No deployment key is configured (OPENAI_API_KEY, ANTHROPIC_API_KEY…).</p>
+          ) : teams.length === 0 ? (
+            <p className="mt-3 text-sm text-zinc-600">Create a team first.</p>
+          ) : (
+            <TableScroller label="Deployment keys by team" className="mt-4">
+              <table className="w-full text-left text-sm" data-testid="system-key-teams">
+                <thead className="text-xs uppercase text-zinc-500">
+                  <tr>
+                    <th className="py-2 pr-4">Team</th>
+                    {configured.map((p) => (
+                      <th key={p} className="py-2 pr-4 whitespace-nowrap">
+                        {PROVIDERS[p].label}
+                        {everyone[p] ? <span className="block font-normal normal-case">open to everyone</span> : null}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {teams.map((team) => (
+                    <tr key={team.id} className="border-t border-zinc-100">
+                      <td className="py-2 pr-4 font-medium whitespace-nowrap">{team.name}</td>
+                      {configured.map((p) => (
+                        <td key={p} className="py-2 pr-4">
+                          <SystemKeyTeamToggle provider={p} providerLabel={PROVIDERS[p].label} teamId={team.id} teamName={team.name} allowed={granted.has(`${p}:${team.id}`)} />
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroller>
+          )}
         </Card>
       </div>
     </>
