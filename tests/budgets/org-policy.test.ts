@@ -148,6 +148,53 @@ describe("the organisation cap", () => {
     expect(await db.current().db.select().from(scopeHolds)).toHaveLength(0);
   });
 
+  it("50 parallel requests from 10 users, each reserving then settling its real cost, never take the organisation past its cap", async () => {
+    onTestFinished(clearOrg);
+    const { recordUsage } = await import("@/lib/usage/recorder");
+    const people = await Promise.all(Array.from({ length: 10 }, () => newUser("org")));
+    await saveOrgSettings({ values: { orgMonthlyCostLimitNano: 1_000_000_000_000 }, updatedBy: null });
+    await reserveBudget(people[0]!.id, call).then((r) => closeReservation({ id: r!.id, now: new Date() }));
+    const base = (await orgRow())!;
+    // Room for 8 requests held at their most; each then costs only 500,000 of its 700,000.
+    const cap = base.spentNano + base.reservedNano + 8 * COST;
+    await saveOrgSettings({ values: { orgMonthlyCostLimitNano: cap }, updatedBy: null });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, async (_, i) => {
+        const user = people[i % 10]!;
+        const reservation = await reserveBudget(user.id, call);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+        const now = new Date();
+        await recordUsage([
+          {
+            requestId: `org-race-${randomUUID()}`,
+            userId: user.id,
+            provider: "openai",
+            model: "gpt-4o-mini",
+            feature: "chat",
+            keySource: "system",
+            usage: { inputNoCache: 100, cacheRead: 0, cacheWrite: 0, output: 666, reasoning: 0 },
+            costNano: 500_000,
+            costSource: "price_book",
+            estimated: false,
+            status: "ok",
+            latencyMs: 5,
+            startedAt: now,
+            finishedAt: now,
+            reservationId: reservation!.id,
+          },
+        ]);
+      }),
+    );
+    const answered = outcomes.filter((o) => o.status === "fulfilled").length;
+    for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ code: "budget_exceeded", details: { source: "org" } });
+    const row = (await orgRow())!;
+    console.info(`[org cap] 50 parallel requests from 10 users, cap leaves ${8 * COST} nano-USD: ${answered} answered, ${row.spentNano - base.spentNano} nano-USD spent`);
+    expect(answered).toBeGreaterThanOrEqual(8);
+    expect(row.reservedNano).toBe(base.reservedNano);
+    expect(row.spentNano).toBe(base.spentNano + answered * 500_000);
+    expect(row.spentNano).toBeLessThanOrEqual(cap);
+  });
+
   it("counts everyone's recorded spend, and refuses once it is reached; admins are alerted at the thresholds", async () => {
     onTestFinished(clearOrg);
     const a = await newUser("org");
