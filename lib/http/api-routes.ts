@@ -44,6 +44,7 @@ export const API_ROUTES = [
   { path: "/api/usage/summary", methods: ["GET"] },
   { path: "/api/usage/timeseries", methods: ["GET"] },
   { path: "/api/v1/chat/completions", methods: ["POST"] },
+  { path: "/api/v1/embeddings", methods: ["POST"] },
   { path: "/api/v1/models", methods: ["GET"] },
 ] as const satisfies readonly { path: string; methods: readonly HttpMethod[] }[];
 

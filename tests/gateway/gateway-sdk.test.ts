@@ -22,6 +22,7 @@ const llm = fakeLlmPerFile();
 const routes: Record<string, Record<string, (request: Request) => Promise<Response>>> = {
   "/api/v1/chat/completions": await import("@/app/api/v1/chat/completions/route"),
   "/api/v1/models": await import("@/app/api/v1/models/route"),
+  "/api/v1/embeddings": await import("@/app/api/v1/embeddings/route"),
   "/api/anthropic/v1/messages": await import("@/app/api/anthropic/v1/messages/route"),
 };
 
@@ -146,6 +147,16 @@ describe("the OpenAI-compatible gateway through the official openai client", () 
     const events = await eventsOf(user.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ status: "error", costNano: 0, source: "gateway" });
+  });
+
+  it("embeds through the gateway, the provider's prompt tokens priced (text-embedding-3-small: $0.02 per million)", async () => {
+    const { user, token } = await gatewayUser();
+    const client = new OpenAI({ apiKey: token, baseURL: "http://app.test/api/v1", fetch: app().fetch, defaultHeaders: { "x-spendboard-feature": "search-index" } });
+    const result = await client.embeddings.create({ model: "openai:text-embedding-3-small", input: ["first document [[usage:prompt=5000]]", "second"] });
+    expect(result.data).toHaveLength(2);
+    expect(result.data[0]!.embedding.length).toBeGreaterThan(0);
+    const [event] = await eventsOf(user.id);
+    expect(event).toMatchObject({ source: "gateway", feature: "search-index", model: "text-embedding-3-small", inputNoCacheTokens: 5000, outputTokens: 0, costNano: 5000 * 20, status: "ok" });
   });
 
   it("lists the models the token's user can call, as model refs", async () => {

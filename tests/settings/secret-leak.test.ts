@@ -193,6 +193,7 @@ const ROUTE_FILES_CALLED = [
   "app/api/usage/summary/route.ts",
   "app/api/usage/timeseries/route.ts",
   "app/api/v1/chat/completions/route.ts",
+  "app/api/v1/embeddings/route.ts",
   "app/api/v1/models/route.ts",
 ];
 
@@ -353,6 +354,10 @@ describe("plaintext provider keys never leak", () => {
     const countTokens = await import("@/app/api/anthropic/v1/messages/count_tokens/route");
     const gatewayModels = await import("@/app/api/v1/models/route");
     expect((await callRoute("GET /api/v1/models", gatewayModels.GET, { url: "/api/v1/models", headers: bearer })).status).toBe(200);
+    const embeddings = await import("@/app/api/v1/embeddings/route");
+    for (const model of refs.filter((ref) => ref.startsWith("openai:") || ref.startsWith("openai-compatible:"))) {
+      await callRoute(`POST /api/v1/embeddings (${model})`, embeddings.POST, { method: "POST", url: "/api/v1/embeddings", body: { model, input: ["a", "b"] }, headers: bearer });
+    }
     for (const model of refs) {
       for (const stream of [false, true]) {
         const failing = stream && model === refs[0];

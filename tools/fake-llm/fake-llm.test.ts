@@ -186,9 +186,9 @@ describe("routing", () => {
   });
 
   it("answers unknown routes and wrong version segments with 404 in the provider's shape", async () => {
-    const openai = await fetch(`${fake.url}/openai/v1/embeddings`, { method: "POST", headers: { authorization: `Bearer ${KEY}` } });
+    const openai = await fetch(`${fake.url}/openai/v1/moderations`, { method: "POST", headers: { authorization: `Bearer ${KEY}` } });
     expect(openai.status).toBe(404);
-    expect((await openai.json()).error.message).toContain("/embeddings");
+    expect((await openai.json()).error.message).toContain("/moderations");
 
     const anthropic = await fetch(`${fake.url}/anthropic/v2/messages`, { headers: { "x-api-key": KEY } });
     expect(anthropic.status).toBe(404);
@@ -199,6 +199,17 @@ describe("routing", () => {
     expect((await google.json()).error).toMatchObject({ code: 404, status: "NOT_FOUND" });
 
     expect((await fetch(`${fake.url}/mistral/v1/models`)).status).toBe(404);
+  });
+
+  it("embeds: one vector per input, usage as OpenAI reports it, base64 on request", async () => {
+    const post = (body: unknown) =>
+      fetch(`${fake.url}/openai/v1/embeddings`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const floats = await (await post({ model: "text-embedding-3-small", input: ["abcd", "abcdefgh"], dimensions: 4 })).json();
+    expect(floats).toMatchObject({ object: "list", model: "text-embedding-3-small", usage: { prompt_tokens: 3, total_tokens: 3 } });
+    expect(floats.data.map((d: { index: number; embedding: number[] }) => [d.index, d.embedding.length])).toEqual([[0, 4], [1, 4]]);
+    const encoded = await (await post({ model: "text-embedding-3-small", input: "x", encoding_format: "base64" })).json();
+    expect(typeof encoded.data[0].embedding).toBe("string");
+    expect((await post({ model: "text-embedding-3-small" })).status).toBe(400);
   });
 
   it("answers a body that is not JSON with 400 in the provider's shape", async () => {

@@ -5,6 +5,7 @@ import {
   chunkArguments,
   countResultRounds,
   dueToolCalls,
+  fakeTokenCount,
   fakeId,
   capOutput,
   parseScript,
@@ -166,9 +167,34 @@ export function sendModelList(res: ServerResponse, ids: string[], ownedBy: strin
   sendJson(res, 200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 1_715_367_049, owned_by: ownedBy })) });
 }
 
+/**
+ * POST /embeddings: one vector per input (a string or an array of strings; token arrays count one token each), 8
+ * dimensions (or `dimensions`), `encoding_format` float or base64, and usage `{prompt_tokens, total_tokens}` (the
+ * fake token count of the inputs, or a scripted `[[usage:prompt=N]]` in the first input).
+ */
+function handleEmbeddings(req: FakeRequest, res: ServerResponse): void {
+  const body = (req.json ?? {}) as { model?: unknown; input?: unknown; dimensions?: unknown; encoding_format?: unknown };
+  const inputs: unknown[] = Array.isArray(body.input) && body.input.length > 0 && typeof body.input[0] !== "number" ? body.input : [body.input];
+  if (typeof body.model !== "string" || inputs.some((i) => typeof i !== "string" && !Array.isArray(i))) {
+    return openAIError(res, 400, "'input' and 'model' are required: input is a string or an array of strings or token arrays.");
+  }
+  const dimensions = typeof body.dimensions === "number" && body.dimensions > 0 ? Math.min(body.dimensions, 64) : 8;
+  const texts = inputs.map((i) => (typeof i === "string" ? i : ""));
+  const scripted = parseScript(texts[0] ?? "").usage?.prompt;
+  const tokens = scripted ?? inputs.reduce<number>((sum, i) => sum + (typeof i === "string" ? fakeTokenCount(i) : (i as unknown[]).length), 0);
+  const vector = (text: string, index: number) => Array.from({ length: dimensions }, (_, d) => Math.round(Math.sin(text.length + index + d) * 1e6) / 1e6);
+  const data = texts.map((text, index) => {
+    const values = vector(text, index);
+    const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(values).buffer).toString("base64") : values;
+    return { object: "embedding", index, embedding };
+  });
+  sendJson(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+}
+
 export async function handleOpenAI(req: FakeRequest, res: ServerResponse): Promise<void> {
   const route = `${req.method} ${req.path}`;
   if (route === "GET /models") return sendModelList(res, OPENAI_MODELS, "system");
+  if (route === "POST /embeddings") return handleEmbeddings(req, res);
   if (route === "POST /chat/completions") return handleChatCompletions(req, res, OPENAI_FLAVOUR);
   if (route === "POST /responses") return handleOpenAIResponses(req, res);
   openAIError(res, 404, `Invalid URL (${req.method} /v1${req.path})`);

@@ -1,0 +1,85 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { upstreamFetch } from "@/lib/providers/upstream-fetch";
+import { runInBackground } from "@/lib/usage/background";
+import { estimateTokens } from "@/lib/usage/tokens";
+import { readJsonBody } from "@/lib/validation/body";
+import { authenticateGateway, startGatewayCall } from "./caller";
+import { gatewayError, scrubbed } from "./errors";
+import { GATEWAY_BODY_LIMIT } from "./openai-chat";
+
+/**
+ * `POST /api/v1/embeddings`: OpenAI's embeddings API in front of the user's OpenAI, OpenRouter and OpenAI-compatible
+ * keys. The input's cost is reserved before the call (an embedding has no output), the answer passes through as it
+ * came, and the provider's `usage.prompt_tokens` is the event's input.
+ */
+
+const bodySchema = z.looseObject({
+  model: z.string().min(1, "Name a model (e.g. openai:text-embedding-3-small).").max(300),
+  input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number()).min(1), z.array(z.array(z.number())).min(1)], {
+    error: "input must be a string, an array of strings, or token arrays.",
+  }),
+});
+
+function inputTokens(input: z.output<typeof bodySchema>["input"]): number {
+  if (typeof input === "string") return estimateTokens(input);
+  return (input as unknown[]).reduce<number>((sum, item) => sum + (typeof item === "string" ? estimateTokens(item) : Array.isArray(item) ? item.length : 1), 0);
+}
+
+export async function openAIEmbeddings(request: Request): Promise<Response> {
+  try {
+    const auth = await authenticateGateway(request);
+    const parsed = bodySchema.safeParse(await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." }));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
+    }
+    const body = parsed.data;
+    const { resolved, call } = await startGatewayCall(auth, request, body.model, ["openai", "openrouter", "openai-compatible"]);
+    if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
+    // One token of output room: embeddings produce none (and are priced at $0 output).
+    const step = await call.startStep({ promptTokens: inputTokens(body.input), maxOutputTokens: 1 });
+    call.beginStep();
+    let upstream: Response;
+    try {
+      upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/embeddings`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
+        body: JSON.stringify({ ...body, model: resolved.modelId }),
+        signal: request.signal,
+      });
+    } catch (error) {
+      const aborted = request.signal.aborted;
+      call.endStep(call.recordOf(step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }));
+      runInBackground(`gateway ${call.requestId}`, () => call.record());
+      if (aborted) throw error;
+      throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
+    }
+    const text = await upstream.text();
+    const contentType = upstream.headers.get("content-type") ?? "application/json";
+    if (!upstream.ok) {
+      call.endStep(call.recordOf(step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(scrubbed(text, resolved.upstream.apiKey).slice(0, 300)), { statusCode: upstream.status }) }));
+    } else {
+      let usage: Record<string, unknown> | undefined;
+      try {
+        usage = (JSON.parse(text) as { usage?: Record<string, unknown> }).usage;
+      } catch {
+        // Not JSON: recorded from the estimate.
+      }
+      const prompt = typeof usage?.prompt_tokens === "number" ? usage.prompt_tokens : undefined;
+      call.endStep(
+        call.recordOf(step, {
+          status: "ok",
+          partialText: "",
+          ttftMs: null,
+          ...(prompt !== undefined ? { usage: { inputTokens: { total: prompt }, outputTokens: { total: 0 }, raw: usage } } : {}),
+        }),
+      );
+    }
+    runInBackground(`gateway ${call.requestId}`, () => call.record());
+    return new Response(upstream.ok ? text : scrubbed(text, resolved.upstream.apiKey), { status: upstream.status, headers: { "content-type": contentType } });
+  } catch (error) {
+    return gatewayError("openai", error, request);
+  }
+}
