@@ -179,6 +179,7 @@ const ROUTE_FILES_CALLED = [
   "app/api/anthropic/v1/messages/count_tokens/route.ts",
   "app/api/anthropic/v1/messages/route.ts",
   "app/api/assistants/route.ts",
+  "app/api/budget/check/route.ts",
   "app/api/chat/route.ts",
   "app/api/conversations/[id]/route.ts",
   "app/api/conversations/route.ts",
@@ -187,9 +188,11 @@ const ROUTE_FILES_CALLED = [
   "app/api/models/route.ts",
   "app/api/notifications/read/route.ts",
   "app/api/notifications/route.ts",
+  "app/api/track/route.ts",
   "app/api/usage/breakdown/route.ts",
   "app/api/usage/export/route.ts",
   "app/api/usage/recent/route.ts",
+  "app/api/usage/stats/route.ts",
   "app/api/usage/summary/route.ts",
   "app/api/usage/timeseries/route.ts",
   "app/api/v1/chat/completions/route.ts",
@@ -375,6 +378,15 @@ describe("plaintext provider keys never leak", () => {
         }
       }
     }
+    // Ingestion and the read API: a tracked event, the budget check and the stats.
+    const { token: trackToken } = await createApiToken((await getUserById({ id: state.userId }))!, { name: "leak check track", scopes: ["track", "read"], expiresOn: null, defaultFeature: null, monthlyUsd: null });
+    const track = await import("@/app/api/track/route");
+    const budgetCheck = await import("@/app/api/budget/check/route");
+    const stats = await import("@/app/api/usage/stats/route");
+    const tracked = await callRoute("POST /api/track", track.POST, { method: "POST", url: "/api/track", body: { model_name: "openai:gpt-4o-mini", input_tokens: 10, output_tokens: 2, event_id: randomUUID() }, headers: { authorization: `Bearer ${trackToken}` } });
+    expect(tracked.status).toBe(200);
+    expect((await callRoute("GET /api/budget/check", budgetCheck.GET, { url: "/api/budget/check?model=openai:gpt-4o-mini&estimated_tokens=100" })).status).toBe(200);
+    expect((await callRoute("GET /api/usage/stats", stats.GET, { url: "/api/usage/stats?period=month", headers: { authorization: `Bearer ${trackToken}` } })).status).toBe(200);
     const { waitForBackgroundWork } = await import("@/lib/usage/background");
     await waitForBackgroundWork();
     expect((await callRoute("GET /api/notifications", notifications.GET, { url: "/api/notifications" })).status).toBe(200);
