@@ -3,6 +3,8 @@ import { inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { NO_ASSISTANT, usageDaily, usageEvents, users, type NewUsageEvent } from "@/db/schema";
 
+type NewUsageDaily = typeof usageDaily.$inferInsert;
+
 /** Counters a daily rollup adds up from its events, by the name they share in both tables. */
 const SUMMED = [
   "inputNoCacheTokens",
@@ -33,34 +35,50 @@ function countersOf(event: NewUsageEvent): RollupCounters {
   };
 }
 
+/** Rows per statement: an event has about 40 columns, PostgreSQL takes at most 65,535 parameters. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
 /**
- * Stores one model call's event and adds it to its daily rollup (the user's `day`). A request id is stored once, and so
- * is a client's event id per user: a retried write of the same event, or a tracked event reported again, does nothing
- * and returns false (no conflict target: either unique index counts).
+ * Stores model calls' events and adds them to their daily rollups (each event's `day`, in its user's time zone): one
+ * multi-row insert for the events, one upsert for the rollups (summed per key first: a statement may touch a rollup row
+ * once). A request id is stored once, and so is a client's event id per user: a retried write of the same event, or
+ * a tracked event reported again, is skipped (no conflict target: either unique index counts). Returns the request
+ * ids this call stored.
  */
-export async function insertUsageEvent(event: NewUsageEvent, day: string, executor: DbExecutor): Promise<boolean> {
-  const inserted = await executor.insert(usageEvents).values(event).onConflictDoNothing().returning({ id: usageEvents.id });
-  if (inserted.length === 0) return false;
-  const counters = countersOf(event);
-  await executor
-    .insert(usageDaily)
-    .values({
-      userId: event.userId,
-      day,
-      provider: event.provider,
-      model: event.model,
-      feature: event.feature,
-      assistantId: event.assistantId ?? NO_ASSISTANT,
-      source: event.source ?? "chat",
-      ...counters,
-    })
-    .onConflictDoUpdate({
-      target: [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId, usageDaily.source],
-      set: Object.fromEntries(
-        (Object.keys(counters) as (keyof RollupCounters)[]).map((key) => [key, sql`${usageDaily[key]} + excluded.${sql.identifier(usageDaily[key].name)}`]),
-      ),
-    });
-  return true;
+export async function insertUsageEvents(entries: { event: NewUsageEvent; day: string }[], executor: DbExecutor): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for (const part of chunks(entries)) {
+    const rows = await executor.insert(usageEvents).values(part.map((e) => e.event)).onConflictDoNothing().returning({ requestId: usageEvents.requestId });
+    for (const row of rows) stored.add(row.requestId);
+  }
+  const rollups = new Map<string, { key: Omit<NewUsageDaily, keyof RollupCounters>; counters: RollupCounters }>();
+  for (const { event, day } of entries) {
+    if (!stored.has(event.requestId)) continue;
+    const key = { userId: event.userId, day, provider: event.provider, model: event.model, feature: event.feature, assistantId: event.assistantId ?? NO_ASSISTANT, source: event.source ?? "chat" };
+    const id = JSON.stringify(Object.values(key));
+    const counters = countersOf(event);
+    const known = rollups.get(id);
+    if (!known) rollups.set(id, { key, counters });
+    else for (const name of Object.keys(counters) as (keyof RollupCounters)[]) known.counters[name] += counters[name];
+  }
+  for (const part of chunks([...rollups.values()])) {
+    await executor
+      .insert(usageDaily)
+      .values(part.map(({ key, counters }) => ({ ...key, ...counters })))
+      .onConflictDoUpdate({
+        target: [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId, usageDaily.source],
+        set: Object.fromEntries(
+          (Object.keys(part[0]!.counters) as (keyof RollupCounters)[]).map((name) => [name, sql`${usageDaily[name]} + excluded.${sql.identifier(usageDaily[name].name)}`]),
+        ),
+      });
+  }
+  return stored;
 }
 
 /** The time zones of these users (their days and months). */

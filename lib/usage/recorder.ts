@@ -3,7 +3,7 @@ import type { DbExecutor } from "@/db";
 import { addSpend, closeReservation, readLedger } from "@/db/queries/ledger";
 import { getBudgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
-import { insertUsageEvent, timeZonesOf } from "@/db/queries/usage-events";
+import { insertUsageEvents, timeZonesOf } from "@/db/queries/usage-events";
 import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
@@ -62,7 +62,7 @@ export interface UsageRecord {
   sessionTag?: string | null;
   /** The tool a tracked event reported. */
   toolName?: string | null;
-  /** The client's idempotency key: unique per user, a second event with it is not stored (see insertUsageEvent). */
+  /** The client's idempotency key: unique per user, a second event with it is not stored (see insertUsageEvents). */
   eventId?: string | null;
   metadata?: Record<string, unknown> | null;
   /** The cost the client reported (nano-USD), kept whichever cost was charged. */
@@ -181,19 +181,36 @@ async function writeUsage(records: UsageRecord[], options: RecordOptions): Promi
     if (records.length === 0) return { alerts: [], sideFailure };
     const zones = await timeZonesOf({ userIds }, tx);
     const zoneOf = (userId: string) => zones.get(userId) ?? "UTC";
-    for (const record of records) await writeOne(tx, record, zoneOf(record.userId));
+    await writeRecords(tx, records, zoneOf);
     const alerts: Notification[] = [];
-    for (const userId of userIds) alerts.push(...(await alertsFor(tx, userId, zoneOf(userId), records.filter((r) => r.userId === userId).at(-1)!.finishedAt)));
+    for (const userId of userIds) {
+      const latest = Math.max(...records.filter((r) => r.userId === userId).map((r) => r.finishedAt.getTime()));
+      alerts.push(...(await alertsFor(tx, userId, zoneOf(userId), new Date(latest))));
+    }
     return { alerts, sideFailure };
   });
 }
 
-async function writeOne(tx: DbExecutor, r: UsageRecord, timeZone: string): Promise<void> {
-  const row = toEventRow(r);
-  if (await insertUsageEvent(row, localDay(r.finishedAt, timeZone), tx)) {
-    await addSpend({ userId: r.userId, periods: periodsAt(timeZone, r.finishedAt), costNano: r.costNano ?? 0, tokens: totalTokens(r.usage), now: r.finishedAt }, tx);
+/**
+ * The events (one statement), their rollups (one), the ledger's spend once per user and pair of periods, and the
+ * release of each call's reservation. Spend is added only for events stored now (a retried write adds nothing).
+ */
+async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string): Promise<void> {
+  const entries = records.map((record) => ({ record, event: toEventRow(record), day: localDay(record.finishedAt, zoneOf(record.userId)) }));
+  const stored = await insertUsageEvents(entries, tx);
+  const spend = new Map<string, { userId: string; periods: ReturnType<typeof periodsAt>; costNano: number; tokens: number; now: Date }>();
+  for (const { record } of entries) {
+    if (!stored.has(record.requestId)) continue;
+    const periods = periodsAt(zoneOf(record.userId), record.finishedAt);
+    const key = `${record.userId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
+    const group = spend.get(key) ?? { userId: record.userId, periods, costNano: 0, tokens: 0, now: record.finishedAt };
+    group.costNano += record.costNano ?? 0;
+    group.tokens += totalTokens(record.usage);
+    if (record.finishedAt > group.now) group.now = record.finishedAt;
+    spend.set(key, group);
   }
-  if (r.reservationId) await closeReservation({ id: r.reservationId, now: r.finishedAt }, tx);
+  for (const group of spend.values()) await addSpend(group, tx);
+  for (const record of records) if (record.reservationId) await closeReservation({ id: record.reservationId, now: record.finishedAt }, tx);
 }
 
 async function alertsFor(tx: DbExecutor, userId: string, timeZone: string, at: Date): Promise<Notification[]> {

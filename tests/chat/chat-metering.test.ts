@@ -13,7 +13,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 const writes = vi.hoisted(() => ({ before: undefined as undefined | (() => void) }));
 vi.mock("@/db/queries/usage-events", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/db/queries/usage-events")>();
-  return { ...real, insertUsageEvent: (...args: Parameters<typeof real.insertUsageEvent>) => (writes.before?.(), real.insertUsageEvent(...args)) };
+  return { ...real, insertUsageEvents: (...args: Parameters<typeof real.insertUsageEvents>) => (writes.before?.(), real.insertUsageEvents(...args)) };
 });
 
 const { POST } = await import("@/app/api/chat/route");
