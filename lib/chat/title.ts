@@ -19,7 +19,7 @@ export function cleanTitle(text: string): string {
 
 /**
  * Names a conversation from its first message, in the background, with `purpose: 'background'`: the deployment's key
- * when one is configured, else the user's own; no usable key, or no room in the budget → no title (the sidebar
+ * where its policy opens it to this user (everyone or their team), else the user's own; no usable key, or no room in the budget → no title (the sidebar
  * shows the first words instead). Metered under the user with `feature: title`.
  */
 export async function generateConversationTitle(options: {

@@ -95,17 +95,18 @@ describe("keys", () => {
     expect(fake.requests.length).toBe(before);
   });
 
-  it("uses the system key only where an admin allowed it, or for background work", async () => {
+  it("uses the system key only where an admin allowed it, background work (titles) included", async () => {
     const user = await newUser();
     const admin = await newUser();
     vi.stubEnv("OPENAI_API_KEY", "sk-test-system-key-0003");
     await expectError(resolveUserModel(user.id, { override: "openai:gpt-4o-mini" }), "api_key_required");
-
-    const background = await resolveUserModel(user.id, { override: "openai:gpt-4o-mini", purpose: "background" });
-    expect(background.keySource).toBe("system");
+    // Titles no longer run on the deployment's key for anyone: only where its policy opens it to this user.
+    await expectError(resolveUserModel(user.id, { override: "openai:gpt-4o-mini", purpose: "background" }), "api_key_required");
 
     await setSystemKeyPolicy({ provider: "openai", allowUsers: true, updatedBy: admin.id });
     try {
+      const background = await resolveUserModel(user.id, { override: "openai:gpt-4o-mini", purpose: "background" });
+      expect(background.keySource).toBe("system");
       const allowed = await resolveUserModel(user.id, { override: "openai:gpt-4o-mini" });
       expect(allowed.keySource).toBe("system");
       await generateText({ model: allowed.model, prompt: "[[reply:ok]]" });
