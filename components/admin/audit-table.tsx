@@ -28,6 +28,12 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "invitation.revoked": "Invitation revoked",
   "user.approved": "Account approved",
   "user.rejected": "Account rejected",
+  "org_budget.changed": "Default budgets changed",
+  "org_cap.changed": "Organisation cap changed",
+  "team.created": "Team created",
+  "team.changed": "Team budget changed",
+  "team.deleted": "Team deleted",
+  "user.team_changed": "Team membership changed",
 };
 
 function formatDate(iso: string, timeZone: string) {

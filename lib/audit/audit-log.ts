@@ -33,6 +33,12 @@ export const AUDIT_ACTIONS = [
   "invitation.revoked",
   "user.approved",
   "user.rejected",
+  "org_budget.changed",
+  "org_cap.changed",
+  "team.created",
+  "team.changed",
+  "team.deleted",
+  "user.team_changed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

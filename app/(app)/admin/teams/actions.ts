@@ -27,16 +27,27 @@ function done(message: string) {
   return { ok: true, message };
 }
 
-export const createTeamAction = adminAction(z.object({ name }), async (values) => {
-  const team = await createTeam({ name: values.name });
+export const createTeamAction = adminAction(z.object({ name }), async (values, admin) => {
+  const team = await inTransaction(async (tx) => {
+    const created = await createTeam({ name: values.name }, tx);
+    if (created) await recordAudit({ actor: admin, action: "team.created", details: { team: created.name } }, tx);
+    return created;
+  });
   if (!team) return { fieldErrors: { name: ["A team with that name exists already."] } };
   return done(`Team ${team.name} created. Put people in it from their page in Admin → Users.`);
 });
 
 export const saveTeamBudgetAction = adminAction(
   z.object({ teamId: uuid(), monthlyUsd: optionalUsdLimit("team monthly budget"), mode: z.enum(["enforce", "warn"], { error: "Choose enforce or warn." }) }),
-  async (values) => {
-    const team = await updateTeam({ id: values.teamId, values: { monthlyCostLimitNano: values.monthlyUsd, mode: values.mode } });
+  async (values, admin) => {
+    const team = await inTransaction(async (tx) => {
+      const updated = await updateTeam({ id: values.teamId, values: { monthlyCostLimitNano: values.monthlyUsd, mode: values.mode } }, tx);
+      if (updated) {
+        const budget = updated.monthlyCostLimitNano === null ? "none" : `${formatUsdExact(updated.monthlyCostLimitNano)} per month, ${updated.mode}`;
+        await recordAudit({ actor: admin, action: "team.changed", details: { team: updated.name, budget } }, tx);
+      }
+      return updated;
+    });
     if (!team) return { error: "That team does not exist." };
     return done(
       team.monthlyCostLimitNano === null
@@ -46,10 +57,13 @@ export const saveTeamBudgetAction = adminAction(
   },
 );
 
-export const deleteTeamAction = adminAction(z.object({ teamId: uuid() }), async (values) => {
+export const deleteTeamAction = adminAction(z.object({ teamId: uuid() }), async (values, admin) => {
   const team = await getTeam({ id: values.teamId });
   if (!team) return { error: "That team does not exist." };
-  await deleteTeam({ id: team.id });
+  await inTransaction(async (tx) => {
+    await deleteTeam({ id: team.id }, tx);
+    await recordAudit({ actor: admin, action: "team.deleted", details: { team: team.name } }, tx);
+  });
   return done(`Team ${team.name} deleted; its members are in no team now.`);
 });
 
