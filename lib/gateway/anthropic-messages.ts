@@ -3,12 +3,12 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import type { ServerTool } from "@/lib/pricing/price-book";
 import { upstreamFetch } from "@/lib/providers/upstream-fetch";
-import { runInBackground } from "@/lib/usage/background";
-import { DEFAULT_TOOL_REQUESTS, type StepOutcome, type StepRequest } from "@/lib/usage/metered-call";
+import { DEFAULT_TOOL_REQUESTS, type StepRequest } from "@/lib/usage/metered-call";
 import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
 import { readJsonBody } from "@/lib/validation/body";
 import { authenticateGateway, startGatewayCall } from "./caller";
 import { gatewayError, scrubbed } from "./errors";
+import { answered, forward } from "./forward";
 import { GATEWAY_BODY_LIMIT } from "./openai-chat";
 import { relayEvents, type StreamObserver } from "./relay";
 
@@ -128,46 +128,25 @@ export async function anthropicMessages(request: Request): Promise<Response> {
     const step = await call.startStep({ promptTokens: estimatePromptTokens(promptOf(body)), maxOutputTokens: body.max_tokens, ...billedExtras(body) });
     const upstreamBody = { ...body, model: resolved.modelId, max_tokens: step.maxOutputTokens };
 
-    const abort = new AbortController();
-    request.signal.addEventListener("abort", () => abort.abort(), { once: true });
-    call.beginStep();
-    let upstream: Response;
-    try {
-      upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/messages`, {
-        method: "POST",
-        headers: upstreamHeaders(request, resolved.upstream.apiKey, body.stream === true),
-        body: JSON.stringify(upstreamBody),
-        signal: abort.signal,
-      });
-    } catch (error) {
-      const aborted = request.signal.aborted;
-      call.endStep(call.recordOf(step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }));
-      runInBackground(`gateway ${call.requestId}`, () => call.record());
-      if (aborted) throw error;
-      throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
+    const forwarded = await forward({
+      call,
+      step,
+      request,
+      url: `${resolved.upstream.baseUrl}/messages`,
+      headers: upstreamHeaders(request, resolved.upstream.apiKey, body.stream === true),
+      body: upstreamBody,
+      apiKey: resolved.upstream.apiKey,
+    });
+    if (forwarded.kind === "refused") return forwarded.response;
+    if (body.stream && forwarded.contentType.includes("text/event-stream")) {
+      const { upstream, abort } = forwarded;
+      return relayEvents({ upstream, call, step, observer: observer(), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
     }
-    const contentType = upstream.headers.get("content-type") ?? "application/json";
-    if (!upstream.ok || !upstream.body) {
-      const text = scrubbed(await upstream.text(), resolved.upstream.apiKey);
-      call.endStep(call.recordOf(step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) }));
-      runInBackground(`gateway ${call.requestId}`, () => call.record());
-      return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
-    }
-    if (body.stream && contentType.includes("text/event-stream")) {
-      return relayEvents({ upstream, call, step, observer: observer(), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": contentType, "cache-control": "no-cache, no-transform" } });
-    }
-    const text = await upstream.text();
-    let outcome: Partial<StepOutcome> = {};
-    try {
-      const answer = JSON.parse(text) as { usage?: Record<string, unknown>; content?: { text?: unknown }[] };
+    return await answered(call, step, forwarded, (json) => {
+      const answer = json as { usage?: Record<string, unknown>; content?: { text?: unknown }[] };
       const content = answer.content?.map((c) => (typeof c.text === "string" ? c.text : "")).join("") ?? "";
-      outcome = { ...(answer.usage ? { usage: anthropicUsage(answer.usage) } : {}), partialText: content };
-    } catch {
-      // Not JSON: recorded from the estimate.
-    }
-    call.endStep(call.recordOf(step, { status: "ok", partialText: "", ttftMs: null, ...outcome }));
-    runInBackground(`gateway ${call.requestId}`, () => call.record());
-    return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
+      return { ...(answer.usage ? { usage: anthropicUsage(answer.usage) } : {}), partialText: content };
+    });
   } catch (error) {
     return gatewayError("anthropic", error, request);
   }

@@ -1,13 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { upstreamFetch } from "@/lib/providers/upstream-fetch";
-import { runInBackground } from "@/lib/usage/background";
-import type { StepOutcome } from "@/lib/usage/metered-call";
 import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
 import { readJsonBody } from "@/lib/validation/body";
 import { authenticateGateway, startGatewayCall } from "./caller";
-import { gatewayError, scrubbed } from "./errors";
+import { gatewayError } from "./errors";
+import { answered, forward } from "./forward";
 import { translatedChatCompletion } from "./openai-translate";
 import { relayEvents, type StreamObserver } from "./relay";
 
@@ -116,46 +114,25 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
       ...(resolved.provider === "openrouter" ? { usage: { ...(body.usage as object | undefined), include: true } } : {}),
     };
 
-    const abort = new AbortController();
-    request.signal.addEventListener("abort", () => abort.abort(), { once: true });
-    call.beginStep();
-    let upstream: Response;
-    try {
-      upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
-        body: JSON.stringify(upstreamBody),
-        signal: abort.signal,
-      });
-    } catch (error) {
-      const aborted = request.signal.aborted;
-      call.endStep(call.recordOf(step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }));
-      runInBackground(`gateway ${call.requestId}`, () => call.record());
-      if (aborted) throw error;
-      throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
+    const forwarded = await forward({
+      call,
+      step,
+      request,
+      url: `${resolved.upstream.baseUrl}/chat/completions`,
+      headers: { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
+      body: upstreamBody,
+      apiKey: resolved.upstream.apiKey,
+    });
+    if (forwarded.kind === "refused") return forwarded.response;
+    if (body.stream && forwarded.contentType.includes("text/event-stream")) {
+      const { upstream, abort } = forwarded;
+      return relayEvents({ upstream, call, step, observer: observer(clientWantsUsage), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
     }
-    const contentType = upstream.headers.get("content-type") ?? "application/json";
-    if (!upstream.ok || !upstream.body) {
-      const text = scrubbed(await upstream.text(), resolved.upstream.apiKey);
-      call.endStep(call.recordOf(step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) }));
-      runInBackground(`gateway ${call.requestId}`, () => call.record());
-      return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
-    }
-    if (body.stream && contentType.includes("text/event-stream")) {
-      return relayEvents({ upstream, call, step, observer: observer(clientWantsUsage), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": contentType, "cache-control": "no-cache, no-transform" } });
-    }
-    const text = await upstream.text();
-    let outcome: Partial<StepOutcome> = {};
-    try {
-      const answer = JSON.parse(text) as { usage?: Record<string, unknown>; choices?: { message?: { content?: unknown } }[] };
+    return await answered(call, step, forwarded, (json) => {
+      const answer = json as { usage?: Record<string, unknown>; choices?: { message?: { content?: unknown } }[] };
       const content = answer.choices?.map((c) => (typeof c.message?.content === "string" ? c.message.content : "")).join("") ?? "";
-      outcome = { ...(answer.usage ? { usage: openAIUsage(answer.usage), wireUsage: answer.usage } : {}), partialText: content };
-    } catch {
-      // Not JSON: recorded from the estimate.
-    }
-    call.endStep(call.recordOf(step, { status: "ok", partialText: "", ttftMs: null, ...outcome }));
-    runInBackground(`gateway ${call.requestId}`, () => call.record());
-    return new Response(text, { status: upstream.status, headers: { "content-type": contentType } });
+      return { ...(answer.usage ? { usage: openAIUsage(answer.usage), wireUsage: answer.usage } : {}), partialText: content };
+    });
   } catch (error) {
     return gatewayError("openai", error, request);
   }

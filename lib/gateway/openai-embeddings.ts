@@ -1,12 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { upstreamFetch } from "@/lib/providers/upstream-fetch";
-import { runInBackground } from "@/lib/usage/background";
 import { estimateTokens } from "@/lib/usage/tokens";
 import { readJsonBody } from "@/lib/validation/body";
 import { authenticateGateway, startGatewayCall } from "./caller";
-import { gatewayError, scrubbed } from "./errors";
+import { gatewayError } from "./errors";
+import { answered, forward } from "./forward";
 import { GATEWAY_BODY_LIMIT } from "./openai-chat";
 
 /**
@@ -40,45 +39,21 @@ export async function openAIEmbeddings(request: Request): Promise<Response> {
     if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
     // One token of output room: embeddings produce none (and are priced at $0 output).
     const step = await call.startStep({ promptTokens: inputTokens(body.input), maxOutputTokens: 1 });
-    call.beginStep();
-    let upstream: Response;
-    try {
-      upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/embeddings`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
-        body: JSON.stringify({ ...body, model: resolved.modelId }),
-        signal: request.signal,
-      });
-    } catch (error) {
-      const aborted = request.signal.aborted;
-      call.endStep(call.recordOf(step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }));
-      runInBackground(`gateway ${call.requestId}`, () => call.record());
-      if (aborted) throw error;
-      throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
-    }
-    const text = await upstream.text();
-    const contentType = upstream.headers.get("content-type") ?? "application/json";
-    if (!upstream.ok) {
-      call.endStep(call.recordOf(step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(scrubbed(text, resolved.upstream.apiKey).slice(0, 300)), { statusCode: upstream.status }) }));
-    } else {
-      let usage: Record<string, unknown> | undefined;
-      try {
-        usage = (JSON.parse(text) as { usage?: Record<string, unknown> }).usage;
-      } catch {
-        // Not JSON: recorded from the estimate.
-      }
+    const forwarded = await forward({
+      call,
+      step,
+      request,
+      url: `${resolved.upstream.baseUrl}/embeddings`,
+      headers: { "content-type": "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
+      body: { ...body, model: resolved.modelId },
+      apiKey: resolved.upstream.apiKey,
+    });
+    if (forwarded.kind === "refused") return forwarded.response;
+    return await answered(call, step, forwarded, (json) => {
+      const usage = (json as { usage?: Record<string, unknown> }).usage;
       const prompt = typeof usage?.prompt_tokens === "number" ? usage.prompt_tokens : undefined;
-      call.endStep(
-        call.recordOf(step, {
-          status: "ok",
-          partialText: "",
-          ttftMs: null,
-          ...(prompt !== undefined ? { usage: { inputTokens: { total: prompt }, outputTokens: { total: 0 }, raw: usage } } : {}),
-        }),
-      );
-    }
-    runInBackground(`gateway ${call.requestId}`, () => call.record());
-    return new Response(upstream.ok ? text : scrubbed(text, resolved.upstream.apiKey), { status: upstream.status, headers: { "content-type": contentType } });
+      return prompt === undefined ? {} : { usage: { inputTokens: { total: prompt }, outputTokens: { total: 0 }, raw: usage } };
+    });
   } catch (error) {
     return gatewayError("openai", error, request);
   }

@@ -6,7 +6,7 @@ import { countUsers, listEnabledAdminIds, lockAccountCreation, setAdmission } fr
 import { inTransaction } from "@/db/queries/transaction";
 import type { Invitation, User, UserRole, UserStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { recordRegistrationAudit } from "./audit";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { isEmailInDomains } from "./domains";
 import { hashInvitationToken, looksLikeInvitationToken } from "./invitation-token";
 import { getRegistrationPolicy, type RegistrationPolicy } from "./policy";
@@ -148,7 +148,7 @@ export async function admitNewAccount({
         : await setAdmission({ id: created.id, role: decision.role, status: decision.status }, tx);
     if (invitation && decision.invitationId) {
       if (!(await markInvitationUsed({ id: invitation.id, userId: user.id, now }, tx))) throw admissionError("invitation_used");
-      await recordRegistrationAudit(
+      await recordAudit(
         {
           actor: { id: user.id, email: user.email },
           target: { id: user.id, email: user.email },

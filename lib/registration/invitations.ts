@@ -6,7 +6,7 @@ import type { Invitation, User } from "@/db/schema";
 import { emailSchema } from "@/lib/auth/schemas";
 import { uuid } from "@/lib/validation/id";
 import { text } from "@/lib/validation/text";
-import { recordRegistrationAudit } from "./audit";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { generateInvitationToken, hashInvitationToken } from "./invitation-token";
 
 export const DEFAULT_INVITATION_DAYS = 7;
@@ -68,7 +68,7 @@ export async function createInvitation(admin: Pick<User, "id" | "email">, input:
       { tokenHash: hashInvitationToken(token), email: input.email || null, role: input.role, expiresAt, createdBy: admin.id },
       tx,
     );
-    await recordRegistrationAudit(
+    await recordAudit(
       {
         actor: admin,
         action: "invitation.created",
@@ -88,7 +88,7 @@ export async function revokeInvitationAsAdmin(admin: Pick<User, "id" | "email">,
   return inTransaction(async (tx) => {
     const row = await revokeInvitation({ id, revokedBy: admin.id, now: new Date() }, tx);
     if (!row) return undefined;
-    await recordRegistrationAudit(
+    await recordAudit(
       { actor: admin, action: "invitation.revoked", details: { invitationId: row.id, email: row.email ?? "anyone with the link", role: row.role } },
       tx,
     );

@@ -295,7 +295,7 @@ export class MeteredCall {
    * marked `estimated` with `estimatedParts` naming which. Priced once, at the call's price.
    */
   recordOf(step: Pick<Step, "reservation" | "promptTokens" | "startedAt">, outcome: StepOutcome): UsageRecord {
-    const { provider, modelId, keySource } = this.target;
+    const { provider, modelId } = this.target;
     const finishedAt = Date.now();
     let usage: TokenUsage;
     let estimatedParts: UsageRecord["estimatedParts"] = null;
@@ -321,18 +321,8 @@ export class MeteredCall {
     const { unknownRates, ...price } = this.priceOf(usage, lines);
     // A bucket billed at a rate we do not know (audio as text, a tool without a fee) makes the cost an estimate.
     if (unknownRates.length > 0) estimatedParts = [...(estimatedParts ?? []), ...unknownRates.map((rate) => `rate:${rate}`)];
-    const ctx = this.context;
     return {
-      requestId: this.steps.nextRequestId(),
-      userId: ctx.userId,
-      conversationId: ctx.conversationId ?? null,
-      messageId: ctx.messageId ?? null,
-      assistantId: ctx.assistantId ?? null,
-      provider,
-      model: modelId,
-      feature: ctx.feature,
-      source: ctx.source,
-      keySource,
+      ...this.whoAndWhat(),
       usage,
       ...price,
       estimated: estimatedParts !== null,
@@ -347,6 +337,24 @@ export class MeteredCall {
       startedAt: new Date(step.startedAt),
       finishedAt: new Date(finishedAt),
       reservationId: step.reservation?.id ?? null,
+    };
+  }
+
+  /** What every record of this call says about who called what: the caller's context, the model, the key, a new id. */
+  private whoAndWhat() {
+    const ctx = this.context;
+    const { provider, modelId, keySource } = this.target;
+    return {
+      requestId: this.steps.nextRequestId(),
+      userId: ctx.userId,
+      conversationId: ctx.conversationId ?? null,
+      messageId: ctx.messageId ?? null,
+      assistantId: ctx.assistantId ?? null,
+      provider,
+      model: modelId,
+      feature: ctx.feature,
+      source: ctx.source,
+      keySource,
       apiTokenId: ctx.apiTokenId ?? null,
       skill: ctx.skill ?? null,
       sessionTag: ctx.sessionTag ?? null,
@@ -359,23 +367,12 @@ export class MeteredCall {
    * as `reportedCostNano`. An unknown model without a reported cost is unpriced. No reservation: it already happened.
    */
   recordReported(report: ReportedCall): UsageRecord {
-    const { provider, modelId, keySource } = this.target;
     const reported = report.reportedCostNano ?? null;
     const { unknownRates, ...price }: Priced =
       reported !== null ? { costNano: reported, costSource: "provider", upstreamCostNano: null, toolCostNano: 0, unknownRates: [] } : this.priceOf(report.usage, null);
     const estimatedParts = unknownRates.length > 0 ? unknownRates.map((rate) => `rate:${rate}`) : null;
-    const ctx = this.context;
     const record: UsageRecord = {
-      requestId: this.steps.nextRequestId(),
-      userId: ctx.userId,
-      conversationId: ctx.conversationId ?? null,
-      messageId: ctx.messageId ?? null,
-      assistantId: ctx.assistantId ?? null,
-      provider,
-      model: modelId,
-      feature: ctx.feature,
-      source: ctx.source,
-      keySource,
+      ...this.whoAndWhat(),
       usage: report.usage,
       ...price,
       estimated: estimatedParts !== null,
@@ -389,9 +386,6 @@ export class MeteredCall {
       startedAt: report.startedAt,
       finishedAt: report.finishedAt,
       reservationId: null,
-      apiTokenId: ctx.apiTokenId ?? null,
-      skill: ctx.skill ?? null,
-      sessionTag: ctx.sessionTag ?? null,
       toolName: report.toolName ?? null,
       eventId: report.eventId ?? null,
       metadata: report.metadata ?? null,

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { saveRegistrationPolicy } from "@/db/queries/registration";
 import { inTransaction } from "@/db/queries/transaction";
 import { adminAction } from "@/lib/http/action";
-import { recordRegistrationAudit } from "@/lib/registration/audit";
+import { recordAudit } from "@/lib/audit/audit-log";
 import {
   createInvitation,
   createInvitationSchema,
@@ -27,7 +27,7 @@ export const saveRegistrationPolicyAction = adminAction(policyFormSchema, async 
     const before = await getRegistrationPolicy(tx);
     const after = await saveRegistrationPolicy({ values, updatedBy: admin.id }, tx);
     if (describePolicy(before) !== describePolicy(after)) {
-      await recordRegistrationAudit(
+      await recordAudit(
         { actor: admin, action: "registration_policy.changed", details: { from: describePolicy(before), to: describePolicy(after) } },
         tx,
       );

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { reviewUser } from "@/db/queries/registration";
 import { inTransaction } from "@/db/queries/transaction";
 import { adminAction } from "@/lib/http/action";
-import { recordRegistrationAudit } from "@/lib/registration/audit";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { uuid } from "@/lib/validation/id";
 
 // Accounts that registered while approval was required: an admin lets them in or declines them (audited).
@@ -23,7 +23,7 @@ function done(userId: string, message: string) {
 export const approveUserAction = adminAction(schema, async ({ userId }, admin) => {
   const before = await inTransaction(async (tx) => {
     const before = await reviewUser({ id: userId, from: ["pending", "rejected"], to: "active", now: new Date() }, tx);
-    if (before) await recordRegistrationAudit({ actor: admin, target: before, action: "user.approved", details: { from: before.status } }, tx);
+    if (before) await recordAudit({ actor: admin, target: before, action: "user.approved", details: { from: before.status } }, tx);
     return before;
   });
   if (!before) return { error: "That account is not waiting for approval." };
@@ -34,7 +34,7 @@ export const approveUserAction = adminAction(schema, async ({ userId }, admin) =
 export const rejectUserAction = adminAction(schema, async ({ userId }, admin) => {
   const before = await inTransaction(async (tx) => {
     const before = await reviewUser({ id: userId, from: ["pending"], to: "rejected", now: new Date() }, tx);
-    if (before) await recordRegistrationAudit({ actor: admin, target: before, action: "user.rejected", details: { from: before.status } }, tx);
+    if (before) await recordAudit({ actor: admin, target: before, action: "user.rejected", details: { from: before.status } }, tx);
     return before;
   });
   if (!before) return { error: "That account is not waiting for approval." };

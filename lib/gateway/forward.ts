@@ -1,0 +1,65 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { upstreamFetch } from "@/lib/providers/upstream-fetch";
+import { runInBackground } from "@/lib/usage/background";
+import type { MeteredCall, Step, StepOutcome } from "@/lib/usage/metered-call";
+import { scrubbed } from "./errors";
+
+/**
+ * One metered upstream request of the gateway: sends it (aborted with the client), and when it fails before answering
+ * — unreachable, or an error status — records the step as such and hands the provider's error on with its status
+ * (the key taken out). Otherwise the caller reads the answer (`answered`) or relays its stream.
+ */
+
+export type Forwarded =
+  | { kind: "answer"; upstream: Response; contentType: string; abort: AbortController }
+  | { kind: "refused"; response: Response };
+
+function finish(call: MeteredCall, step: Step, outcome: StepOutcome): void {
+  call.endStep(call.recordOf(step, outcome));
+  runInBackground(`gateway ${call.requestId}`, () => call.record());
+}
+
+export async function forward(options: {
+  call: MeteredCall;
+  step: Step;
+  request: Request;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  apiKey: string | undefined;
+}): Promise<Forwarded> {
+  const { call, step, request } = options;
+  const abort = new AbortController();
+  request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  call.beginStep();
+  let upstream: Response;
+  try {
+    upstream = await upstreamFetch(options.url, { method: "POST", headers: options.headers, body: JSON.stringify(options.body), signal: abort.signal });
+  } catch (error) {
+    const aborted = request.signal.aborted;
+    finish(call, step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null });
+    if (aborted) throw error;
+    throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
+  }
+  const contentType = upstream.headers.get("content-type") ?? "application/json";
+  if (!upstream.ok || !upstream.body) {
+    const text = scrubbed(await upstream.text(), options.apiKey);
+    finish(call, step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) });
+    return { kind: "refused", response: new Response(text, { status: upstream.status, headers: { "content-type": contentType } }) };
+  }
+  return { kind: "answer", upstream, contentType, abort };
+}
+
+/** A whole (not streamed) answer: its usage read by `usageOf`, the step recorded, the bytes passed on as they came. */
+export async function answered(call: MeteredCall, step: Step, forwarded: Extract<Forwarded, { kind: "answer" }>, usageOf: (json: unknown) => Partial<StepOutcome>): Promise<Response> {
+  const text = await forwarded.upstream.text();
+  let outcome: Partial<StepOutcome> = {};
+  try {
+    outcome = usageOf(JSON.parse(text));
+  } catch {
+    // Not JSON: recorded from the estimate.
+  }
+  finish(call, step, { status: "ok", partialText: "", ttftMs: null, ...outcome });
+  return new Response(text, { status: forwarded.upstream.status, headers: { "content-type": forwarded.contentType } });
+}
