@@ -8,7 +8,6 @@ import { conversations, usageDaily, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
 import { meteredCall } from "@/lib/usage/metered-call";
 import { meteredModel } from "@/lib/usage/model-middleware";
-import { recordUsage } from "@/lib/usage/recorder";
 import { addKey, fakeLlmPerFile, newUser, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
