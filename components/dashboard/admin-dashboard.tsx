@@ -47,7 +47,7 @@ export function AdminDashboard() {
             />
           ) : null}
           <SummaryCards summary={summary} showBudgets={false} />
-          <SpendChart apiBase={ORG_API} range={range} groupByOptions={["user", "provider", "model"]} title="Top spenders over time" />
+          <SpendChart apiBase={ORG_API} range={range} groupByOptions={["user", "team", "provider", "model"]} title="Top spenders over time" />
           <AdminUsersTable range={range} />
           <BreakdownPanel apiBase={ORG_API} range={range} dimensions={["user", "model", "provider", "feature", "assistant", "source"]} rowHref={userHref} />
           <AdminUnpriced range={range} />

@@ -20,7 +20,7 @@ const BreakdownBarChart = dynamic(() => import("./breakdown-bar-chart").then((m)
   loading: () => <Skeleton className="h-48 w-full" label="Loading chart…" />,
 });
 
-const BY_LABELS: Record<BreakdownBy, string> = { model: "Model", provider: "Provider", feature: "Feature", assistant: "Assistant", source: "Source", user: "User" };
+const BY_LABELS: Record<BreakdownBy, string> = { model: "Model", provider: "Provider", feature: "Feature", assistant: "Assistant", source: "Source", user: "User", team: "Team" };
 const CHART_ROWS = 10;
 
 /** Provider ids and sources read better as names; everything else as the API labels it. */

@@ -17,7 +17,7 @@ const SpendAreaChart = dynamic(() => import("./spend-area-chart").then((m) => m.
   loading: () => <Skeleton className="h-[260px] w-full" label="Loading chart…" />,
 });
 
-const GROUP_LABELS: Record<GroupBy, string> = { none: "Total", provider: "Provider", model: "Model", user: "User" };
+const GROUP_LABELS: Record<GroupBy, string> = { none: "Total", provider: "Provider", model: "Model", user: "User", team: "Team" };
 
 /** Spend over time, stacked by provider, model or (admin) user: by hour for Today, by day otherwise. */
 export function SpendChart({

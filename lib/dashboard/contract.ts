@@ -53,9 +53,9 @@ export const rangeQuerySchema = z
 export type RangeQuery = z.output<typeof rangeQuerySchema>;
 
 export const GROUP_BY = ["none", "provider", "model"] as const;
-export const ADMIN_GROUP_BY = ["none", "provider", "model", "user"] as const;
+export const ADMIN_GROUP_BY = ["none", "provider", "model", "user", "team"] as const;
 export const BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "source"] as const;
-export const ADMIN_BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "user", "source"] as const;
+export const ADMIN_BREAKDOWN_BY = ["model", "provider", "feature", "assistant", "user", "source", "team"] as const;
 
 /** The resolved range: inclusive local days, and the instants they span in `timeZone`. */
 export interface ResolvedRange {
