@@ -381,10 +381,10 @@ describe("organisation-wide usage", () => {
     signIn(admin);
     const g = await call(orgTimeseries.GET, "/api/admin/usage/timeseries?groupBy=feature");
     expect(g.status).toBe(400);
-    expect((g.body as { error: { message: string } }).error.message).toMatch(/^groupBy: groupBy must be one of none, provider, model, user/);
-    const b = await call(orgBreakdown.GET, "/api/admin/usage/breakdown?by=team");
+    expect((g.body as { error: { message: string } }).error.message).toMatch(/^groupBy: groupBy must be one of none, provider, model, user, team/);
+    const b = await call(orgBreakdown.GET, "/api/admin/usage/breakdown?by=colour");
     expect(b.status).toBe(400);
-    expect((b.body as { error: { message: string } }).error.message).toMatch(/^by: by must be one of model, provider, feature, assistant, user/);
+    expect((b.body as { error: { message: string } }).error.message).toMatch(/^by: by must be one of model, provider, feature, assistant, user, source, team/);
   });
 });
 
