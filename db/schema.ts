@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 /**
@@ -596,6 +597,8 @@ export const invitations = pgTable(
     /** Lower-cased; null = anyone with the link. */
     email: text("email"),
     role: userRole("role").notNull().default("user"),
+    /** The team the new account joins (null: none); an invitation to a deleted team joins none. */
+    teamId: uuid("team_id").references((): AnyPgColumn => teams.id, { onDelete: "set null" }),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),

@@ -4,9 +4,9 @@ import { LoginPage, PASSWORD, RegisterPage, uniqueEmail } from "./pages/auth-pag
 
 /**
  * Teams in the browser, on the demo server (its admin's credentials are known): in invite-only mode a stranger is
- * refused, invited teammates join through their links, the admin creates a team with a monthly budget, puts them in
- * it and names one a team admin, who then sees the other on /team; a member who is not a team admin gets a 404. The
- * policy is put back to open at the end.
+ * refused; the admin creates a team with a monthly budget and invites two teammates into it; they join through their
+ * links straight into the team; the admin names one a team admin, who then sees the other on /team; a member who is
+ * not a team admin gets a 404. The policy is put back to open at the end.
  */
 const DEMO = `http://127.0.0.1:${process.env.E2E_DEMO_PORT ?? 3101}`;
 const ADMIN = { email: "ada@demo.spendboard.test", password: "demo-password-1" };
@@ -25,10 +25,11 @@ async function setMode(admin: Page, mode: "open" | "invite") {
   await expect(admin.getByText(/Saved\. Who may join|Nothing changed\./).first()).toBeVisible();
 }
 
-async function invite(admin: Page, email: string): Promise<string> {
+async function invite(admin: Page, email: string, team: string): Promise<string> {
   await admin.goto("/admin/settings");
   const form = admin.getByTestId("create-invitation-form");
   await form.getByLabel("For email (optional)").fill(email);
+  await form.getByLabel("Team", { exact: true }).selectOption({ label: team });
   await form.getByLabel("Valid for (days)").fill("7");
   await admin.getByTestId("create-invitation").click();
   const shown = admin.getByTestId("new-invitation-link");
@@ -67,16 +68,6 @@ test.describe("teams", () => {
       await setMode(admin, "invite");
       const leadEmail = uniqueEmail("lead");
       const mateEmail = uniqueEmail("mate");
-      const leadLink = await invite(admin, leadEmail);
-      const mateLink = await invite(admin, mateEmail);
-
-      const stranger = await newPage(browser);
-      await stranger.goto("/register");
-      await expect(stranger.getByTestId("register-notice")).toContainText("invitation-only");
-      await expect(stranger.getByTestId("register-form")).toHaveCount(0);
-
-      const lead = await join(browser, leadLink, leadEmail);
-      const mate = await join(browser, mateLink, mateEmail);
 
       // The admin creates the team with a monthly budget (a bad amount is refused first).
       const team = `Team ${Date.now().toString(36)}`;
@@ -94,8 +85,18 @@ test.describe("teams", () => {
       await row.getByRole("button", { name: "Save" }).click();
       await expect(admin.getByText(`Team ${team}: $30.00 per month`).first()).toBeVisible();
 
+      // Invitations into the team: the teammates join through their links straight into it.
+      const leadLink = await invite(admin, leadEmail, team);
+      const mateLink = await invite(admin, mateEmail, team);
+      const stranger = await newPage(browser);
+      await stranger.goto("/register");
+      await expect(stranger.getByTestId("register-notice")).toContainText("invitation-only");
+      await expect(stranger.getByTestId("register-form")).toHaveCount(0);
+      const lead = await join(browser, leadLink, leadEmail);
+      const mate = await join(browser, mateLink, mateEmail);
+
+      // The admin names the lead the team's admin (the mate stays a member, as the invitation made them).
       await putInTeam(admin, leadEmail, team, true);
-      await putInTeam(admin, mateEmail, team, false);
 
       // The team admin sees the teammate on the team dashboard, also on a phone.
       await lead.setViewportSize({ width: 390, height: 844 });

@@ -21,7 +21,7 @@ function formatDate(iso: string, timeZone: string) {
 }
 
 /** Admin settings → Invitations → Create. The link is shown once, right here, with a copy button. */
-export function CreateInvitationForm({ defaultDays }: { defaultDays: number }) {
+export function CreateInvitationForm({ defaultDays, teams }: { defaultDays: number; teams: { id: string; name: string }[] }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(createInvitationAction, {});
   useActionFeedback(state);
   const errors = state.fieldErrors ?? {};
@@ -32,7 +32,7 @@ export function CreateInvitationForm({ defaultDays }: { defaultDays: number }) {
       {path ? <NewInvitationLink path={path} /> : null}
       <form action={action} className="space-y-4" data-testid="create-invitation-form" noValidate>
         {state.error ? <Alert>{state.error}</Alert> : null}
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid gap-4 sm:grid-cols-4">
           <FormField
             id="invite-email"
             name="email"
@@ -50,6 +50,18 @@ export function CreateInvitationForm({ defaultDays }: { defaultDays: number }) {
               <option value="admin">Admin</option>
             </Select>
             {errors.role ? <p className="text-sm text-red-600">{errors.role.join(" ")}</p> : null}
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor="invite-team">Team</Label>
+            <Select id="invite-team" name="teamId" defaultValue={value("teamId")} data-testid="invite-team">
+              <option value="">No team</option>
+              {teams.map((team) => (
+                <option key={team.id} value={team.id}>
+                  {team.name}
+                </option>
+              ))}
+            </Select>
+            {errors.teamId ? <p className="text-sm text-red-600" data-testid="teamId-error">{errors.teamId.join(" ")}</p> : null}
           </div>
           <FormField
             id="invite-days"
@@ -115,6 +127,7 @@ export function InvitationList({ invitations, timeZone }: { invitations: Invitat
             <p className="flex flex-wrap items-center gap-2">
               <span className="font-medium break-all">{inv.email ?? "Anyone with the link"}</span>
               <Badge tone={inv.role === "admin" ? "blue" : "zinc"}>{inv.role === "admin" ? "admin" : "member"}</Badge>
+              {inv.teamName ? <Badge tone="zinc">team {inv.teamName}</Badge> : null}
               <Badge tone={STATUS_TONES[inv.status]} data-testid="invitation-status">
                 {inv.status}
               </Badge>

@@ -1,11 +1,11 @@
 import "server-only";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { invitations, users, type Invitation, type UserRole } from "@/db/schema";
+import { invitations, teams, users, type Invitation, type UserRole } from "@/db/schema";
 import { isUuid } from "@/lib/validation/id";
 
 export async function insertInvitation(
-  values: { tokenHash: string; email: string | null; role: UserRole; expiresAt: Date; createdBy: string },
+  values: { tokenHash: string; email: string | null; role: UserRole; teamId?: string | null; expiresAt: Date; createdBy: string },
   executor?: DbExecutor,
 ): Promise<Invitation> {
   const db = executor ?? (await getDb());
@@ -13,18 +13,19 @@ export async function insertInvitation(
   return row!;
 }
 
-export type InvitationListRow = Invitation & { usedByEmail: string | null };
+export type InvitationListRow = Invitation & { usedByEmail: string | null; teamName: string | null };
 
 /** Newest first, with the email of the account each used invitation created. */
 export async function listInvitations({ limit = 200 }: { limit?: number } = {}, executor?: DbExecutor): Promise<InvitationListRow[]> {
   const db = executor ?? (await getDb());
   const rows = await db
-    .select({ invitation: invitations, usedByEmail: users.email })
+    .select({ invitation: invitations, usedByEmail: users.email, teamName: teams.name })
     .from(invitations)
     .leftJoin(users, eq(users.id, invitations.usedBy))
+    .leftJoin(teams, eq(teams.id, invitations.teamId))
     .orderBy(desc(invitations.createdAt), desc(invitations.id))
     .limit(limit);
-  return rows.map((r) => ({ ...r.invitation, usedByEmail: r.usedByEmail }));
+  return rows.map((r) => ({ ...r.invitation, usedByEmail: r.usedByEmail, teamName: r.teamName }));
 }
 
 /** The invitation with this token hash, locked for update until the caller's transaction ends. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { DbExecutor } from "@/db";
 import { getInvitationByHash, lockInvitationByHash, markInvitationUsed } from "@/db/queries/invitations";
+import { setMembership } from "@/db/queries/teams";
 import { insertNotificationOnce } from "@/db/queries/notifications";
 import { countUsers, listEnabledAdminIds, lockAccountCreation, setAdmission } from "@/db/queries/registration";
 import { inTransaction } from "@/db/queries/transaction";
@@ -148,6 +149,8 @@ export async function admitNewAccount({
         : await setAdmission({ id: created.id, role: decision.role, status: decision.status }, tx);
     if (invitation && decision.invitationId) {
       if (!(await markInvitationUsed({ id: invitation.id, userId: user.id, now }, tx))) throw admissionError("invitation_used");
+      // The invitation's team (if it still exists: a deleted team leaves the invitation without one).
+      if (invitation.teamId) await setMembership({ userId: user.id, teamId: invitation.teamId, isAdmin: false }, tx);
       await recordAudit(
         {
           actor: { id: user.id, email: user.email },

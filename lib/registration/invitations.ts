@@ -1,9 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { insertInvitation, listInvitations, revokeInvitation } from "@/db/queries/invitations";
+import { getTeam } from "@/db/queries/teams";
 import { inTransaction } from "@/db/queries/transaction";
 import type { Invitation, User } from "@/db/schema";
 import { emailSchema } from "@/lib/auth/schemas";
+import { AppError } from "@/lib/errors";
 import { uuid } from "@/lib/validation/id";
 import { text } from "@/lib/validation/text";
 import { recordAudit } from "@/lib/audit/audit-log";
@@ -35,6 +37,7 @@ export const createInvitationSchema = z.object({
     .default("")
     .pipe(z.union([z.literal(""), emailSchema])),
   role: z.enum(["user", "admin"], { error: "Choose a role: member or admin." }).optional().default("user"),
+  teamId: z.union([z.literal(""), uuid("Choose a team from the list.")]).optional().default(""),
   expiresInDays: text("Enter the number of days the link stays valid.")
     .trim()
     .optional()
@@ -63,16 +66,20 @@ export interface CreatedInvitation {
 export async function createInvitation(admin: Pick<User, "id" | "email">, input: z.output<typeof createInvitationSchema>): Promise<CreatedInvitation> {
   const token = generateInvitationToken();
   const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
+  const team = input.teamId ? await getTeam({ id: input.teamId }) : undefined;
+  if (input.teamId && !team) {
+    throw new AppError("validation_failed", "That team does not exist (any more).", { details: { fieldErrors: { teamId: ["That team does not exist (any more)."] } } });
+  }
   const invitation = await inTransaction(async (tx) => {
     const row = await insertInvitation(
-      { tokenHash: hashInvitationToken(token), email: input.email || null, role: input.role, expiresAt, createdBy: admin.id },
+      { tokenHash: hashInvitationToken(token), email: input.email || null, role: input.role, teamId: team?.id ?? null, expiresAt, createdBy: admin.id },
       tx,
     );
     await recordAudit(
       {
         actor: admin,
         action: "invitation.created",
-        details: { invitationId: row.id, email: row.email ?? "anyone with the link", role: row.role, expiresAt: expiresAt.toISOString() },
+        details: { invitationId: row.id, email: row.email ?? "anyone with the link", role: row.role, team: team?.name, expiresAt: expiresAt.toISOString() },
       },
       tx,
     );
@@ -100,6 +107,8 @@ export interface InvitationView {
   id: string;
   email: string | null;
   role: "admin" | "user";
+  /** The team the new account joins, if any. */
+  teamName: string | null;
   status: InvitationStatus;
   createdAt: string;
   expiresAt: string;
@@ -114,6 +123,7 @@ export async function listInvitationViews(now = new Date()): Promise<InvitationV
     id: row.id,
     email: row.email,
     role: row.role,
+    teamName: row.teamName,
     status: invitationStatus(row, now),
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),

@@ -3,11 +3,13 @@ import { and, desc, eq } from "drizzle-orm";
 import { isValidElement } from "react";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { saveRegistrationPolicy, type PolicyValues } from "@/db/queries/registration";
+import { createTeam, getMembership } from "@/db/queries/teams";
 import { auditLog, invitations, notifications, users } from "@/db/schema";
 import { authenticateWithPassword, registerWithPassword, signInWithOAuth } from "@/lib/auth/accounts";
 import { AppError } from "@/lib/errors";
 import type { ActionState } from "@/lib/http/action";
 import { hashInvitationToken } from "@/lib/registration/invitation-token";
+import { listInvitationViews } from "@/lib/registration/invitations";
 import { session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
@@ -162,6 +164,20 @@ describe("invitations", () => {
     const again = await refusal(register(email("again"), { invite: token }));
     expect(again).toMatchObject({ details: { reason: "invitation_used" } });
     expect(again!.message).toMatch(/already been used/);
+  });
+
+  it("an invitation into a team: the new account joins that team (a member, not its admin); the list names the team", async () => {
+    await setPolicy({ mode: "invite" });
+    const team = (await createTeam({ name: `Invited ${randomUUID().slice(0, 6)}` }))!;
+    const { token, id } = await invite({ teamId: team.id });
+    const user = await register(email("teamed"), { invite: token });
+    expect(await getMembership({ userId: user.id })).toMatchObject({ teamId: team.id, isAdmin: false });
+    expect((await listInvitationViews()).find((inv) => inv.id === id)).toMatchObject({ teamName: team.name, status: "used" });
+    // A team that does not exist is refused on the form, and nothing is created.
+    signIn(admin);
+    const refused = await run(settingsActions.createInvitationAction, { teamId: randomUUID() });
+    session.current = null;
+    expect(refused.fieldErrors?.teamId).toEqual(["That team does not exist (any more)."]);
   });
 
   it("two registrations racing with one link: exactly one account", async () => {
@@ -420,6 +436,7 @@ describe("admin forms: bad input gets the form's error, never a throw", () => {
       [{ expiresInDays: "91" }, "expiresInDays"],
       [{ expiresInDays: "7\u0000" }, "expiresInDays"],
       [{ role: "owner" }, "role"],
+      [{ teamId: "not-a-team" }, "teamId"],
     ];
     const count = async () => (await db.current().db.select().from(invitations)).length;
     const before = await count();

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateInvitationForm, InvitationList } from "@/components/admin/invitations";
+import { listTeams } from "@/db/queries/teams";
 import { DefaultBudgetForm, OrgCapForm } from "@/components/admin/org-budget-forms";
 import { PendingAccounts } from "@/components/admin/registration-pending";
 import { RegistrationPolicyForm } from "@/components/admin/registration-policy-form";
@@ -24,12 +25,13 @@ const count = (n: number | null) => (n === null ? "" : String(n));
 export default async function AdminSettingsPage() {
   const admin = await requireAdminPage();
   const period = scopePeriodAt();
-  const [policy, invitations, awaiting, org, shared] = await Promise.all([
+  const [policy, invitations, awaiting, org, shared, teams] = await Promise.all([
     getRegistrationPolicy(),
     listInvitationViews(),
     listUsersAwaitingReview(),
     getOrgSettings(),
     readScopeLedger({ scopes: [ORG_SCOPE], period }),
+    listTeams(),
   ]);
   const orgSpend = shared.get(ORG_SCOPE) ?? { spentNano: 0, reservedNano: 0 };
   const timeZone = admin.timeZone ?? "UTC";
@@ -104,7 +106,7 @@ export default async function AdminSettingsPage() {
             A single-use link to create an account, in any mode, without waiting for approval. Optionally for one email address.
           </p>
           <div className="mt-4 space-y-6">
-            <CreateInvitationForm defaultDays={DEFAULT_INVITATION_DAYS} />
+            <CreateInvitationForm defaultDays={DEFAULT_INVITATION_DAYS} teams={teams.map((team) => ({ id: team.id, name: team.name }))} />
             <InvitationList invitations={invitations} timeZone={timeZone} />
           </div>
         </Card>
