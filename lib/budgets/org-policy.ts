@@ -4,6 +4,7 @@ import type { DbExecutor } from "@/db";
 import { getOrSeedOrgSettings, saveOrgSettings } from "@/db/queries/org-settings";
 import type { OrgSettingsRow } from "@/db/schema";
 import { formatUsdExact, parseUsdToNano } from "@/lib/money";
+import { thresholdsField } from "@/lib/settings/schemas";
 import { text } from "@/lib/validation/text";
 import { orgSeedFromEnv } from "./org-seed";
 
@@ -45,23 +46,6 @@ const optionalTokens = (label: string) =>
     });
 
 const mode = z.enum(["enforce", "warn"], { error: "Choose whether the limit blocks requests or only warns." });
-
-export const thresholdsField = text()
-  .trim()
-  .transform((value, ctx) => {
-    const parts = value.split(/[,\s]+/).filter(Boolean);
-    const numbers = parts.map(Number);
-    if (parts.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 100)) {
-      ctx.addIssue({ code: "custom", message: "Use whole percentages from 1 to 100, separated by commas, like 50, 80, 100." });
-      return z.NEVER;
-    }
-    const unique = [...new Set(numbers)].sort((a, b) => a - b);
-    if (unique.length > 10) {
-      ctx.addIssue({ code: "custom", message: "Use at most 10 thresholds." });
-      return z.NEVER;
-    }
-    return unique;
-  });
 
 export const defaultBudgetFormSchema = z.object({
   monthlyUsd: optionalUsdLimit("default monthly budget"),

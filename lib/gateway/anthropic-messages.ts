@@ -5,11 +5,9 @@ import type { ServerTool } from "@/lib/pricing/price-book";
 import { upstreamFetch } from "@/lib/providers/upstream-fetch";
 import { DEFAULT_TOOL_REQUESTS, type StepRequest } from "@/lib/usage/metered-call";
 import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
-import { readJsonBody } from "@/lib/validation/body";
-import { authenticateGateway, startGatewayCall } from "./caller";
+import { authenticateGateway, readGatewayBody, startGatewayCall } from "./caller";
 import { gatewayError, scrubbed } from "./errors";
 import { answered, forward } from "./forward";
-import { GATEWAY_BODY_LIMIT } from "./openai-chat";
 import { relayEvents, type StreamObserver } from "./relay";
 
 /**
@@ -116,13 +114,7 @@ function upstreamHeaders(request: Request, apiKey: string | undefined, stream: b
 export async function anthropicMessages(request: Request): Promise<Response> {
   try {
     const auth = await authenticateGateway(request);
-    const json = await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." });
-    const parsed = bodySchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
-    }
-    const body = parsed.data;
+    const body = await readGatewayBody(request, bodySchema);
     const { resolved, call } = await startGatewayCall(auth, request, body.model, ["anthropic"]);
     if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
     const step = await call.startStep({ promptTokens: estimatePromptTokens(promptOf(body)), maxOutputTokens: body.max_tokens, ...billedExtras(body) });
@@ -156,8 +148,7 @@ export async function anthropicMessages(request: Request): Promise<Response> {
 export async function anthropicCountTokens(request: Request): Promise<Response> {
   try {
     const auth = await authenticateGateway(request);
-    const json = (await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT })) as { model?: unknown };
-    if (typeof json !== "object" || json === null || typeof json.model !== "string") throw new AppError("bad_request", "model: Name a model.");
+    const json = await readGatewayBody(request, z.looseObject({ model: z.string({ error: "Name a model." }).min(1, "Name a model.").max(300) }));
     const { resolved } = await startGatewayCall(auth, request, json.model, ["anthropic"]);
     if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
     const upstream = await upstreamFetch(`${resolved.upstream.baseUrl}/messages/count_tokens`, {

@@ -7,7 +7,9 @@ import { lookupPrice } from "@/lib/pricing/price-book";
 import { parseModelRef } from "@/lib/providers/model-ref";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { resolveModelFrom, type ModelSources, type ResolvedModel } from "@/lib/providers/resolve-model";
+import { readJsonBody } from "@/lib/validation/body";
 import { isStorableText } from "@/lib/validation/text";
+import type { z } from "zod";
 import { meteredCall, type MeteredCall } from "@/lib/usage/metered-call";
 import { loadMeteringContext } from "@/lib/usage/metering-context";
 
@@ -70,6 +72,17 @@ export function resolveGatewayModel(sources: ModelSources, model: string, provid
 /** The request's API token (scope `gateway`): checked before anything else is read, so strangers get a 401 first. */
 export function authenticateGateway(request: Request): Promise<ApiTokenAuth> {
   return authenticateApiToken(request, { scope: "gateway" });
+}
+
+/** Requests to the gateway may be large (images, long contexts): up to 10 MB. */
+export const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
+
+/** The request's JSON body checked against `schema`: 413 over 10 MB, 400 naming the first bad field. */
+export async function readGatewayBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." }));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
 }
 
 /** Reads the token user's metering context and makes the metered call for `model`. */

@@ -2,8 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
-import { readJsonBody } from "@/lib/validation/body";
-import { authenticateGateway, startGatewayCall } from "./caller";
+import { authenticateGateway, readGatewayBody, startGatewayCall } from "./caller";
 import { gatewayError } from "./errors";
 import { answered, forward } from "./forward";
 import { translatedChatCompletion } from "./openai-translate";
@@ -16,7 +15,6 @@ import { relayEvents, type StreamObserver } from "./relay";
  * comes back byte for byte, without the usage chunk when the client did not ask for one.
  */
 
-export const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
 /** The output a request that names no cap may produce, for its reservation (`GATEWAY_MAX_OUTPUT_TOKENS`). */
 function defaultCap(): number {
   const configured = Number(process.env.GATEWAY_MAX_OUTPUT_TOKENS);
@@ -85,13 +83,7 @@ function observer(clientWantsUsage: boolean): StreamObserver {
 export async function openAIChatCompletions(request: Request): Promise<Response> {
   try {
     const auth = await authenticateGateway(request);
-    const json = await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." });
-    const parsed = bodySchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
-    }
-    const body = parsed.data;
+    const body = await readGatewayBody(request, bodySchema);
     const { resolved, call } = await startGatewayCall(auth, request, body.model);
     const asked = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const promptTokens = estimatePromptTokens(body.messages as { role: string; content: unknown }[]);

@@ -2,11 +2,9 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { estimateTokens } from "@/lib/usage/tokens";
-import { readJsonBody } from "@/lib/validation/body";
-import { authenticateGateway, startGatewayCall } from "./caller";
+import { authenticateGateway, readGatewayBody, startGatewayCall } from "./caller";
 import { gatewayError } from "./errors";
 import { answered, forward } from "./forward";
-import { GATEWAY_BODY_LIMIT } from "./openai-chat";
 
 /**
  * `POST /api/v1/embeddings`: OpenAI's embeddings API in front of the user's OpenAI, OpenRouter and OpenAI-compatible
@@ -29,12 +27,7 @@ function inputTokens(input: z.output<typeof bodySchema>["input"]): number {
 export async function openAIEmbeddings(request: Request): Promise<Response> {
   try {
     const auth = await authenticateGateway(request);
-    const parsed = bodySchema.safeParse(await readJsonBody(request, { maxBytes: GATEWAY_BODY_LIMIT, tooLargeMessage: "The request body is too large (at most 10 MB)." }));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new AppError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
-    }
-    const body = parsed.data;
+    const body = await readGatewayBody(request, bodySchema);
     const { resolved, call } = await startGatewayCall(auth, request, body.model, ["openai", "openrouter", "openai-compatible"]);
     if (!resolved.upstream) throw new AppError("unknown_model", "That model cannot be called through the gateway.");
     // One token of output room: embeddings produce none (and are priced at $0 output).

@@ -4,6 +4,24 @@ import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
 import { parseUsdToNano } from "@/lib/money";
 import { isValidTimeZone } from "@/lib/budgets/periods";
 
+/** Alert thresholds as typed: whole percentages from 1 to 100, separated by commas; at most 10, sorted, once each. */
+export const thresholdsField = text()
+  .trim()
+  .transform((value, ctx) => {
+    const parts = value.split(/[,\s]+/).filter(Boolean);
+    const numbers = parts.map(Number);
+    if (parts.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 100)) {
+      ctx.addIssue({ code: "custom", message: "Use whole percentages from 1 to 100, separated by commas, like 50, 80, 100." });
+      return z.NEVER;
+    }
+    const unique = [...new Set(numbers)].sort((a, b) => a - b);
+    if (unique.length > 10) {
+      ctx.addIssue({ code: "custom", message: "Use at most 10 thresholds." });
+      return z.NEVER;
+    }
+    return unique;
+  });
+
 const apiKey = text()
   .trim()
   .min(8, "That key is too short to be a real key.")
@@ -83,22 +101,7 @@ export const budgetSchema = z.object({
       return Number(clean);
     }),
   mode: z.enum(["enforce", "warn"], { error: "Choose whether the budget blocks requests or only warns." }),
-  alertThresholds: text()
-    .trim()
-    .transform((value, ctx) => {
-      const parts = value.split(/[,\s]+/).filter(Boolean);
-      const numbers = parts.map(Number);
-      if (parts.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 100)) {
-        ctx.addIssue({ code: "custom", message: "Use whole percentages from 1 to 100, separated by commas, like 50, 80, 100." });
-        return z.NEVER;
-      }
-      const unique = [...new Set(numbers)].sort((a, b) => a - b);
-      if (unique.length > 10) {
-        ctx.addIssue({ code: "custom", message: "Use at most 10 thresholds." });
-        return z.NEVER;
-      }
-      return unique;
-    }),
+  alertThresholds: thresholdsField,
   timeZone: text()
     .trim()
     .refine(isValidTimeZone, "Choose a time zone from the list, like Europe/Berlin."),
