@@ -88,7 +88,7 @@ export function AuditTable({ initial, timeZone, apiUrl }: { initial: AuditPage; 
   }
   return (
     <div className="space-y-3">
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" role="region" aria-label="Audit log" tabIndex={0}>
         <table className="w-full text-left text-sm" data-testid="audit-table">
           <thead className="text-xs uppercase tracking-wide text-zinc-500">
             <tr>

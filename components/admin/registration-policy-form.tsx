@@ -54,7 +54,7 @@ export function RegistrationPolicyForm({ policy }: { policy: PolicyFormValues })
         ))}
         {errors.mode ? <p className="text-sm text-red-600">{errors.mode.join(" ")}</p> : null}
       </fieldset>
-      <div className={cn("space-y-1.5", mode !== "domains" && "opacity-60")}>
+      <div className="space-y-1.5">
         <Label htmlFor="allowed-domains">Allowed email domains</Label>
         <textarea
           id="allowed-domains"

@@ -44,7 +44,7 @@ export function AdminUnpriced({ range, enabled = true }: { range: RangeSelection
 /** Models without a price, each with a link to add one. */
 function UnpricedModels({ models }: { models: UnpricedModel[] }) {
   return (
-    <div className="-mx-5 overflow-x-auto">
+    <div className="-mx-5 overflow-x-auto" role="region" aria-label="Unpriced models" tabIndex={0}>
       <table className="w-full min-w-[36rem] text-sm" data-testid="unpriced-table">
         <caption className="sr-only">Models without a price</caption>
         <thead className="border-b border-zinc-200 text-xs text-zinc-500">
@@ -87,7 +87,7 @@ function UnpricedModels({ models }: { models: UnpricedModel[] }) {
 /** Usage fields and rates without a price: `rate:…` lines were billed as text (or, for a tool, not at all). */
 function UnpricedFields({ fields }: { fields: UnpricedField[] }) {
   return (
-    <div className="-mx-5 mb-4 overflow-x-auto">
+    <div className="-mx-5 mb-4 overflow-x-auto" role="region" aria-label="Unpriced usage fields" tabIndex={0}>
       <table className="w-full min-w-[36rem] text-sm" data-testid="unpriced-fields-table">
         <caption className="px-5 pb-2 text-left text-xs text-zinc-500">Bill lines without a price (kept in each event&apos;s raw usage)</caption>
         <thead className="border-b border-zinc-200 text-xs text-zinc-500">

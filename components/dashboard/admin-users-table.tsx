@@ -111,7 +111,7 @@ export function AdminUsersTable({ range, enabled = true }: { range: RangeSelecti
         <PanelError error={query.error} onRetry={() => void query.refetch()} />
       ) : !data ? null : (
         <>
-          <div className="-mx-5 overflow-x-auto">
+          <div className="-mx-5 overflow-x-auto" role="region" aria-label="Users" tabIndex={0}>
             <table className="w-full min-w-[52rem] text-sm" data-testid="users-table" data-q={q}>
               <caption className="sr-only">Users, sorted by {sort.by.replace("_", " ")}</caption>
               <thead className="border-b border-zinc-200 text-xs text-zinc-500">

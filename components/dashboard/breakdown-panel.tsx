@@ -108,7 +108,7 @@ export function BreakdownPanel({
 
 function BreakdownTable({ by, rows, rowHref }: { by: BreakdownBy; rows: BreakdownRow[]; rowHref?: (by: BreakdownBy, row: BreakdownRow) => string | null }) {
   return (
-    <div className="-mx-5 overflow-x-auto 2xl:ml-0">
+    <div className="-mx-5 overflow-x-auto 2xl:ml-0" role="region" aria-label="Breakdown table" tabIndex={0}>
       <table className="w-full min-w-[40rem] text-sm" data-testid="breakdown-table">
         <caption className="sr-only">Usage by {BY_LABELS[by].toLowerCase()}</caption>
         <thead className="border-b border-zinc-200 text-xs text-zinc-500">

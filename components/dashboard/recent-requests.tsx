@@ -51,7 +51,7 @@ export function RecentRequests({
         <EmptyNote>No requests in this range.</EmptyNote>
       ) : (
         <>
-          <div className="-mx-5 overflow-x-auto">
+          <div className="-mx-5 overflow-x-auto" role="region" aria-label="Recent requests" tabIndex={0}>
             <table className="w-full min-w-[54rem] text-sm" data-testid="recent-table">
               <caption className="sr-only">Recent requests</caption>
               <thead className="border-b border-zinc-200 text-xs text-zinc-500">

@@ -34,7 +34,7 @@ export function ApiTokensList({
     );
   }
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" role="region" aria-label="API tokens" tabIndex={0}>
       <table className="w-full text-left text-sm" data-testid="token-list">
         <thead className="text-xs text-zinc-500">
           <tr>

@@ -36,7 +36,7 @@ export default async function AdminModelsPage({ searchParams }: PageProps<"/admi
         </Link>
       </PageHeader>
       <div className="space-y-4">
-        <Card className="overflow-x-auto">
+        <Card className="overflow-x-auto" role="region" aria-label="Price overrides" tabIndex={0}>
           <CardTitle>System keys</CardTitle>
           <p className="mt-1 text-sm text-zinc-600">
             Keys from the server environment. Users without their own key may use one only if you allow it; background work (chat titles) may always use it. Usage is still counted against the user.
@@ -86,7 +86,7 @@ export default async function AdminModelsPage({ searchParams }: PageProps<"/admi
             </p>
             <PriceOverrideForm initial={{ provider, modelId }} />
           </Card>
-          <Card className="overflow-x-auto">
+          <Card className="overflow-x-auto" role="region" aria-label="Deployment keys" tabIndex={0}>
             <CardTitle>Overrides</CardTitle>
             {overrideRows.length === 0 ? (
               <p className="mt-3 text-sm text-zinc-600">None yet.</p>
@@ -126,7 +126,7 @@ export default async function AdminModelsPage({ searchParams }: PageProps<"/admi
           </Card>
         </div>
 
-        <Card className="overflow-x-auto">
+        <Card className="overflow-x-auto" role="region" aria-label="Price book" tabIndex={0}>
           <CardTitle>Price book (per million tokens)</CardTitle>
           <table className="mt-3 w-full text-left text-sm whitespace-nowrap [&_td]:pr-4 [&_td:last-child]:pr-0 [&_th]:pr-4 [&_th:last-child]:pr-0" data-testid="price-book">
             <thead className="text-xs uppercase tracking-wide text-zinc-500">
