@@ -69,16 +69,21 @@ export interface Budgets {
  */
 export async function getBudgets({ userId }: { userId: string }, executor?: DbExecutor): Promise<Budgets> {
   const db = executor ?? (await getDb());
-  const [rows, [team], org] = await Promise.all([
-    db.select().from(budgets).where(eq(budgets.userId, userId)),
-    db
-      .select({ teamId: teams.id, name: teams.name, monthlyCostLimitNano: teams.monthlyCostLimitNano, mode: teams.mode, alertThresholds: teams.alertThresholds })
-      .from(teamMembers)
-      .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-      .where(eq(teamMembers.userId, userId))
-      .limit(1),
-    getOrSeedOrgSettings(() => orgSeedFromEnv(), db),
-  ]);
+  const reads = [
+    () => db.select().from(budgets).where(eq(budgets.userId, userId)),
+    () =>
+      db
+        .select({ teamId: teams.id, name: teams.name, monthlyCostLimitNano: teams.monthlyCostLimitNano, mode: teams.mode, alertThresholds: teams.alertThresholds })
+        .from(teamMembers)
+        .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+        .where(eq(teamMembers.userId, userId))
+        .limit(1),
+    () => getOrSeedOrgSettings(() => orgSeedFromEnv(), db),
+  ] as const;
+  // In parallel on the pool; one after another inside a caller's transaction (one connection runs one query at a time).
+  const [rows, [team], org] = executor
+    ? [await reads[0](), await reads[1](), await reads[2]()]
+    : await Promise.all([reads[0](), reads[1](), reads[2]()]);
   const result: Budgets = { user: rows.find((r) => r.source === "user"), admin: rows.find((r) => r.source === "admin") };
   const defaults: DefaultBudget = {
     monthlyCostLimitNano: org.defaultMonthlyCostLimitNano,
