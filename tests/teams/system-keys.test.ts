@@ -25,7 +25,7 @@ const MODEL = "openai:gpt-4o-mini";
 let previous: string | undefined;
 beforeAll(() => {
   previous = process.env.OPENAI_API_KEY;
-  process.env.OPENAI_API_KEY = "sk-deployment-key-for-tests";
+  process.env.OPENAI_API_KEY = "sk-test-deployment-key-0000";
 });
 afterAll(() => {
   if (previous === undefined) delete process.env.OPENAI_API_KEY;
