@@ -5,7 +5,7 @@ import { Toaster } from "@/components/ui/toaster";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Spendboard",
+  title: { default: "Spendboard", template: "%s · Spendboard" },
   description: "Chat with your own LLM keys and see what every call costs.",
 };
 

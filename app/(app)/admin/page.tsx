@@ -6,7 +6,7 @@ import { DashboardSkeleton } from "@/components/dashboard/dashboard-skeleton";
 import { PageHeader } from "@/components/layout/page-header";
 import { requireAdminPage } from "@/lib/auth/session";
 
-export const metadata: Metadata = { title: "Admin · Spendboard" };
+export const metadata: Metadata = { title: "Admin" };
 
 const linkClass = "text-sm font-medium text-brand-600 hover:underline";
 

@@ -10,7 +10,7 @@ import { requireUserPage } from "@/lib/auth/session";
 import { listModelGroups } from "@/lib/providers/model-catalog";
 import { parseModelRef } from "@/lib/providers/model-ref";
 
-export const metadata: Metadata = { title: "Assistants · Spendboard" };
+export const metadata: Metadata = { title: "Assistants" };
 
 export default async function AssistantsPage() {
   const user = await requireUserPage();

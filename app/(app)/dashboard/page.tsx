@@ -5,7 +5,7 @@ import { DashboardSkeleton } from "@/components/dashboard/dashboard-skeleton";
 import { UsageDashboard } from "@/components/dashboard/usage-dashboard";
 import { requireUserPage } from "@/lib/auth/session";
 
-export const metadata: Metadata = { title: "Dashboard · Spendboard" };
+export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
   const user = await requireUserPage();

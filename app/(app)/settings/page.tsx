@@ -26,7 +26,7 @@ import { localDay } from "@/lib/budgets/periods";
 import { getBudgetOverview } from "@/lib/settings/budget";
 import { listKeyViews } from "@/lib/settings/provider-keys";
 
-export const metadata: Metadata = { title: "Settings · Spendboard" };
+export const metadata: Metadata = { title: "Settings" };
 
 const TABS = [
   { id: "keys", label: "API keys" },

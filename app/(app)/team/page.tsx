@@ -9,7 +9,7 @@ import { requireUserPage } from "@/lib/auth/session";
 import { scopePeriodAt, teamScope } from "@/lib/budgets/limits";
 import { formatUsd } from "@/lib/money";
 
-export const metadata: Metadata = { title: "Team · Spendboard" };
+export const metadata: Metadata = { title: "Team" };
 
 /**
  * A team admin's dashboard: the team's spend this month against its budget and each member's spend. Only the team's

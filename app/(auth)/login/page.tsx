@@ -7,7 +7,7 @@ import { safeReturnPath } from "@/lib/auth/return-path";
 import { ERROR_CODES } from "@/lib/errors";
 import { isAdmissionRefusal, refusalMessage } from "@/lib/registration/admission";
 
-export const metadata: Metadata = { title: "Sign in · Spendboard" };
+export const metadata: Metadata = { title: "Sign in" };
 
 /** `error` (and Auth.js's `code` for a refused credentials sign-in posted straight to /api/auth/callback/credentials). */
 function errorMessage(code: string | undefined, detail: string | undefined): string | undefined {

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { getCurrentUser } from "@/lib/auth/session";
 import { PENDING_MESSAGE, REJECTED_MESSAGE } from "@/lib/registration/account-status";
 
-export const metadata: Metadata = { title: "Waiting for approval · Spendboard" };
+export const metadata: Metadata = { title: "Waiting for approval" };
 
 /**
  * The one page a pending or rejected account sees (every other page redirects here, every API route answers 403).

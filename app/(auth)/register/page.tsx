@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { registerPageState } from "@/lib/registration/register-page";
 
-export const metadata: Metadata = { title: "Create an account · Spendboard" };
+export const metadata: Metadata = { title: "Create an account" };
 
 export default async function RegisterPage({ searchParams }: PageProps<"/register">) {
   const params = await searchParams;

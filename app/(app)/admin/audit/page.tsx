@@ -9,7 +9,7 @@ import { getWebhookView, ORG_WEBHOOK_SCOPE } from "@/lib/alerts/webhooks";
 import { getAuditPage } from "@/lib/audit/audit-log";
 import { requireAdminPage } from "@/lib/auth/session";
 
-export const metadata: Metadata = { title: "Audit log · Admin · Spendboard" };
+export const metadata: Metadata = { title: "Audit log · Admin" };
 
 export default async function AdminAuditPage() {
   const admin = await requireAdminPage();

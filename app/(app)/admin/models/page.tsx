@@ -15,7 +15,7 @@ import { DEFAULT_MODELS } from "@/lib/providers/model-catalog";
 import { PROVIDER_KINDS } from "@/lib/providers/kinds";
 import { BUILT_IN_PROVIDERS, PROVIDERS, systemKey } from "@/lib/providers/registry";
 
-export const metadata: Metadata = { title: "Models and prices · Admin · Spendboard" };
+export const metadata: Metadata = { title: "Models and prices · Admin" };
 
 const price = (nano: number | undefined) => (nano === undefined ? "—" : formatPerMTok(nano));
 

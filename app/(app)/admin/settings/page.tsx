@@ -16,7 +16,7 @@ import { getOrgSettings } from "@/lib/budgets/org-policy";
 import { formatUsdExact, nanoToUsdString } from "@/lib/money";
 import { getRegistrationPolicy } from "@/lib/registration/policy";
 
-export const metadata: Metadata = { title: "Settings · Admin · Spendboard" };
+export const metadata: Metadata = { title: "Settings · Admin" };
 
 const usd = (nano: number | null) => (nano === null ? "" : nanoToUsdString(nano));
 const count = (n: number | null) => (n === null ? "" : String(n));

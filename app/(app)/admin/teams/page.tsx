@@ -11,7 +11,7 @@ import { scopePeriodAt } from "@/lib/budgets/limits";
 import { formatUsd, nanoToUsdString } from "@/lib/money";
 import { BUILT_IN_PROVIDERS, PROVIDERS, systemKey } from "@/lib/providers/registry";
 
-export const metadata: Metadata = { title: "Teams · Admin · Spendboard" };
+export const metadata: Metadata = { title: "Teams · Admin" };
 
 /** Teams: create them, set each one's monthly budget, and see this month's spend grouped by team. */
 export default async function AdminTeamsPage() {

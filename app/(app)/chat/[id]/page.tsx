@@ -1,10 +1,17 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ConversationLoader } from "@/components/chat/conversation-loader";
-import { requireUserPage } from "@/lib/auth/session";
+import { getOwnConversation } from "@/db/queries/conversations";
+import { getCurrentUser, requireUserPage } from "@/lib/auth/session";
 import { isUuid } from "@/lib/validation/id";
 
-export const metadata: Metadata = { title: "Chat · Spendboard" };
+/** The conversation's title, only for its owner (anyone else's id, or a bad one, gets the generic title). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  const user = isUuid(id) ? await getCurrentUser() : null;
+  const conversation = user ? await getOwnConversation({ id, userId: user.id }) : undefined;
+  return { title: conversation?.title?.trim() || "Conversation" };
+}
 
 export default async function ConversationPage({ params }: { params: Promise<{ id: string }> }) {
   await requireUserPage();

@@ -14,11 +14,17 @@ import { getBudgets } from "@/db/queries/settings";
 import { getMembership, listTeams } from "@/db/queries/teams";
 import { getUserById } from "@/db/queries/users";
 import { getAuditPage } from "@/lib/audit/audit-log";
-import { requireAdminPage } from "@/lib/auth/session";
+import { getCurrentUser, requireAdminPage } from "@/lib/auth/session";
 import { nanoToUsdString } from "@/lib/money";
 import { parseId } from "@/lib/validation/id";
 
-export const metadata: Metadata = { title: "User · Admin · Spendboard" };
+/** The user's name or email, for an admin only (the page itself answers 403 to anyone else). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const id = parseId((await params).id);
+  const viewer = id ? await getCurrentUser() : null;
+  const user = id && viewer?.role === "admin" ? await getUserById({ id }) : undefined;
+  return { title: `${user ? user.name || user.email : "User"} · Admin` };
+}
 
 /** One user, for an admin: who they are, the controls (cap, role, disable), their dashboard and recent changes. */
 export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
