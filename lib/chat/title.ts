@@ -1,6 +1,7 @@
 import "server-only";
 import { generateText } from "ai";
 import { setGeneratedTitle } from "@/db/queries/conversations";
+import { GENERATED_TITLE_MAX, plainTitle } from "@/lib/chat/plain-title";
 import { AppError } from "@/lib/errors";
 import { describeError } from "@/lib/log";
 import type { PriceOverride } from "@/lib/pricing/price-book";
@@ -11,10 +12,9 @@ import { smallAnswerSettings } from "@/lib/usage/thinking";
 
 const TITLE_MAX_OUTPUT_TOKENS = 24;
 
-/** "  \"Planning a trip to Lisbon.\"  " → "Planning a trip to Lisbon" */
+/** "  **\"Planning a trip to Lisbon.\"**  " → "Planning a trip to Lisbon" (plain text, see plain-title.ts). */
 export function cleanTitle(text: string): string {
-  const line = text.split("\n").find((l) => l.trim()) ?? "";
-  return line.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, "").replace(/^title:\s*/i, "").slice(0, 80);
+  return plainTitle(text, GENERATED_TITLE_MAX);
 }
 
 /**
