@@ -1,7 +1,7 @@
 "use client";
 
 import { messageText, type ChatUIMessage } from "@/lib/chat/client-messages";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { AssistantParts } from "./message-parts";
 import { MessageCost } from "./message-cost";
 

@@ -3,7 +3,7 @@
 import { useRef, type ComponentProps } from "react";
 import type { ExtraProps } from "react-markdown";
 import { cn } from "@/lib/cn";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 function languageOf(node: ExtraProps["node"]): string | null {
   const code = node?.children.find((child) => child.type === "element" && child.tagName === "code");
