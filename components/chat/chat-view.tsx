@@ -15,7 +15,9 @@ import {
   type ChatUIMessage,
 } from "@/lib/chat/client-messages";
 import type { AssistantView } from "@/lib/chat/contract";
+import { isEscapeForPage } from "@/components/layout/shortcuts";
 import { AssistantPicker } from "./assistant-picker";
+import { registerChat, pendingChatModel } from "./chat-commands";
 import { ChatError } from "./chat-error";
 import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
@@ -47,7 +49,8 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
   const models = useModels();
   const assistants = useAssistants();
   const listedTitle = useConversationTitle(id);
-  const [pickedModel, setPickedModel] = useState<string | null>(initialModel);
+  // A model picked in the command palette before this chat opened wins over the conversation's.
+  const [pickedModel, setPickedModel] = useState<string | null>(() => pendingChatModel() ?? initialModel);
   const [assistantId, setAssistantId] = useState<string | null>(initialAssistantId);
   const timers = useRef<number[]>([]);
 
@@ -111,6 +114,19 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
     onFinish,
   });
   const busy = status === "submitted" || status === "streaming";
+
+  // The command palette switches this chat's model; Esc stops an answer (unless a dialog or menu has it).
+  useEffect(() => registerChat({ pickModel: setPickedModel }), []);
+  useEffect(() => {
+    if (!busy) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isEscapeForPage(event)) return;
+      event.preventDefault();
+      void stop();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [busy, stop]);
   const totals = useMemo(() => conversationCost(messages), [messages]);
 
   const extras = (): { body: ChatRequestExtras } => ({ body: { model: model ?? undefined, assistantId } });
@@ -182,7 +198,16 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
           blockedReason={noModels && model === null ? "Add a provider key in Settings first." : null}
           pickers={
             <>
-              <ModelPicker groups={models.data?.groups} value={model} onChange={setPickedModel} disabled={busy} />
+              <ModelPicker
+                groups={models.data?.groups}
+                locked={models.data?.locked}
+                value={model}
+                onChange={setPickedModel}
+                disabled={busy}
+                aria-label="Model"
+                size="sm"
+                data-testid="model-picker"
+              />
               <AssistantPicker assistants={assistants.data} value={assistantId} onChange={pickAssistant} disabled={busy} />
             </>
           }

@@ -1,4 +1,4 @@
-import type { ModelGroup } from "@/lib/providers/model-catalog";
+import type { LockedModelGroup, ModelGroup } from "@/lib/providers/model-catalog";
 import type { AssistantView, ConversationDetail, ConversationPage, ConversationSummary } from "./contract";
 import { fetchJson } from "./client-fetch";
 
@@ -6,6 +6,8 @@ import { fetchJson } from "./client-fetch";
 
 export interface ModelsResponse {
   groups: ModelGroup[];
+  /** Built-in providers without a key: shown greyed, not selectable. */
+  locked: LockedModelGroup[];
   defaultModel: string | null;
 }
 

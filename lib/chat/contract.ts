@@ -10,11 +10,11 @@ import { text } from "@/lib/validation/text";
  *   400 validation_failed | api_key_required (details.provider, details.settingsUrl) | unknown_model | model_required
  *   404 not_found (unknown or someone else's conversation), 413 payload_too_large,
  *   429 budget_exceeded (details: BudgetExceededDetails), 502 upstream_* (provider failing / key rejected).
- * GET    /api/conversations?cursor=&limit=  → ConversationPage (newest first)
+ * GET    /api/conversations?cursor=&limit=&q=  → ConversationPage (newest first; q: titles containing it)
  * GET    /api/conversations/:id             → ConversationDetail
  * PATCH  /api/conversations/:id  { title }  → ConversationSummary
  * DELETE /api/conversations/:id             → 204
- * GET    /api/models                        → { groups: ModelGroup[], defaultModel: string | null }
+ * GET    /api/models                        → { groups: ModelGroup[], locked: LockedModelGroup[], defaultModel: string | null }
  * GET    /api/assistants                    → { assistants: AssistantView[] }
  */
 
@@ -101,12 +101,27 @@ export interface ConversationPage {
   nextCursor: string | null;
 }
 
+/** A conversation's recorded usage summed per answer and feature (see lib/chat/conversation-total.ts). */
+export interface ConversationCostPart {
+  /** The answer the calls made; null for calls that made none (the title, a delegated assistant). */
+  messageId: string | null;
+  feature: string;
+  costNano: number;
+  tokens: number;
+  /** Calls without a known price (their cost is not in `costNano`). */
+  unpricedCalls: number;
+}
+
 export interface ConversationDetail {
   conversation: ConversationSummary & {
+    /** Every usage event of the conversation, replaced answers included (the totals rule). */
     totalCostNano: number;
     totalTokens: number;
     /** Some call in it was unpriced. */
     hasUnpriced: boolean;
+    /** The part of the total spent on answers no longer shown (replaced by Regenerate or an edit). */
+    replacedCostNano: number;
+    costParts: ConversationCostPart[];
   };
   /** UI messages in order, assistant ones with ChatMessageMetadata. */
   messages: { id: string; role: "user" | "assistant" | "system"; parts: unknown[]; metadata?: ChatMessageMetadata }[];

@@ -90,6 +90,25 @@ export async function listModelGroups(userId: string): Promise<ModelGroup[]> {
   return groups;
 }
 
+/** A built-in provider the user has no key for: its usual models, shown greyed in the picker with a link to add a key. */
+export interface LockedModelGroup {
+  provider: BuiltInProvider;
+  label: string;
+  models: ModelOption[];
+}
+
+/** The built-in providers missing from `available` (the user's own groups), with the models a key would unlock. */
+export async function listLockedModelGroups(available: ModelGroup[]): Promise<LockedModelGroup[]> {
+  const missing = BUILT_IN_PROVIDERS.filter((provider) => !available.some((group) => group.provider === provider));
+  if (missing.length === 0) return [];
+  const overrides = await loadPriceOverrides();
+  return missing.map((provider) => ({
+    provider,
+    label: PROVIDERS[provider].label,
+    models: DEFAULT_MODELS[provider].map((modelId) => option({ provider, modelId }, overrides)),
+  }));
+}
+
 /** Refuses a model the user cannot call (no key for its provider, someone else's endpoint, not listed). */
 export async function assertModelAvailable(userId: string, ref: ModelRef): Promise<void> {
   const groups = await listModelGroups(userId);

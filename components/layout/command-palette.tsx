@@ -1,0 +1,175 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { pickChatModel } from "@/components/chat/chat-commands";
+import { modelPriceLabel } from "@/components/chat/model-picker";
+import { useConversationList, useModels } from "@/components/chat/use-chat-data";
+import {
+  CommandDialog,
+  CommandEmpty,
+  CommandGroup,
+  CommandInput,
+  CommandItem,
+  CommandList,
+  CommandSeparator,
+  CommandShortcut,
+} from "@/components/ui/command";
+import { isNewChatShortcut, isPaletteShortcut, useShortcutLabels } from "./shortcuts";
+
+interface Page {
+  href: string;
+  label: string;
+  keywords?: string[];
+}
+
+export interface CommandPaletteProps {
+  isAdmin: boolean;
+  /** An admin of a team sees its page at /team. */
+  isTeamAdmin: boolean;
+}
+
+function pagesFor({ isAdmin, isTeamAdmin }: CommandPaletteProps): Page[] {
+  const pages: Page[] = [
+    { href: "/chat", label: "Chat" },
+    { href: "/dashboard", label: "Dashboard", keywords: ["usage", "spend", "costs"] },
+    { href: "/assistants", label: "Assistants" },
+    { href: "/settings?tab=keys", label: "Settings: API keys", keywords: ["provider", "key"] },
+    { href: "/settings?tab=models", label: "Settings: Default model" },
+    { href: "/settings?tab=budget", label: "Settings: Budget", keywords: ["limit", "alert", "webhook"] },
+    { href: "/settings?tab=tokens", label: "Settings: API tokens" },
+    { href: "/settings?tab=account", label: "Settings: Account", keywords: ["password"] },
+  ];
+  if (isTeamAdmin) pages.push({ href: "/team", label: "Team" });
+  if (isAdmin) {
+    pages.push(
+      { href: "/admin", label: "Admin: Users and spend" },
+      { href: "/admin/models", label: "Admin: Models and prices" },
+      { href: "/admin/teams", label: "Admin: Teams" },
+      { href: "/admin/audit", label: "Admin: Audit log" },
+      { href: "/admin/settings", label: "Admin: Settings", keywords: ["registration", "budget", "system keys"] },
+    );
+  }
+  return pages;
+}
+
+/** Recent conversations and models: read only while the palette is open. */
+function DataGroups({ run }: { run: (action: () => void) => void }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const conversations = useConversationList();
+  const models = useModels();
+  const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <>
+      {items.length > 0 ? (
+        <CommandGroup heading="Recent conversations">
+          {items.map((item) => (
+            <CommandItem
+              key={item.id}
+              value={`conversation:${item.id}`}
+              keywords={[item.title ?? "Untitled conversation"]}
+              onSelect={() => run(() => router.push(`/chat/${item.id}`))}
+              data-testid="palette-conversation"
+            >
+              <span className="truncate">{item.title ?? "Untitled conversation"}</span>
+            </CommandItem>
+          ))}
+        </CommandGroup>
+      ) : null}
+      {models.data?.groups.length ? (
+        <CommandGroup heading="Switch model (price per 1M tokens)">
+          {models.data.groups.flatMap((group) =>
+            group.models.map((model) => (
+              <CommandItem
+                key={model.ref}
+                value={`model:${model.ref}`}
+                keywords={[model.modelId, group.label, "model"]}
+                onSelect={() =>
+                  run(() => {
+                    const onChat = pathname === "/chat" || pathname.startsWith("/chat/");
+                    if (!pickChatModel(model.ref) || !onChat) router.push("/chat");
+                  })
+                }
+                data-testid="palette-model"
+                data-model={model.ref}
+              >
+                <span className="min-w-0 flex-1 truncate">
+                  {model.modelId} <span className="text-zinc-600">· {group.label}</span>
+                </span>
+                <span className="shrink-0 text-xs text-zinc-600 tabular-nums">{modelPriceLabel(model)}</span>
+              </CommandItem>
+            )),
+          )}
+        </CommandGroup>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Ctrl/⌘+K on every signed-in page: go to a page, open a recent conversation, switch the chat's model, start a new
+ * chat. Ctrl/⌘+Shift+O starts a new chat from anywhere.
+ */
+export function CommandPalette(props: CommandPaletteProps) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const labels = useShortcutLabels();
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (isPaletteShortcut(event)) {
+        event.preventDefault();
+        setOpen((was) => !was);
+      } else if (isNewChatShortcut(event)) {
+        event.preventDefault();
+        setOpen(false);
+        router.push("/chat");
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [router]);
+
+  const run = (action: () => void) => {
+    setOpen(false);
+    action();
+  };
+
+  return (
+    <CommandDialog
+      open={open}
+      onOpenChange={setOpen}
+      title="Command palette"
+      description="Go to a page, open a conversation, switch the model or start a new chat."
+      data-testid="command-palette"
+    >
+      <CommandInput placeholder="Type a command or search…" aria-label="Search commands" />
+      <CommandList>
+        <CommandEmpty>Nothing matches.</CommandEmpty>
+        <CommandGroup heading="Actions">
+          <CommandItem value="new-chat" keywords={["new chat", "start"]} onSelect={() => run(() => router.push("/chat"))} data-testid="palette-new-chat">
+            New chat
+            <CommandShortcut aria-label={labels.newChat}>{labels.newChat}</CommandShortcut>
+          </CommandItem>
+        </CommandGroup>
+        <CommandGroup heading="Pages">
+          {pagesFor(props).map((page) => (
+            <CommandItem
+              key={page.href}
+              value={`page:${page.href}`}
+              keywords={[page.label, ...(page.keywords ?? [])]}
+              onSelect={() => run(() => router.push(page.href))}
+              data-testid="palette-page"
+            >
+              {page.label}
+            </CommandItem>
+          ))}
+        </CommandGroup>
+        <CommandSeparator />
+        {open ? <DataGroups run={run} /> : null}
+      </CommandList>
+    </CommandDialog>
+  );
+}
