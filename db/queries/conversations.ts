@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gte, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { conversations, messages, usageEvents, type Conversation, type Message } from "@/db/schema";
 
@@ -61,18 +61,19 @@ export async function deleteConversation({ id, userId }: { id: string; userId: s
   });
 }
 
-/** Newest first; the cursor is the last item's `updatedAt|id`. */
+/** Newest first; the cursor is the last item's `updatedAt|id`; `search` keeps titles containing it (any case). */
 export async function listConversations(
-  { userId, limit, cursor }: { userId: string; limit: number; cursor?: { updatedAt: Date; id: string } },
+  { userId, limit, cursor, search }: { userId: string; limit: number; cursor?: { updatedAt: Date; id: string }; search?: string },
   executor?: DbExecutor,
 ): Promise<Conversation[]> {
   const db = executor ?? (await getDb());
-  const where = cursor
-    ? and(
-        eq(conversations.userId, userId),
-        or(lt(conversations.updatedAt, cursor.updatedAt), and(eq(conversations.updatedAt, cursor.updatedAt), lt(conversations.id, cursor.id))),
-      )
-    : eq(conversations.userId, userId);
+  const where = and(
+    eq(conversations.userId, userId),
+    cursor
+      ? or(lt(conversations.updatedAt, cursor.updatedAt), and(eq(conversations.updatedAt, cursor.updatedAt), lt(conversations.id, cursor.id)))
+      : undefined,
+    search ? ilike(conversations.title, `%${search.replace(/[\\%_]/g, "\\$&")}%`) : undefined,
+  );
   return db
     .select()
     .from(conversations)
