@@ -1,10 +1,15 @@
 "use client";
 
 import { Bar, BarChart, Cell, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
-import { formatNumber, formatUsdCompact } from "@/lib/format";
-import { formatUsd } from "@/lib/money";
+import { labelWidth, moneyAxis } from "@/lib/dashboard/axis-ticks";
+import { formatNumber } from "@/lib/format";
+import { formatUsdExact } from "@/lib/money";
 
-/** Cost per breakdown row as horizontal bars (loaded on demand, like the spend chart). */
+/**
+ * Cost per breakdown row as horizontal bars (loaded on demand, like the spend chart). The money axis comes from
+ * lib/dashboard/axis-ticks.ts (no repeated labels); the category axis is as wide as its longest (shortened) label, up
+ * to MAX_CATEGORY_WIDTH; the tooltip shows the exact amount.
+ */
 
 export interface BarDatum {
   key: string;
@@ -15,7 +20,8 @@ export interface BarDatum {
 }
 
 const ROW_HEIGHT = 26;
-const AXIS_TICK = { fontSize: 11, fill: "#71717a" };
+const AXIS_TICK = { fontSize: 11 };
+const MAX_CATEGORY_WIDTH = 160;
 
 export function breakdownChartHeight(rows: number): number {
   return rows * ROW_HEIGHT + 28;
@@ -26,18 +32,30 @@ function shorten(text: string, max = 22): string {
 }
 
 export function BreakdownBarChart({ data }: { data: BarDatum[] }) {
+  // Three intervals at most: the axis runs along the bottom of a narrow card on a phone.
+  const axis = moneyAxis(data.reduce((m, d) => Math.max(m, d.costNano), 0), 3);
+  const categoryWidth = Math.min(MAX_CATEGORY_WIDTH, labelWidth(data.map((d) => shorten(d.label))));
   return (
     <BarChart
       responsive
       layout="vertical"
       style={{ width: "100%", height: breakdownChartHeight(data.length) }}
       data={data}
-      margin={{ top: 0, right: 12, bottom: 0, left: 0 }}
+      margin={{ top: 0, right: 16, bottom: 0, left: 0 }}
       barCategoryGap={5}
     >
-      <XAxis type="number" tickFormatter={(v: number) => formatUsdCompact(v)} tick={AXIS_TICK} tickLine={false} axisLine={false} />
-      <YAxis type="category" dataKey="label" width={150} tick={AXIS_TICK} tickFormatter={(v: string) => shorten(v)} tickLine={false} axisLine={false} interval={0} />
-      <Tooltip cursor={{ fill: "#f4f4f5" }} isAnimationActive={false} content={(props) => <BarTooltip {...props} />} />
+      <XAxis
+        type="number"
+        ticks={axis.ticks}
+        domain={[0, axis.ticks.at(-1)!]}
+        interval="preserveStartEnd"
+        tickFormatter={axis.format}
+        tick={AXIS_TICK}
+        tickLine={false}
+        axisLine={false}
+      />
+      <YAxis type="category" dataKey="label" width={categoryWidth} tick={AXIS_TICK} tickFormatter={(v: string) => shorten(v)} tickLine={false} axisLine={false} interval={0} />
+      <Tooltip cursor={{ fill: "var(--chart-cursor-fill)" }} isAnimationActive={false} content={(props) => <BarTooltip {...props} />} />
       <Bar dataKey="costNano" radius={[0, 4, 4, 0]} isAnimationActive={false}>
         {data.map((d) => (
           <Cell key={d.key} fill={d.color} />
@@ -57,7 +75,7 @@ function BarTooltip({ active, payload }: TooltipContentProps) {
         {datum.label}
       </p>
       <p className="mt-0.5 text-zinc-600 tabular-nums">
-        {formatUsd(datum.costNano)} · {formatNumber(datum.requests)} {datum.requests === 1 ? "request" : "requests"}
+        {formatUsdExact(datum.costNano)} · {formatNumber(datum.requests)} {datum.requests === 1 ? "request" : "requests"}
       </p>
     </div>
   );

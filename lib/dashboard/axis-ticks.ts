@@ -80,7 +80,7 @@ export function moneyAxis(maxNano: number, intervals = DEFAULT_INTERVALS): Money
   const ticksBig: bigint[] = [0n];
   while (ticksBig[ticksBig.length - 1]! < max || ticksBig.length < 2) ticksBig.push(ticksBig[ticksBig.length - 1]! + step);
   const top = ticksBig[ticksBig.length - 1]!;
-  const unit = UNITS.find((u) => top >= u.nano) ?? UNITS[UNITS.length - 1];
+  const unit = UNITS.find((u) => top >= u.nano) ?? UNITS[2];
   const decimals = decimalsFor(step, unit.nano);
   const format = (nano: number): string => {
     if (nano === 0) return "$0";
