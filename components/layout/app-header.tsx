@@ -21,6 +21,7 @@ export function AppHeader({ user }: { user: User }) {
     { href: "/chat", label: "Chat" },
     { href: "/assistants", label: "Assistants" },
     { href: "/dashboard", label: "Dashboard" },
+    { href: "/connect", label: "Connect" },
     { href: "/settings", label: "Settings" },
   ];
   if (user.role === "admin") items.push({ href: "/admin", label: "Admin" });

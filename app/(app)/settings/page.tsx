@@ -164,7 +164,10 @@ async function TokensTab({ user }: { user: User }) {
       <Card>
         <CardTitle>Create an API token</CardTitle>
         <p className="mt-1 mb-4 text-sm text-zinc-600">
-          A token lets a script, service or coding tool act as you: your keys, your budgets. Treat it like a password.
+          A token lets a script, service or coding tool act as you: your keys, your budgets. Treat it like a password.{" "}
+          <Link href="/connect" className="font-medium text-brand-600 hover:underline" data-testid="connect-link">
+            Connect an app →
+          </Link>
         </p>
         <CreateApiTokenForm today={localDay(now, timeZone)} />
       </Card>
