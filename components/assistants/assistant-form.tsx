@@ -3,10 +3,10 @@
 import { useActionState, useEffect, useState } from "react";
 import { createAssistantAction, updateAssistantAction } from "@/app/(app)/assistants/actions";
 import { Alert } from "@/components/ui/alert";
+import { ModelPicker } from "@/components/chat/model-picker";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
-import { Select } from "@/components/ui/select";
 import { useActionFeedback } from "@/components/ui/use-action-feedback";
 import type { AssistantView } from "@/lib/chat/contract";
 import { cn } from "@/lib/cn";
@@ -54,7 +54,11 @@ export function AssistantForm({ groups, others, defaultModel, assistant, onSaved
   );
   const errors = state.fieldErrors ?? {};
   const currentModel = value("preferredModel");
-  const knownModel = currentModel === "" || groups.some((g) => g.models.some((m) => m.ref === currentModel));
+  // Follows what the form shows after each result (saved, refused, reset for the next new assistant).
+  const [chosen, setChosen] = useState({ from: currentModel, ref: currentModel });
+  if (chosen.from !== currentModel) setChosen({ from: currentModel, ref: currentModel });
+  const chosenModel = chosen.ref;
+  const setChosenModel = (ref: string) => setChosen({ from: currentModel, ref });
 
   return (
     <form action={formAction} className="space-y-4" data-testid="assistant-form" noValidate>
@@ -97,28 +101,16 @@ export function AssistantForm({ groups, others, defaultModel, assistant, onSaved
       </div>
       <div className="space-y-1.5">
         <Label htmlFor={`${prefix}-model`}>Preferred model</Label>
-        <Select
+        <ModelPicker
           id={`${prefix}-model`}
           name="preferredModel"
-          defaultValue={currentModel}
-          aria-invalid={errors.preferredModel ? true : undefined}
+          groups={groups}
+          value={chosenModel}
+          onChange={setChosenModel}
+          noneLabel={defaultModel ? `Your default model (${defaultModel})` : "Your default model (none set yet)"}
+          aria-invalid={Boolean(errors.preferredModel)}
           data-testid="assistant-model"
-        >
-          <option value="">{defaultModel ? `Your default model (${defaultModel})` : "Your default model (none set yet)"}</option>
-          {knownModel ? null : <option value={currentModel}>{currentModel} (no longer available)</option>}
-          {groups.map((group) => (
-            <optgroup
-              key={`${group.provider}:${group.endpointId ?? ""}`}
-              label={`${group.label}${group.keySource === "system" ? " (shared key)" : ""}`}
-            >
-              {group.models.map((model) => (
-                <option key={model.ref} value={model.ref}>
-                  {model.modelId}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </Select>
+        />
         {errors.preferredModel ? (
           <p className="text-sm text-red-600" data-testid="preferredModel-error">
             {errors.preferredModel.join(" ")}

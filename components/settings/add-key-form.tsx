@@ -4,10 +4,9 @@ import { useActionState, useState } from "react";
 import { saveKeyAction } from "@/app/(app)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
-import { Select } from "@/components/ui/select";
-import { useActionFeedback } from "@/components/ui/use-action-feedback";
+import { FIELD_CLASS, FormField } from "@/components/ui/form-field";
+import { SelectMenu, SelectMenuContent, SelectMenuItem, SelectMenuTrigger, SelectMenuValue } from "@/components/ui/select-menu";
 import type { ActionState } from "@/lib/http/action";
 
 const OPTIONS = [
@@ -21,7 +20,7 @@ const OPTIONS = [
 export function AddKeyForm() {
   const [state, action, pending] = useActionState<ActionState, FormData>(saveKeyAction, {});
   const [provider, setProvider] = useState<string>(state.values?.provider ?? "openai");
-  useActionFeedback(state);
+  // The result shows once, inline above the form (no toast on top of it).
   const isCompat = provider === "openai-compatible";
   const option = OPTIONS.find((o) => o.id === provider) ?? OPTIONS[0];
   return (
@@ -32,15 +31,20 @@ export function AddKeyForm() {
           {state.message}
         </Alert>
       ) : null}
-      <div className="space-y-1.5">
+      <div className={FIELD_CLASS}>
         <Label htmlFor="provider">Provider</Label>
-        <Select id="provider" name="provider" value={provider} onChange={(e) => setProvider(e.target.value)}>
-          {OPTIONS.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.label}
-            </option>
-          ))}
-        </Select>
+        <SelectMenu name="provider" value={provider} onValueChange={setProvider}>
+          <SelectMenuTrigger id="provider" data-testid="provider-select">
+            <SelectMenuValue />
+          </SelectMenuTrigger>
+          <SelectMenuContent>
+            {OPTIONS.map((o) => (
+              <SelectMenuItem key={o.id} value={o.id}>
+                {o.label}
+              </SelectMenuItem>
+            ))}
+          </SelectMenuContent>
+        </SelectMenu>
         {state.fieldErrors?.provider ? <p className="text-sm text-red-600">{state.fieldErrors.provider.join(" ")}</p> : null}
       </div>
       {isCompat ? (

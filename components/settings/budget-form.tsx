@@ -3,7 +3,7 @@
 import { useActionState, useMemo, useState } from "react";
 import { saveBudgetAction } from "@/app/(app)/settings/actions";
 import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
+import { FIELD_CLASS, FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { useActionFeedback } from "@/components/ui/use-action-feedback";
@@ -36,8 +36,8 @@ export function BudgetForm({ initial }: { initial: BudgetFormValues }) {
         <FormField name="monthlyTokens" label="Monthly tokens (optional)" inputMode="numeric" placeholder="5000000" defaultValue={value("monthlyTokens")} errors={errors.monthlyTokens} />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
-        <div className="space-y-1.5">
-          <Label htmlFor="mode">When a budget is reached</Label>
+        <div className={FIELD_CLASS}>
+          <Label htmlFor="mode" className="self-end">When a budget is reached</Label>
           <Select id="mode" name="mode" defaultValue={value("mode")}>
             <option value="enforce">Block further requests</option>
             <option value="warn">Allow, but alert me</option>
@@ -45,8 +45,8 @@ export function BudgetForm({ initial }: { initial: BudgetFormValues }) {
           {errors.mode ? <p className="text-sm text-red-600">{errors.mode.join(" ")}</p> : null}
         </div>
         <FormField name="alertThresholds" label="Alert at (% of budget)" defaultValue={value("alertThresholds")} errors={errors.alertThresholds} hint="Comma-separated, like 50, 80, 100." />
-        <div className="space-y-1.5">
-          <Label htmlFor="timeZone">Time zone (months and days start here)</Label>
+        <div className={FIELD_CLASS}>
+          <Label htmlFor="timeZone" className="self-end">Time zone (months and days start here)</Label>
           <Select id="timeZone" name="timeZone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
             {zones.includes(timeZone) ? null : <option value={timeZone}>{timeZone}</option>}
             {zones.map((zone) => (
