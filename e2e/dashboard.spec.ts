@@ -53,9 +53,9 @@ test.describe("dashboard", () => {
     const lines = (await csv.text()).trim().split("\n");
     expect(lines.length).toBe(4); // header + 3 calls
     expect(lines.slice(1).every((line) => line.includes("gpt-4o-mini"))).toBe(true);
-    // The newest columns last: the caller (source), then the user's team (empty: no team).
-    expect(lines[0]!.trim().split(",").slice(-2)).toEqual(["source", "team"]);
-    expect(lines.slice(1).map((line) => line.trim().split(",").at(-2))).toEqual(["chat", "chat", "chat"]);
+    // The newest columns last: the caller (source), the user's team (empty: no team), the API token's name.
+    expect(lines[0]!.trim().split(",").slice(-3)).toEqual(["source", "team", "api_token_name"]);
+    expect(lines.slice(1).map((line) => line.trim().split(",").at(-3))).toEqual(["chat", "chat", "chat"]);
   });
 
   test("a non-admin is refused the admin pages and APIs", async ({ page }) => {

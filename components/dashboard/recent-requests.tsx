@@ -52,7 +52,7 @@ export function RecentRequests({
       ) : (
         <>
           <div className="-mx-5 overflow-x-auto" role="region" aria-label="Recent requests" tabIndex={0}>
-            <table className="w-full min-w-[54rem] text-sm" data-testid="recent-table">
+            <table className="w-full min-w-[60rem] text-sm" data-testid="recent-table">
               <caption className="sr-only">Recent requests</caption>
               <thead className="border-b border-zinc-200 text-xs text-zinc-500">
                 <tr>
@@ -60,6 +60,7 @@ export function RecentRequests({
                   <Th>Model</Th>
                   <Th>Feature</Th>
                   <Th>Source</Th>
+                  <Th title="The API token an app used (gateway or /api/track)">Token</Th>
                   <NumTh title="Input (including cached) / output tokens">Tokens in / out</NumTh>
                   <NumTh>Cost</NumTh>
                   <NumTh>Latency</NumTh>
@@ -125,6 +126,9 @@ function RecentRow({ event, timeZone, conversationLinks }: { event: RecentEvent;
       <Td className="max-w-40 truncate text-zinc-600">{event.feature}</Td>
       <Td className="truncate text-zinc-600" data-testid="recent-source">
         {sourceLabel(event.source)}
+      </Td>
+      <Td className="max-w-36 truncate text-zinc-600" data-testid="recent-token" title={event.apiTokenName ?? undefined}>
+        {event.apiTokenName ?? <span className="text-zinc-500">—</span>}
       </Td>
       <Td num title={tokenDetail}>
         {formatNumber(input)} <span className="text-zinc-500">/</span> {formatNumber(event.outputTokens)}

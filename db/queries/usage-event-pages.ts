@@ -1,8 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { teamMembers, teams, usageEvents } from "@/db/schema";
-import type { UsageEventSource } from "@/lib/usage/event";
+import { apiTokens, teamMembers, teams, usageEvents } from "@/db/schema";
+import type { JOINED_EVENT_COLUMNS, UsageEventSource } from "@/lib/usage/event";
 import { eventsWhere } from "./usage-rows";
 
 /** A position in (created_at, id) order: created_at in microseconds since the epoch (exact), and the event id. */
@@ -16,6 +16,12 @@ const cursorInstant = (cursor: EventCursor) => sql`(timestamptz 'epoch' + ${curs
 /** The name of the team the event's user is in now (null: none). */
 const teamOfUser = sql<string | null>`(select t.name from ${teamMembers} tm join ${teams} t on t.id = tm.team_id
   where tm.user_id = usage_events.user_id)`.as("team");
+
+/** The name of the API token that made the call (null: none, e.g. chat). */
+const tokenName = sql<string | null>`(select name from ${apiTokens} where ${apiTokens.id} = usage_events.api_token_id)`.as("api_token_name");
+
+/** Every joined field of the event definition, and how it is read. */
+const JOINED: Record<(typeof JOINED_EVENT_COLUMNS)[number], typeof teamOfUser> = { team: teamOfUser, apiTokenName: tokenName };
 
 /**
  * One user's events in an instant range, a page at a time by a (created_at, id) keyset: newest first (`desc`, the
@@ -42,7 +48,7 @@ export async function listUsageEvents<C extends keyof UsageEventSource>(
       ? sql`and created_at <= ${cursorInstant(cursor)} and (created_at, id) < (${cursorInstant(cursor)}, ${cursor.id}::uuid)`
       : sql`and created_at >= ${cursorInstant(cursor)} and (created_at, id) > (${cursorInstant(cursor)}, ${cursor.id}::uuid)`;
   const direction = sql.raw(args.order === "desc" ? "desc" : "asc");
-  const selection = Object.fromEntries(args.columns.map((column) => [column, column === "team" ? teamOfUser : usageEvents[column as keyof typeof usageEvents.$inferSelect]]));
+  const selection = Object.fromEntries(args.columns.map((column) => [column, JOINED[column as keyof typeof JOINED] ?? usageEvents[column as keyof typeof usageEvents.$inferSelect]]));
   const db = executor ?? (await getDb());
   const rows = (await db
     .select({

@@ -43,13 +43,14 @@ const row: UsageEventRow = {
   unpricedUsageFields: null,
   source: "gateway",
   team: "=Research",
+  apiTokenName: "nightly job",
 };
 
 describe("the usage event definition", () => {
-  it("reads only real usage_events columns (and the joined team), and every column it lists is read by a field", () => {
+  it("reads only real usage_events columns (and the joined team and token name), and every column it lists is read by a field", () => {
     const joined: readonly string[] = JOINED_EVENT_COLUMNS;
     for (const column of USAGE_EVENT_COLUMNS.filter((c) => !joined.includes(c))) {
-      expect(usageEvents[column as Exclude<typeof column, "team">].name, column).toMatch(/^[a-z0-9_]+$/);
+      expect(usageEvents[column as Exclude<typeof column, (typeof JOINED_EVENT_COLUMNS)[number]>].name, column).toMatch(/^[a-z0-9_]+$/);
     }
     expect(new Set(USAGE_EVENT_COLUMNS)).toEqual(new Set(USAGE_EVENT_FIELDS.map((f) => f.column)));
   });
@@ -96,6 +97,7 @@ describe("the usage event definition", () => {
       "unpriced_usage_fields",
       "source",
       "team",
+      "api_token_name",
     ]);
   });
 
@@ -130,7 +132,7 @@ describe("the usage event definition", () => {
 
   it("marks free text so the export can defuse formulas", () => {
     const text = usageEventCsvCells(toUsageEventJson(row)).flatMap((cell, i) => (cell.text ? [USAGE_EVENT_CSV_HEADERS[i]] : []));
-    expect(text).toEqual(["request_id", "provider", "model", "feature", "server_tool_requests", "estimated_parts", "unpriced_usage_fields", "team"]);
+    expect(text).toEqual(["request_id", "provider", "model", "feature", "server_tool_requests", "estimated_parts", "unpriced_usage_fields", "team", "api_token_name"]);
   });
 
   it("writes USD with all nine decimals", () => {

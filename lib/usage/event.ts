@@ -13,10 +13,11 @@ import { nanoToUsdString } from "@/lib/money";
 
 /**
  * The event row plus what is joined to it for the dashboards: `team`, the name of the team its user is in now (null
- * for none; db/queries/usage-event-pages.ts joins it). Joined fields are not `usage_events` columns.
+ * for none), and `apiTokenName`, the name of the API token that made the call (null for chat; db/queries/usage-event-pages.ts
+ * joins both). Joined fields are not `usage_events` columns.
  */
-export type UsageEventSource = UsageEvent & { team: string | null };
-export const JOINED_EVENT_COLUMNS = ["team"] as const;
+export type UsageEventSource = UsageEvent & { team: string | null; apiTokenName: string | null };
+export const JOINED_EVENT_COLUMNS = ["team", "apiTokenName"] as const;
 
 type Column = keyof UsageEventSource;
 export type CsvCell = string | number | boolean | null;
@@ -96,6 +97,8 @@ export const USAGE_EVENT_FIELDS = [
   field("source", "source", "source"),
   // The user's team as it is now (finance's one number per team), by name.
   field("team", "team", text("team")),
+  // The API token that made the call (gateway, track), by its name as it is now.
+  field("apiTokenName", "apiTokenName", text("api_token_name")),
 ] as const;
 
 type Field = (typeof USAGE_EVENT_FIELDS)[number];
