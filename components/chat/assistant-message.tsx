@@ -16,7 +16,7 @@ export function AssistantMessage({ message, streaming, onRegenerate }: Assistant
   const hasText = message.parts.some((part) => part.type === "text" && part.text.length > 0);
   return (
     <li className="flex flex-col items-start" data-testid="message-assistant" data-message-id={message.id} aria-busy={streaming || undefined}>
-      <div className="w-full max-w-[92%] rounded-2xl rounded-bl-sm border border-zinc-200 bg-white px-4 py-3 shadow-xs">
+      <div className="w-full max-w-[92%] min-w-0 rounded-2xl rounded-bl-sm border border-zinc-200 bg-white px-4 py-3 wrap-anywhere shadow-xs">
         <div data-testid="message-text">
           <AssistantParts parts={message.parts} />
           {streaming && !hasText ? <p className="text-sm text-zinc-500">…</p> : null}

@@ -7,14 +7,15 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { getConversation, queryKeys } from "@/lib/chat/client-api";
 import {
   buildChatRequest,
-  conversationCost,
   mergeServerMetadata,
   messageText,
   toChatMessages,
   type ChatRequestExtras,
   type ChatUIMessage,
 } from "@/lib/chat/client-messages";
-import type { AssistantView } from "@/lib/chat/contract";
+import type { AssistantView, ConversationCostPart } from "@/lib/chat/contract";
+import { conversationTotal } from "@/lib/chat/conversation-total";
+import { displayTitle } from "@/lib/chat/plain-title";
 import { isEscapeForPage } from "@/components/layout/shortcuts";
 import { AssistantPicker } from "./assistant-picker";
 import { registerChat, pendingChatModel } from "./chat-commands";
@@ -37,14 +38,16 @@ export interface ChatViewProps {
   initialModel: string | null;
   initialAssistantId: string | null;
   initialTitle: string | null;
+  /** The conversation's recorded usage per answer (replaced answers included): the header's total starts from it. */
+  initialCostParts?: ConversationCostPart[];
 }
 
-/** When a stopped or failed answer has no cost yet, ask the server again after these delays (ms). */
+/** After an answer, read the recorded usage (and a stopped answer's cost) from the server after these delays (ms). */
 const COST_SYNC_DELAYS = [1_200, 4_000];
 /** The title is generated in the background after the first answer: refresh the history after these delays (ms). */
 const TITLE_REFRESH_DELAYS = [2_500, 7_000];
 
-export function ChatView({ id, isNew, initialMessages, initialModel, initialAssistantId, initialTitle }: ChatViewProps) {
+export function ChatView({ id, isNew, initialMessages, initialModel, initialAssistantId, initialTitle, initialCostParts = [] }: ChatViewProps) {
   const queryClient = useQueryClient();
   const models = useModels();
   const assistants = useAssistants();
@@ -52,6 +55,7 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
   // A model picked in the command palette before this chat opened wins over the conversation's.
   const [pickedModel, setPickedModel] = useState<string | null>(() => pendingChatModel() ?? initialModel);
   const [assistantId, setAssistantId] = useState<string | null>(initialAssistantId);
+  const [costParts, setCostParts] = useState<ConversationCostPart[]>(initialCostParts);
   const timers = useRef<number[]>([]);
 
   useEffect(() => {
@@ -85,6 +89,7 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
     try {
       const detail = await getConversation(id);
       setMessages((current) => mergeServerMetadata(current, toChatMessages(detail)));
+      setCostParts(detail.conversation.costParts);
     } catch {
       // The cost shows on the next visit.
     }
@@ -96,9 +101,8 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
       // The stream ends without its metadata; mark it now, the server's numbers follow.
       setMessages((current) => current.map((m) => (m.id === message.id ? { ...m, metadata: { ...m.metadata, status: "aborted" } } : m)));
     }
-    if (answered && message.metadata?.costNano === undefined) {
-      for (const delay of COST_SYNC_DELAYS) later(delay, () => void syncCostsFromServer());
-    }
+    // Usage is recorded just after the stream ends: read it back for the total (and a stopped answer's own cost).
+    if (answered) for (const delay of COST_SYNC_DELAYS) later(delay, () => void syncCostsFromServer());
     if (answered && isNew && window.location.pathname !== `/chat/${id}`) {
       // The conversation exists now: give it its URL without remounting this chat.
       window.history.replaceState(null, "", `/chat/${id}`);
@@ -127,7 +131,8 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
     window.addEventListener("keydown", onKeyDown);
     return () => window.removeEventListener("keydown", onKeyDown);
   }, [busy, stop]);
-  const totals = useMemo(() => conversationCost(messages), [messages]);
+  // Every recorded call (answers replaced by Regenerate included), plus a shown answer not recorded yet.
+  const totals = useMemo(() => conversationTotal(costParts, messages), [costParts, messages]);
 
   const extras = (): { body: ChatRequestExtras } => ({ body: { model: model ?? undefined, assistantId } });
   // useChat keeps a failed request in its state; nothing to do with the rejection here.
@@ -165,11 +170,17 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
   }
 
   const unanswered = !busy && !error && messages.at(-1)?.role === "user";
-  const title = listedTitle ?? initialTitle ?? (messages.length > 0 ? "New conversation" : "New chat");
+  const title = displayTitle(listedTitle ?? initialTitle, messages.length > 0 ? "New conversation" : "New chat");
 
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="chat" data-status={status}>
-      <ChatHeader title={title} costNano={totals.costNano} tokens={totals.tokens} hasUnpriced={totals.hasUnpriced} />
+      <ChatHeader
+        title={title}
+        costNano={totals.costNano}
+        replacedCostNano={totals.replacedCostNano}
+        tokens={totals.tokens}
+        hasUnpriced={totals.hasUnpriced}
+      />
       {messages.length === 0 && !busy ? (
         <div className="min-h-0 flex-1 overflow-y-auto">
           <EmptyState noModels={noModels} />

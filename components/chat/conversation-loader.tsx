@@ -54,6 +54,7 @@ export function ConversationLoader({ id }: { id: string }) {
       initialModel={conversation.model}
       initialAssistantId={conversation.assistantId}
       initialTitle={conversation.title}
+      initialCostParts={conversation.costParts}
     />
   );
 }

@@ -2,16 +2,38 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useEffect, useId, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { browserTimeZone, groupHistory } from "@/lib/chat/history-groups";
 import { cn } from "@/lib/cn";
 import { ConversationItem } from "./conversation-item";
 import { useConversationList } from "./use-chat-data";
 
-/** The history, newest first, with "New chat" on top and "Load more" at the bottom. */
-export function ConversationSidebar({ className }: { className?: string }) {
+/** Waits this long after the last keystroke before searching (ms). */
+const SEARCH_DELAY = 250;
+
+function useDebounced(value: string, delay: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), delay);
+    return () => window.clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}
+
+/**
+ * The history, newest first, under Today / Yesterday / Previous 7 days / Older (calendar days in `timeZone`, the
+ * user's setting, else the browser's), with "New chat" and a search over titles on top and "Load more" at the bottom.
+ */
+export function ConversationSidebar({ className, timeZone }: { className?: string; timeZone?: string | null }) {
   const pathname = usePathname();
-  const list = useConversationList();
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const idPrefix = useId();
+  const [search, setSearch] = useState("");
+  const query = useDebounced(search, SEARCH_DELAY).trim();
+  const list = useConversationList(query);
+  const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const zone = timeZone ?? (typeof window === "undefined" ? "UTC" : browserTimeZone());
+  const groups = useMemo(() => groupHistory(items, zone), [items, zone]);
 
   return (
     <aside className={cn("flex min-h-0 flex-col rounded-xl border border-zinc-200 bg-white p-2", className)} aria-label="Conversations">
@@ -22,7 +44,25 @@ export function ConversationSidebar({ className }: { className?: string }) {
       >
         New chat
       </Link>
-      <div className="min-h-0 flex-1 overflow-y-auto">
+      <div className="mb-2" role="search">
+        <input
+          type="search"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === "Escape" && search) {
+              event.stopPropagation();
+              setSearch("");
+            }
+          }}
+          placeholder="Search titles…"
+          aria-label="Search conversations"
+          maxLength={120}
+          className="h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 placeholder:text-zinc-500 focus:border-brand-500 focus:outline-2 focus:outline-brand-100"
+          data-testid="conversation-search"
+        />
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto" data-testid="conversation-list" aria-busy={list.isFetching || undefined}>
         {list.isPending ? <p className="px-2 py-1.5 text-sm text-zinc-500">Loading…</p> : null}
         {list.isError ? (
           <div className="space-y-2 px-2 py-1.5 text-sm text-red-700" role="alert">
@@ -33,15 +73,28 @@ export function ConversationSidebar({ className }: { className?: string }) {
           </div>
         ) : null}
         {list.isSuccess && items.length === 0 ? (
-          <p className="px-2 py-1.5 text-sm text-zinc-500" data-testid="no-conversations">
-            No conversations yet.
-          </p>
+          query ? (
+            <p className="px-2 py-1.5 text-sm break-words text-zinc-500" data-testid="no-matches" role="status">
+              No titles contain “{query}”.
+            </p>
+          ) : (
+            <p className="px-2 py-1.5 text-sm text-zinc-500" data-testid="no-conversations">
+              No conversations yet.
+            </p>
+          )
         ) : null}
-        <ul className="space-y-0.5" data-testid="conversation-list">
-          {items.map((conversation) => (
-            <ConversationItem key={conversation.id} conversation={conversation} active={pathname === `/chat/${conversation.id}`} />
-          ))}
-        </ul>
+        {groups.map((group) => (
+          <section key={group.key} aria-labelledby={`${idPrefix}-${group.key}`} className="mb-2" data-testid="history-group">
+            <h2 id={`${idPrefix}-${group.key}`} className="px-2 pt-1 pb-0.5 text-xs font-medium text-zinc-500">
+              {group.label}
+            </h2>
+            <ul className="space-y-0.5">
+              {group.items.map((conversation) => (
+                <ConversationItem key={conversation.id} conversation={conversation} active={pathname === `/chat/${conversation.id}`} />
+              ))}
+            </ul>
+          </section>
+        ))}
         {list.hasNextPage ? (
           <Button
             variant="ghost"

@@ -10,7 +10,7 @@ const OpenHistory = createContext<(() => void) | null>(null);
  * Below `md` the history is not beside the conversation but in a sheet from the left, opened by the History button in
  * the conversation's header. Following a link in it (a conversation, New chat) closes it.
  */
-export function HistoryDrawer({ children }: { children: ReactNode }) {
+export function HistoryDrawer({ children, timeZone }: { children: ReactNode; timeZone?: string | null }) {
   const [open, setOpen] = useState(false);
   return (
     <OpenHistory.Provider value={() => setOpen(true)}>
@@ -25,8 +25,8 @@ export function HistoryDrawer({ children }: { children: ReactNode }) {
           }}
         >
           <SheetTitle className="px-1">History</SheetTitle>
-          <SheetDescription className="sr-only">Your conversations, newest first.</SheetDescription>
-          <ConversationSidebar className="min-h-0 flex-1 rounded-none border-0 bg-transparent p-0" />
+          <SheetDescription className="sr-only">Your conversations, newest first, grouped by day, with a search over their titles.</SheetDescription>
+          <ConversationSidebar className="min-h-0 flex-1 rounded-none border-0 bg-transparent p-0" timeZone={timeZone} />
         </SheetContent>
       </Sheet>
     </OpenHistory.Provider>

@@ -8,7 +8,7 @@ import { CodeBlock } from "./code-block";
 
 // No typography plugin here: the few rules an answer needs, scoped to the answer.
 const PROSE = [
-  "text-sm leading-relaxed text-zinc-900 break-words",
+  "text-sm leading-relaxed text-zinc-900 wrap-anywhere",
   "[&>*:first-child]:mt-0 [&>*:last-child]:mb-0",
   "[&_p]:my-2",
   "[&_ul]:my-2 [&_ul]:list-disc [&_ul]:pl-5 [&_ol]:my-2 [&_ol]:list-decimal [&_ol]:pl-5 [&_li]:my-0.5",

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
 import { listAssistants, listConversations, listModels, queryKeys } from "@/lib/chat/client-api";
 import type { ConversationPage } from "@/lib/chat/contract";
 
@@ -14,18 +14,19 @@ export function useAssistants() {
   return useQuery({ queryKey: queryKeys.assistants, queryFn: ({ signal }) => listAssistants(signal), staleTime: 60_000 });
 }
 
-function conversationListOptions() {
+function conversationListOptions(search = "") {
+  const q = search.trim();
   return {
-    queryKey: queryKeys.conversations,
-    queryFn: ({ pageParam, signal }: { pageParam: string | null; signal: AbortSignal }) => listConversations(pageParam, signal),
+    queryKey: q ? queryKeys.conversationSearch(q) : queryKeys.conversations,
+    queryFn: ({ pageParam, signal }: { pageParam: string | null; signal: AbortSignal }) => listConversations(pageParam, signal, q),
     initialPageParam: null as string | null,
     getNextPageParam: (last: ConversationPage) => last.nextCursor,
   };
 }
 
-/** The history, newest first, a page at a time. */
-export function useConversationList() {
-  return useInfiniteQuery(conversationListOptions());
+/** The history, newest first, a page at a time; with `search`, only titles containing it (the server filters). */
+export function useConversationList(search = "") {
+  return useInfiniteQuery({ ...conversationListOptions(search), placeholderData: keepPreviousData });
 }
 
 /** A conversation's title as the history knows it (the generated title shows up there first). */

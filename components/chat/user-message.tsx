@@ -60,7 +60,7 @@ export function UserMessage({ message, onEdit }: UserMessageProps) {
         </div>
       ) : (
         <>
-          <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-brand-600 px-4 py-2 text-sm whitespace-pre-wrap text-white">{text}</div>
+          <div className="max-w-[85%] min-w-0 rounded-2xl rounded-br-sm bg-brand-600 px-4 py-2 text-sm whitespace-pre-wrap wrap-anywhere text-white">{text}</div>
           {onEdit ? (
             <button
               type="button"

@@ -1,10 +1,12 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { pickChatModel } from "@/components/chat/chat-commands";
 import { modelPriceLabel } from "@/components/chat/model-picker";
 import { useConversationList, useModels } from "@/components/chat/use-chat-data";
+import { queryKeys } from "@/lib/chat/client-api";
 import {
   CommandDialog,
   CommandEmpty,
@@ -16,6 +18,7 @@ import {
   CommandShortcut,
 } from "@/components/ui/command";
 import { isNewChatShortcut, isPaletteShortcut, useShortcutLabels } from "./shortcuts";
+import { displayTitle } from "@/lib/chat/plain-title";
 
 interface Page {
   href: string;
@@ -57,8 +60,14 @@ function pagesFor({ isAdmin, isTeamAdmin }: CommandPaletteProps): Page[] {
 function DataGroups({ run }: { run: (action: () => void) => void }) {
   const router = useRouter();
   const pathname = usePathname();
+  const queryClient = useQueryClient();
   const conversations = useConversationList();
   const models = useModels();
+  useEffect(() => {
+    // Keys and conversations change on other pages (server actions): read them afresh each time the palette opens.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+  }, [queryClient]);
   const items = conversations.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -69,11 +78,11 @@ function DataGroups({ run }: { run: (action: () => void) => void }) {
             <CommandItem
               key={item.id}
               value={`conversation:${item.id}`}
-              keywords={[item.title ?? "Untitled conversation"]}
+              keywords={[displayTitle(item.title, "Untitled conversation")]}
               onSelect={() => run(() => router.push(`/chat/${item.id}`))}
               data-testid="palette-conversation"
             >
-              <span className="truncate">{item.title ?? "Untitled conversation"}</span>
+              <span className="truncate">{displayTitle(item.title, "Untitled conversation")}</span>
             </CommandItem>
           ))}
         </CommandGroup>

@@ -12,7 +12,9 @@ export interface ModelsResponse {
 }
 
 export const queryKeys = {
+  /** Every history list (the whole one and each search) starts with this key. */
   conversations: ["conversations"] as const,
+  conversationSearch: (search: string) => ["conversations", "search", search] as const,
   conversation: (id: string) => ["conversation", id] as const,
   models: ["models"] as const,
   assistants: ["assistants"] as const,
@@ -20,9 +22,11 @@ export const queryKeys = {
 
 export const CONVERSATIONS_PAGE_SIZE = 30;
 
-export function listConversations(cursor: string | null, signal?: AbortSignal): Promise<ConversationPage> {
+/** A page of the history; `search` keeps titles containing it (searched on the server, the list is paged). */
+export function listConversations(cursor: string | null, signal?: AbortSignal, search = ""): Promise<ConversationPage> {
   const params = new URLSearchParams({ limit: String(CONVERSATIONS_PAGE_SIZE) });
   if (cursor) params.set("cursor", cursor);
+  if (search.trim()) params.set("q", search.trim());
   return fetchJson<ConversationPage>(`/api/conversations?${params}`, { signal });
 }
 

@@ -41,21 +41,6 @@ export function messageText(message: Pick<ChatUIMessage, "parts">): string {
     .join("");
 }
 
-/** The conversation's running cost: the sum of its messages' costs (nano-USD), and whether any call was unpriced. */
-export function conversationCost(messages: ChatUIMessage[]): { costNano: number; tokens: number; hasUnpriced: boolean } {
-  let costNano = 0;
-  let tokens = 0;
-  let hasUnpriced = false;
-  for (const message of messages) {
-    const meta = message.metadata;
-    if (!meta) continue;
-    costNano += meta.costNano ?? 0;
-    tokens += (meta.inputTokens ?? 0) + (meta.outputTokens ?? 0);
-    if (meta.priced === false) hasUnpriced = true;
-  }
-  return { costNano, tokens, hasUnpriced };
-}
-
 /** The stored messages of a conversation, as useChat wants them (system messages are not shown). */
 export function toChatMessages(detail: ConversationDetail): ChatUIMessage[] {
   return detail.messages

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { ConversationLoader } from "@/components/chat/conversation-loader";
 import { getOwnConversation } from "@/db/queries/conversations";
 import { getCurrentUser, requireUserPage } from "@/lib/auth/session";
+import { displayTitle } from "@/lib/chat/plain-title";
 import { isUuid } from "@/lib/validation/id";
 
 /** The conversation's title, only for its owner (anyone else's id, or a bad one, gets the generic title). */
@@ -10,7 +11,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const user = isUuid(id) ? await getCurrentUser() : null;
   const conversation = user ? await getOwnConversation({ id, userId: user.id }) : undefined;
-  return { title: conversation?.title?.trim() || "Conversation" };
+  return { title: displayTitle(conversation?.title, "Conversation") };
 }
 
 export default async function ConversationPage({ params }: { params: Promise<{ id: string }> }) {
