@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import type { ADMIN_USER_SORT, AdminUserRow } from "@/lib/dashboard/contract";
+import { dailyWhere, type ZoneDays } from "./usage-reports";
 import { date, num, numOrNull, rowsOf } from "./usage-rows";
 
 export type AdminUserSort = (typeof ADMIN_USER_SORT)[number];
@@ -25,7 +26,8 @@ function userSearch(q: string | undefined): SQL {
 }
 
 /**
- * The admin's user list: each user's spend, requests and top model (by cost) over local days from the rollups; the
+ * The admin's user list: each user's spend, requests and top model (by cost) over their own local days from the
+ * rollups (with `zones`, each over the span the range means in their time zone, as on their own dashboard); the
  * tightest monthly cost limit of their own budget and the admin cap; the share of it spent in their current budget
  * month (the budget ledger, as enforcement sees it); their last usage event (an index lookup per user).
  * Searchable by email or name, sorted by a whitelisted key (nulls last, then email), one page.
@@ -33,6 +35,7 @@ function userSearch(q: string | undefined): SQL {
 export async function listAdminUsers(args: {
   from: string;
   to: string;
+  zones?: ZoneDays;
   now: Date;
   q?: string;
   sort: AdminUserSort;
@@ -47,7 +50,7 @@ export async function listAdminUsers(args: {
       with per_model as (
         select user_id, model, sum(cost_nano) as cost, sum(requests) as requests
         from usage_daily
-        where day >= ${args.from} and day <= ${args.to}
+        where ${dailyWhere({ userId: null, from: args.from, to: args.to, zones: args.zones })}
         group by user_id, model
       ), per_user as (
         select user_id, sum(cost) as spend, sum(requests) as requests,

@@ -14,7 +14,9 @@ import { eventsWhere, num, rowsOf, type Row } from "./usage-rows";
  * usage-event-pages.ts, the admin's user list in usage-admin-users.ts.
  *
  * `userId: null` means every user. Days are "YYYY-MM-DD" strings (inclusive); instants are ISO strings, `startsAt`
- * inclusive and `endsAt` exclusive.
+ * inclusive and `endsAt` exclusive. Organisation-wide, `zones` (when given) counts each user over their own span: the
+ * days or instants the range means in their stored time zone (lib/dashboard/range.ts resolveOrgRange); `from`..`to`
+ * and `startsAt`..`endsAt` then bound all spans (they keep the indexes in use).
  */
 
 export type DailyKey = "none" | "provider" | "model" | "feature" | "assistant" | "source" | "user" | "team";
@@ -26,6 +28,52 @@ export const NO_TEAM_KEY = "No team";
 // The team a row's user is in now, by name (a team's spend is its current members').
 const teamOf = (table: "usage_daily" | "usage_events") =>
   sql.raw(`coalesce((select t.name from team_members tm join teams t on t.id = tm.team_id where tm.user_id = ${table}.user_id), '${NO_TEAM_KEY}')`);
+
+/** Days (inclusive) and the instants they span in one time zone. */
+export interface DaySpan {
+  from: string;
+  to: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/** Users' stored time zones (null: not set) grouped by the span a range means in them; any other zone: `otherwise`. */
+export interface ZoneDays {
+  spans: { timeZones: (string | null)[]; range: DaySpan }[];
+  otherwise: DaySpan;
+}
+
+/** Every time zone stored on a user (null for users without one), to resolve an organisation-wide range. */
+export async function userTimeZones(executor?: DbExecutor): Promise<(string | null)[]> {
+  const rows = await rowsOf(sql`select distinct time_zone from users`, executor);
+  return rows.map((row) => (row.time_zone === null ? null : String(row.time_zone)));
+}
+
+/** The condition `inSpan` applied to each row with the span of its user's time zone (`table.user_id`). */
+function perUserSpan(table: "usage_daily" | "usage_events", zones: ZoneDays, inSpan: (span: DaySpan) => SQL): SQL {
+  const zone = sql.raw(`coalesce((select u.time_zone from users u where u.id = ${table}.user_id), '')`);
+  const whens = zones.spans.map(
+    ({ timeZones, range }) => sql`when ${zone} in (${sql.join(timeZones.map((z) => sql`${z ?? ""}`), sql`, `)}) then ${inSpan(range)}`,
+  );
+  return sql`(case ${sql.join(whens, sql` `)} else ${inSpan(zones.otherwise)} end)`;
+}
+
+const daysIn = (span: Pick<DaySpan, "from" | "to">) => sql`day >= ${span.from} and day <= ${span.to}`;
+const instantsIn = (span: Pick<DaySpan, "startsAt" | "endsAt">) =>
+  sql`created_at >= ${span.startsAt}::timestamptz and created_at < ${span.endsAt}::timestamptz`;
+
+/** The rollup rows of one user's days, or of every user's (each over their own span when `zones` is given). */
+export function dailyWhere({ userId, from, to, zones }: { userId: string | null; from: string; to: string; zones?: ZoneDays }): SQL {
+  const days = daysIn({ from, to });
+  if (userId) return sql`user_id = ${userId}::uuid and ${days}`;
+  return zones ? sql`${days} and ${perUserSpan("usage_daily", zones, daysIn)}` : days;
+}
+
+/** The events of one user's instants, or of every user's (each over their own span when `zones` is given). */
+function spanEventsWhere(args: { userId: string | null; startsAt: string; endsAt: string; zones?: ZoneDays }): SQL {
+  const where = eventsWhere(args);
+  return !args.userId && args.zones ? sql`${where} and ${perUserSpan("usage_events", args.zones, instantsIn)}` : where;
+}
 
 /** Summed usage: the wire totals without the average (lib/dashboard/reports.ts adds it). */
 export type TotalsRow = Omit<UsageTotals, "avgCostPerRequestNano">;
@@ -92,19 +140,14 @@ function totalsOf(row: Row | undefined): TotalsRow {
   };
 }
 
-function dailyWhere({ userId, from, to }: { userId: string | null; from: string; to: string }): SQL {
-  const days = sql`day >= ${from} and day <= ${to}`;
-  return userId ? sql`user_id = ${userId}::uuid and ${days}` : days;
-}
-
 /** Totals over local days from the rollups. */
-export async function sumDailyUsage(args: { userId: string | null; from: string; to: string }, executor?: DbExecutor): Promise<TotalsRow> {
+export async function sumDailyUsage(args: { userId: string | null; from: string; to: string; zones?: ZoneDays }, executor?: DbExecutor): Promise<TotalsRow> {
   const [row] = await rowsOf(sql`select ${DAILY_TOTALS} from usage_daily where ${dailyWhere(args)}`, executor);
   return totalsOf(row);
 }
 
 /** Totals per key over local days from the rollups, largest cost first. */
-export async function breakdownDailyUsage(args: { userId: string | null; from: string; to: string; by: Exclude<DailyKey, "none"> }, executor?: DbExecutor): Promise<(TotalsRow & { key: string })[]> {
+export async function breakdownDailyUsage(args: { userId: string | null; from: string; to: string; zones?: ZoneDays; by: Exclude<DailyKey, "none"> }, executor?: DbExecutor): Promise<(TotalsRow & { key: string })[]> {
   const rows = await rowsOf(sql`
     select ${DAILY_KEY_SQL[args.by]} as key, ${DAILY_TOTALS}
     from usage_daily
@@ -115,7 +158,7 @@ export async function breakdownDailyUsage(args: { userId: string | null; from: s
 }
 
 /** Cost and requests per local day and key, from the rollups (days without usage are absent). */
-export async function dailySeries(args: { userId: string | null; from: string; to: string; groupBy: DailyKey }, executor?: DbExecutor): Promise<SeriesRow[]> {
+export async function dailySeries(args: { userId: string | null; from: string; to: string; zones?: ZoneDays; groupBy: DailyKey }, executor?: DbExecutor): Promise<SeriesRow[]> {
   const rows = await rowsOf(sql`
     select day as bucket, ${DAILY_KEY_SQL[args.groupBy]} as key,
            coalesce(sum(cost_nano), 0) as cost_nano, coalesce(sum(requests), 0) as requests
@@ -126,13 +169,13 @@ export async function dailySeries(args: { userId: string | null; from: string; t
 }
 
 /** Cost and requests per hour (counted from `startsAt`) and key, from the events of an instant range. */
-export async function hourlySeries(args: { userId: string | null; startsAt: string; endsAt: string; groupBy: EventKey }, executor?: DbExecutor): Promise<SeriesRow[]> {
+export async function hourlySeries(args: { userId: string | null; startsAt: string; endsAt: string; zones?: ZoneDays; groupBy: EventKey }, executor?: DbExecutor): Promise<SeriesRow[]> {
   const rows = await rowsOf(sql`
     select floor(extract(epoch from (created_at - ${args.startsAt}::timestamptz)) / 3600)::int as bucket,
            ${EVENT_KEY_SQL[args.groupBy]} as key,
            coalesce(sum(cost_nano), 0) as cost_nano, count(*) as requests
     from usage_events
-    where ${eventsWhere(args)}
+    where ${spanEventsWhere(args)}
     group by 1, 2`, executor);
   return rows.map((row) => ({ bucket: num(row.bucket), key: String(row.key), costNano: num(row.cost_nano), requests: num(row.requests) }));
 }
@@ -141,14 +184,14 @@ export async function hourlySeries(args: { userId: string | null; startsAt: stri
  * Unpriced usage per provider and model over local days, from the rollups (most requests first). Tokens are the
  * unpriced requests' share of a rollup row (all of it unless a price arrived within that day).
  */
-export async function unpricedUsageByModel(args: { from: string; to: string }, executor?: DbExecutor): Promise<UnpricedModel[]> {
+export async function unpricedUsageByModel(args: { from: string; to: string; zones?: ZoneDays }, executor?: DbExecutor): Promise<UnpricedModel[]> {
   const rows = await rowsOf(sql`
     select provider::text as provider, model,
            sum(unpriced_requests) as requests,
            sum((input_no_cache_tokens + cache_read_tokens + cache_write_tokens) * unpriced_requests / requests) as input_tokens,
            sum(output_tokens * unpriced_requests / requests) as output_tokens
     from usage_daily
-    where day >= ${args.from} and day <= ${args.to} and unpriced_requests > 0
+    where ${dailyWhere({ userId: null, ...args })} and unpriced_requests > 0
     group by 1, 2
     order by 3 desc, 1, 2`, executor);
   return rows.map((row) => ({
@@ -165,8 +208,8 @@ export async function unpricedUsageByModel(args: { from: string; to: string }, e
  * provider reported that are not priced (`usage_events.unpriced_usage_fields`) and rates the price list lacks
  * (`rate:…` in `estimated_parts`: audio billed as text, a tool without a fee). Most requests first.
  */
-export async function unpricedUsageFields(args: { startsAt: string; endsAt: string }, executor?: DbExecutor): Promise<UnpricedField[]> {
-  const where = eventsWhere({ userId: null, ...args });
+export async function unpricedUsageFields(args: { startsAt: string; endsAt: string; zones?: ZoneDays }, executor?: DbExecutor): Promise<UnpricedField[]> {
+  const where = spanEventsWhere({ userId: null, ...args });
   const rows = await rowsOf(sql`
     select provider, model, field, count(*) as requests
     from (

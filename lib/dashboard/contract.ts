@@ -6,8 +6,12 @@ import { dayRangeProblem, isoDay } from "@/lib/validation/dates";
  * The wire contract of the cost dashboards (user and admin). Shared by the route handlers and the UI; no server-only
  * imports here. Money is integer nano-USD; format it only for display (lib/money.ts `formatUsd`).
  *
- * Every endpoint takes a date range in the subject user's time zone (for admin org-wide views: each user's own days
- * as recorded in the daily rollups; the hourly "today" view uses the viewer's time zone):
+ * Days are always the subject user's days, in their time zone (settings; UTC until set) — the daily rollups are kept
+ * in it. A user's dashboard, an admin's view of that user and that user's row in the admin's user list resolve the
+ * same range the same way, so they show the same totals. Organisation-wide views count each user over *their own*
+ * range ("Last 7 days" is each person's last 7 days) and sum those: `perUserDays` is set, `from`..`to` and
+ * `startsAt`..`endsAt` bound every user's range, and `timeZone` is the viewer's (it only labels hours). Every endpoint
+ * takes the range as:
  *   ?range=today|7d|30d|this_month|last_month|custom[&from=YYYY-MM-DD&to=YYYY-MM-DD]   (from/to inclusive; custom only)
  * Bad input → 400 validation_failed with the reason: malformed dates, dates outside 2000-01-01..2100-12-31, end before
  * start, more than 400 days, unknown range / groupBy / by values, page sizes out of bounds, cursors this API did not give
@@ -65,6 +69,8 @@ export interface ResolvedRange {
   timeZone: string;
   startsAt: string;
   endsAt: string;
+  /** Organisation-wide: each user counted over this range in their own time zone (the fields above bound them all). */
+  perUserDays?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rangeQuerySchema } from "./contract";
-import { addDays, bucketOf, daysIn, effectiveTimeZone, hoursIn, localDay, resolveRange } from "./range";
+import { addDays, bucketOf, daysIn, effectiveTimeZone, hoursIn, localDay, resolveOrgRange, resolveRange } from "./range";
 
 const range = (query: Record<string, string>, timeZone: string, now: string) => resolveRange(rangeQuerySchema.parse(query), timeZone, new Date(now));
 
@@ -149,3 +149,49 @@ describe("the range query schema (contract)", () => {
     expect(issue({ range: "custom", from: "2025-01-01", to: "2026-02-04" })).toBeNull();
   });
 });
+
+describe("organisation-wide ranges: each user's own days", () => {
+  const org = (query: Record<string, string>, zones: (string | null)[], viewer: string, now: string) =>
+    resolveOrgRange(rangeQuerySchema.parse(query), zones, viewer, new Date(now));
+
+  it("gives each stored zone the span its own dashboard resolves, grouping zones that agree", () => {
+    // 2026-12-02 03:00 UTC: already the 2nd in Auckland and Paris, still the 1st in Los Angeles.
+    const now = "2026-12-02T03:00:00Z";
+    const { range, spans, otherwise } = org({ range: "7d" }, ["Pacific/Auckland", "America/Los_Angeles", null, "Bad/Zone", "Europe/Paris"], "Europe/Paris", now);
+    for (const span of spans) for (const zone of span.timeZones) expect(span.range).toEqual(range7d(zone ?? "UTC", now));
+    expect(spans.find((s) => s.timeZones.includes(null))!.timeZones.sort()).toEqual(["Bad/Zone", null].sort()); // both mean UTC
+    expect(spans.find((s) => s.timeZones.includes("America/Los_Angeles"))!.range).toMatchObject({ from: "2026-11-25", to: "2026-12-01" });
+    expect(range).toMatchObject({
+      preset: "7d",
+      from: "2026-11-25",
+      to: "2026-12-02",
+      timeZone: "Europe/Paris",
+      startsAt: "2026-11-25T08:00:00.000Z", // Los Angeles' first midnight (its 7 days start a day earlier)
+      endsAt: "2026-12-03T00:00:00.000Z", // the UTC users' last midnight (the latest of the zones' ends)
+      perUserDays: true,
+    });
+    expect(otherwise).toEqual(range7d("UTC", now));
+  });
+
+  it("keeps zones apart whose spans are the same instants but different days (UTC+14 and UTC-10)", () => {
+    const { spans } = org({ range: "today" }, ["Pacific/Kiritimati", "Pacific/Honolulu"], "UTC", "2026-12-01T10:00:00Z");
+    expect(spans).toHaveLength(2);
+    expect(spans.map((s) => s.range.startsAt)).toEqual(["2026-12-01T10:00:00.000Z", "2026-12-01T10:00:00.000Z"]);
+    expect(spans.map((s) => s.range.from).sort()).toEqual(["2026-12-01", "2026-12-02"]);
+  });
+
+  it("a custom range is the same days for everyone, at each zone's midnights", () => {
+    const { range, spans } = org({ range: "custom", from: "2026-03-01", to: "2026-03-31" }, ["Asia/Kolkata", "UTC"], "UTC", "2026-12-01T10:00:00Z");
+    expect(spans.map((s) => [s.range.from, s.range.to])).toEqual([["2026-03-01", "2026-03-31"], ["2026-03-01", "2026-03-31"]]);
+    expect(range).toMatchObject({ from: "2026-03-01", to: "2026-03-31", startsAt: "2026-02-28T18:30:00.000Z", endsAt: "2026-04-01T00:00:00.000Z" });
+  });
+
+  it("without users, the range is UTC's", () => {
+    const { range } = org({ range: "today" }, [], "Europe/Paris", "2026-12-01T10:00:00Z");
+    expect(range).toMatchObject({ from: "2026-12-01", startsAt: "2026-12-01T00:00:00.000Z", timeZone: "Europe/Paris", perUserDays: true });
+  });
+});
+
+function range7d(timeZone: string, now: string) {
+  return range({ range: "7d" }, timeZone, now);
+}

@@ -104,3 +104,49 @@ export function hoursIn(range: Pick<ResolvedRange, "startsAt" | "endsAt">): stri
   for (let t = start; t < end; t += MS_PER_HOUR) hours.push(new Date(t).toISOString());
   return hours;
 }
+
+/** Users whose stored time zones resolve a range to the same span (a `null` zone is a user who has not set one). */
+export interface ZoneSpan {
+  timeZones: (string | null)[];
+  range: ResolvedRange;
+}
+
+/** An organisation-wide range: each group of time zones' own span, the span of any zone not listed, and their bounds. */
+export interface OrgRange {
+  range: ResolvedRange;
+  spans: ZoneSpan[];
+  /** For a user whose zone was not in the list (set since it was read): UTC days, within the bounds of `range`. */
+  otherwise: ResolvedRange;
+}
+
+/**
+ * Resolves a range for every user at once, each in their own stored time zone (broken or missing zones count as UTC,
+ * as everywhere else). The combined range has the earliest `from`/`startsAt`, the latest `to`/`endsAt`, the viewer's
+ * zone for labelling hours, and `perUserDays: true`.
+ */
+export function resolveOrgRange(query: RangeQuery, storedZones: readonly (string | null)[], viewerTimeZone: string, now: Date = new Date()): OrgRange {
+  const otherwise = resolveRange(query, "UTC", now);
+  const byKey = new Map<string, ZoneSpan>();
+  for (const stored of new Set(storedZones)) {
+    const range = resolveRange(query, effectiveTimeZone(stored), now);
+    const key = `${range.from}|${range.to}|${range.startsAt}|${range.endsAt}`;
+    const span = byKey.get(key) ?? { timeZones: [], range };
+    span.timeZones.push(stored);
+    byKey.set(key, span);
+  }
+  const spans = [...byKey.values()];
+  // The bounds are the listed users' spans: a zone set since the list was read is counted on UTC days within them.
+  const all = spans.length > 0 ? spans.map((s) => s.range) : [otherwise];
+  const pick = (field: "from" | "to" | "startsAt" | "endsAt", later: boolean) =>
+    all.map((r) => r[field]).reduce((a, b) => ((later ? b > a : b < a) ? b : a));
+  const range: ResolvedRange = {
+    preset: query.range,
+    from: pick("from", false),
+    to: pick("to", true),
+    timeZone: effectiveTimeZone(viewerTimeZone),
+    startsAt: pick("startsAt", false),
+    endsAt: pick("endsAt", true),
+    perUserDays: true,
+  };
+  return { range, spans, otherwise };
+}

@@ -10,8 +10,10 @@ import {
   unpricedUsageByModel,
   unpricedUsageFields,
   userEmails,
+  userTimeZones,
   type SeriesRow,
   type TotalsRow,
+  type ZoneDays,
 } from "@/db/queries/usage-reports";
 import { NO_ASSISTANT } from "@/db/schema";
 import { getBudgetOverview } from "@/lib/settings/budget";
@@ -22,6 +24,7 @@ import type {
   ADMIN_GROUP_BY,
   AdminUserPage,
   BreakdownRow,
+  RangeQuery,
   RecentPage,
   ResolvedRange,
   UnpricedField,
@@ -31,7 +34,7 @@ import type {
   UsageTimeseries,
   UsageTotals,
 } from "./contract";
-import { bucketOf, daysIn, hoursIn } from "./range";
+import { bucketOf, daysIn, hoursIn, resolveOrgRange } from "./range";
 
 /**
  * What each dashboard endpoint returns (user and admin): each takes a subject — one user, or the whole organisation
@@ -39,11 +42,25 @@ import { bucketOf, daysIn, hoursIn } from "./range";
  * labels, averages. The SQL is in db/queries/usage-*.ts.
  */
 
-export type Subject = { userId: string } | { org: true };
+/**
+ * Whose usage: one user (over the range as resolved in their time zone), or the organisation — with `zones`, each user
+ * over their own span of the range (orgRange); without, every user's rollups for the range's day strings.
+ */
+export type Subject = { userId: string } | { org: true; zones?: ZoneDays };
 export type GroupBy = (typeof ADMIN_GROUP_BY)[number];
 export type BreakdownBy = (typeof ADMIN_BREAKDOWN_BY)[number];
 
 const scopeOf = (subject: Subject): string | null => ("userId" in subject ? subject.userId : null);
+const zonesOf = (subject: Subject): ZoneDays | undefined => ("org" in subject ? subject.zones : undefined);
+
+/**
+ * An organisation-wide range: each user's span of it in their own time zone (the same days their dashboard shows for
+ * it), and the range bounding them all (`perUserDays`; hours labelled in the viewer's zone).
+ */
+export async function orgRange(query: RangeQuery, viewerTimeZone: string, now: Date = new Date()): Promise<{ range: ResolvedRange; zones: ZoneDays }> {
+  const { range, spans, otherwise } = resolveOrgRange(query, await userTimeZones(), viewerTimeZone, now);
+  return { range, zones: { spans, otherwise } };
+}
 
 /** Series beyond this many keys are summed as "other". */
 export const MAX_SERIES_KEYS = 8;
@@ -59,7 +76,7 @@ function usageTotals(row: TotalsRow): UsageTotals {
 
 export async function getUsageSummary({ subject, range }: { subject: Subject; range: ResolvedRange }): Promise<UsageSummary> {
   const [totals, budgets] = await Promise.all([
-    sumDailyUsage({ userId: scopeOf(subject), from: range.from, to: range.to }),
+    sumDailyUsage({ userId: scopeOf(subject), from: range.from, to: range.to, zones: zonesOf(subject) }),
     "userId" in subject ? getBudgetOverview(subject.userId, range.timeZone).then((o) => o.limits) : Promise.resolve([]),
   ]);
   return { range, totals: usageTotals(totals), budgets };
@@ -72,12 +89,13 @@ export async function getUsageSummary({ subject, range }: { subject: Subject; ra
  */
 export async function getUsageTimeseries({ subject, range, groupBy }: { subject: Subject; range: ResolvedRange; groupBy: GroupBy }): Promise<UsageTimeseries> {
   const userId = scopeOf(subject);
+  const zones = zonesOf(subject);
   const bucket = bucketOf(range);
   const slots = bucket === "hour" ? hoursIn(range) : daysIn(range);
   const rows: SeriesRow[] =
     bucket === "hour"
-      ? await hourlySeries({ userId, startsAt: range.startsAt, endsAt: range.endsAt, groupBy })
-      : await dailySeries({ userId, from: range.from, to: range.to, groupBy });
+      ? await hourlySeries({ userId, startsAt: range.startsAt, endsAt: range.endsAt, zones, groupBy })
+      : await dailySeries({ userId, from: range.from, to: range.to, zones, groupBy });
 
   const ranking = new Map<string, { costNano: number; requests: number }>();
   for (const row of rows) {
@@ -117,7 +135,7 @@ export async function getUsageTimeseries({ subject, range, groupBy }: { subject:
  * as stored.
  */
 export async function getUsageBreakdown({ subject, range, by }: { subject: Subject; range: ResolvedRange; by: BreakdownBy }): Promise<UsageBreakdown> {
-  const rows = await breakdownDailyUsage({ userId: scopeOf(subject), from: range.from, to: range.to, by });
+  const rows = await breakdownDailyUsage({ userId: scopeOf(subject), from: range.from, to: range.to, zones: zonesOf(subject), by });
   const keys = rows.map((r) => r.key);
   let labelOf = (key: string) => key;
   if (by === "assistant") {
@@ -162,12 +180,13 @@ export async function getRecentUsage({
 }
 
 /**
- * The admin's user list for a range (days in the admin's time zone; each user's own days in the rollups), with the
- * organisation's totals. `pctUsed` is the share of the user's tightest monthly cost limit spent in their current
+ * The admin's user list for a range — each user over their own span of it (`zones`, from orgRange), so a row shows
+ * what that user's dashboard shows — with the organisation's totals (the sum of the rows over all users). `pctUsed` is the share of the user's tightest monthly cost limit spent in their current
  * budget month (as the budget ledger counts it), in percent with one decimal; null without a monthly cost limit.
  */
 export async function getAdminUserPage({
   range,
+  zones,
   q,
   sort,
   dir,
@@ -176,6 +195,7 @@ export async function getAdminUserPage({
   now = new Date(),
 }: {
   range: ResolvedRange;
+  zones?: ZoneDays;
   q?: string;
   sort: AdminUserSort;
   dir?: "asc" | "desc";
@@ -187,6 +207,7 @@ export async function getAdminUserPage({
     listAdminUsers({
       from: range.from,
       to: range.to,
+      zones,
       now,
       q: q || undefined,
       sort,
@@ -194,7 +215,7 @@ export async function getAdminUserPage({
       limit: pageSize,
       offset: (page - 1) * pageSize,
     }),
-    sumDailyUsage({ userId: null, from: range.from, to: range.to }),
+    sumDailyUsage({ userId: null, from: range.from, to: range.to, zones }),
   ]);
   return {
     range,
@@ -207,10 +228,10 @@ export async function getAdminUserPage({
 }
 
 /** Models used without a price in the range, organisation-wide, most requests first (they need a price override). */
-export async function getUnpricedModels({ range }: { range: ResolvedRange }): Promise<{ models: UnpricedModel[]; fields: UnpricedField[] }> {
+export async function getUnpricedModels({ range, zones }: { range: ResolvedRange; zones?: ZoneDays }): Promise<{ models: UnpricedModel[]; fields: UnpricedField[] }> {
   const [models, fields] = await Promise.all([
-    unpricedUsageByModel({ from: range.from, to: range.to }),
-    unpricedUsageFields({ startsAt: range.startsAt, endsAt: range.endsAt }),
+    unpricedUsageByModel({ from: range.from, to: range.to, zones }),
+    unpricedUsageFields({ startsAt: range.startsAt, endsAt: range.endsAt, zones }),
   ]);
   return { models, fields };
 }

@@ -9,13 +9,14 @@ import { ADMIN_BREAKDOWN_BY, ADMIN_GROUP_BY, BREAKDOWN_BY, GROUP_BY } from "./co
 import { exportUsageCsv } from "./csv-export";
 import { breakdownByParam, groupByParam, parseDashboardQuery, recentParams } from "./params";
 import { effectiveTimeZone, resolveRange } from "./range";
-import { getRecentUsage, getUnpricedModels, getUsageBreakdown, getUsageSummary, getUsageTimeseries, type Subject } from "./reports";
+import { getRecentUsage, getUnpricedModels, getUsageBreakdown, getUsageSummary, getUsageTimeseries, orgRange, type Subject } from "./reports";
 
 /**
  * The dashboards' route handlers: every app/api/…/usage/<view>/route.ts is `export const GET = dashboardRoute(audience,
  * view)`. The audience decides who may ask (checked on the server by `route`) and whose data it is:
  *   me    /api/usage/<view>                  the signed-in user's own (a userId-like parameter is ignored)
- *   org   /api/admin/usage/<view>            the organisation's; admins only; days in the admin's time zone
+ *   org   /api/admin/usage/<view>            the organisation's; admins only; each user over their own days (in
+ *                                            their time zone), hours labelled in the admin's
  *   user  /api/admin/users/:id/usage/<view>  one user's, seen by an admin, in that user's time zone (404 for an
  *                                            unknown id, before the query is checked)
  */
@@ -45,9 +46,12 @@ async function scopeOf(audience: Audience, viewer: User, params: Record<string, 
   return { subject: { userId: target.userId }, timeZone: target.timeZone };
 }
 
-function read<T extends z.ZodRawShape>(request: Request, scope: Scope, extra: T) {
+/** The query, the resolved range and whose usage: organisation-wide, each user's own span of the range. */
+async function read<T extends z.ZodRawShape>(request: Request, scope: Scope, extra: T) {
   const query = parseDashboardQuery(request, extra);
-  return { query, range: resolveRange(query, scope.timeZone) };
+  if (!("org" in scope.subject)) return { query, range: resolveRange(query, scope.timeZone), subject: scope.subject };
+  const { range, zones } = await orgRange(query, scope.timeZone);
+  return { query, range, subject: { org: true, zones } satisfies Subject };
 }
 
 const orgWide = (scope: Scope) => "org" in scope.subject;
@@ -58,21 +62,27 @@ function userIdOf(scope: Scope): string {
 }
 
 const VIEWS: Record<UserView | OrgView, (request: Request, scope: Scope) => Promise<Response | object>> = {
-  summary: async (request, scope) => getUsageSummary({ subject: scope.subject, range: read(request, scope, {}).range }),
+  summary: async (request, scope) => {
+    const { range, subject } = await read(request, scope, {});
+    return getUsageSummary({ subject, range });
+  },
   timeseries: async (request, scope) => {
-    const { query, range } = read(request, scope, groupByParam(orgWide(scope) ? ADMIN_GROUP_BY : GROUP_BY));
-    return getUsageTimeseries({ subject: scope.subject, range, groupBy: query.groupBy });
+    const { query, range, subject } = await read(request, scope, groupByParam(orgWide(scope) ? ADMIN_GROUP_BY : GROUP_BY));
+    return getUsageTimeseries({ subject, range, groupBy: query.groupBy });
   },
   breakdown: async (request, scope) => {
-    const { query, range } = read(request, scope, breakdownByParam(orgWide(scope) ? ADMIN_BREAKDOWN_BY : BREAKDOWN_BY));
-    return getUsageBreakdown({ subject: scope.subject, range, by: query.by });
+    const { query, range, subject } = await read(request, scope, breakdownByParam(orgWide(scope) ? ADMIN_BREAKDOWN_BY : BREAKDOWN_BY));
+    return getUsageBreakdown({ subject, range, by: query.by });
   },
   recent: async (request, scope) => {
-    const { query, range } = read(request, scope, recentParams);
+    const { query, range } = await read(request, scope, recentParams);
     return getRecentUsage({ userId: userIdOf(scope), range, limit: query.limit, cursor: query.cursor });
   },
-  export: async (request, scope) => exportUsageCsv({ userId: userIdOf(scope), range: read(request, scope, {}).range }),
-  unpriced: async (request, scope) => getUnpricedModels({ range: read(request, scope, {}).range }),
+  export: async (request, scope) => exportUsageCsv({ userId: userIdOf(scope), range: (await read(request, scope, {})).range }),
+  unpriced: async (request, scope) => {
+    const { range, subject } = await read(request, scope, {});
+    return getUnpricedModels({ range, zones: "zones" in subject ? subject.zones : undefined });
+  },
 };
 
 /** The GET handler of one dashboard endpoint. */

@@ -320,22 +320,41 @@ describe("organisation-wide usage", () => {
     ]);
   });
 
-  it("today is charted by hour in the admin's time zone, for everyone's events", async () => {
-    freezeNow("2022-07-04T19:00:00Z"); // 12:00 PDT
+  it("today, organisation-wide, is each user's own today, charted by hour on one time line (labelled in the admin's zone)", async () => {
+    freezeNow("2022-07-04T19:00:00Z"); // 12:00 PDT on the 4th; 00:30 on the 5th in Kolkata
     const [a, b] = [await userIn("Asia/Kolkata"), await userIn("UTC")];
+    const inToday = [
+      event(a.id, "2022-07-04T18:40:00Z", { costNano: 10 }), // 00:10 on the 5th in Kolkata: a's today
+      event(b.id, "2022-07-04T00:10:00Z", { costNano: 100 }), // 00:10 UTC on the 4th: b's today
+    ];
     await recordUsage([
-      event(a.id, "2022-07-04T06:59:00Z", { costNano: 1 }), // 23:59 PDT on the 3rd: yesterday for the admin
-      event(a.id, "2022-07-04T07:10:00Z", { costNano: 10 }), // 00:10 PDT: hour 0
-      event(b.id, "2022-07-04T18:30:00Z", { costNano: 100 }), // 11:30 PDT: hour 11
+      ...inToday,
+      event(a.id, "2022-07-04T18:20:00Z", { costNano: 1 }), // 23:50 on the 4th in Kolkata: a's yesterday
+      event(b.id, "2022-07-03T23:50:00Z", { costNano: 1_000 }), // b's yesterday
     ]);
     signIn(admin);
     const body = await ok<UsageTimeseries>(orgTimeseries.GET, "/api/admin/usage/timeseries?range=today&groupBy=user");
     expect(body.bucket).toBe("hour");
-    expect(body.range).toMatchObject({ from: "2022-07-04", timeZone: "America/Los_Angeles", startsAt: "2022-07-04T07:00:00.000Z" });
-    expect(body.points).toHaveLength(24);
+    expect(body.range).toMatchObject({ timeZone: "America/Los_Angeles", perUserDays: true });
+    // The time line runs from the earliest of the users' midnights to the latest, hour by hour.
+    expect(Date.parse(body.range.startsAt)).toBeLessThanOrEqual(Date.parse("2022-07-04T00:00:00Z"));
+    expect(Date.parse(body.range.endsAt)).toBeGreaterThanOrEqual(Date.parse("2022-07-05T18:30:00Z"));
+    expect(body.points[0]!.t).toBe(body.range.startsAt);
     expect(body.keys).toEqual([b.email, a.email]);
-    expect(body.points[0]).toEqual({ t: "2022-07-04T07:00:00.000Z", values: { [b.email]: 0, [a.email]: 10 }, requests: 1 });
-    expect(body.points[11]!.values[b.email]).toBe(100);
+    const hourOf = (at: Date) => Math.floor((at.getTime() - Date.parse(body.range.startsAt)) / 3_600_000);
+    expect(body.points[hourOf(inToday[0]!.finishedAt)]!.values[a.email]).toBe(10);
+    expect(body.points[hourOf(inToday[1]!.finishedAt)]!.values[b.email]).toBe(100);
+    const total = (email: string) => body.points.reduce((sum, p) => sum + (p.values[email] ?? 0), 0);
+    expect([total(a.email), total(b.email)]).toEqual([10, 100]);
+    // The same totals as the summary, the user list and each user's own page for today.
+    const summary = await ok<UsageSummary>(orgSummary.GET, "/api/admin/usage/summary?range=today");
+    expect(summary.range.perUserDays).toBe(true);
+    const list = await ok<AdminUserPage>(usersRoute.GET, "/api/admin/users?range=today&pageSize=100");
+    expect(list.items.find((r) => r.id === a.id)!.spendNano).toBe(10);
+    expect(list.items.find((r) => r.id === b.id)!.spendNano).toBe(100);
+    expect(list.orgTotals.costNano).toBe(summary.totals.costNano);
+    const own = await ok<UsageSummary>(userSummary.GET, `/api/admin/users/${a.id}/usage/summary?range=today`, { id: a.id });
+    expect(own.totals.costNano).toBe(10);
   });
 
   it("lists unpriced usage by provider and model", async () => {
