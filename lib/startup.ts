@@ -2,8 +2,12 @@ import "server-only";
 import { startDatabase } from "@/db";
 import { masterKeys } from "./crypto/key-vault";
 import { ConfigError, getAuthSecret } from "./server-env";
+import { installUsageDrainOnShutdown } from "./usage/usage-queue";
 
-/** Checks the secrets (refusing to start without them in production) and opens and migrates the database. */
+/**
+ * Checks the secrets (refusing to start without them in production), makes SIGTERM/SIGINT drain the usage queue, and
+ * opens and migrates the database.
+ */
 export function startServer(): void {
   try {
     getAuthSecret();
@@ -15,6 +19,7 @@ export function startServer(): void {
     }
     throw error;
   }
+  installUsageDrainOnShutdown();
   const started = performance.now();
   const state = startDatabase();
   state.ready.then(

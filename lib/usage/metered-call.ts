@@ -8,6 +8,7 @@ import type { ResolvedModel } from "@/lib/providers/resolve-model";
 import { billLinesOf, type BillLines } from "./bill-lines";
 import { recordUsage, type RecordOptions, type UsageRecord } from "./recorder";
 import { thinkingFloor } from "./thinking";
+import { enqueueUsage } from "./usage-queue";
 import { estimateTokens, toTokenUsage, totalTokens, type ProviderUsage } from "./tokens";
 
 /**
@@ -186,10 +187,14 @@ export class MeteredCall {
     return this.steps.idle(timeoutMs);
   }
 
-  /** Waits for every step, then stores the records (with `options.alongside` in the same transaction). */
+  /**
+   * Waits for every step, then stores the records: with `options.alongside`, in one transaction of their own with that
+   * write; otherwise in the next group commit of the usage queue (lib/usage/usage-queue.ts). Resolves once committed.
+   */
   async record(options?: RecordOptions): Promise<void> {
     await this.idle();
-    await recordUsage([...this.steps.records], options);
+    if (options?.alongside) await recordUsage([...this.steps.records], options);
+    else await enqueueUsage([...this.steps.records]);
   }
 
   /** The call's tokens and cost so far, for the answer's metadata. */

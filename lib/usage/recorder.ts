@@ -162,6 +162,17 @@ export async function recordUsage(records: UsageRecord[], options: RecordOptions
   throw lastError;
 }
 
+/**
+ * One attempt at storing `records` in one transaction (no retries), handing the budget alerts it created to the alert
+ * webhooks once committed. The usage queue (lib/usage/usage-queue.ts) writes a group of callers' records with it and,
+ * if the group fails, falls back to `recordUsage` per caller.
+ */
+export async function writeUsageOnce(records: UsageRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const { alerts } = await writeUsage(records, {});
+  if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
+}
+
 class SideWriteFailed {
   constructor(readonly error: unknown) {}
 }

@@ -1,0 +1,162 @@
+import "server-only";
+import { logFailure } from "@/lib/log";
+import { waitForBackgroundWork } from "./background";
+import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
+
+/**
+ * The usage write queue: group commits. Records handed to `enqueueUsage` by many concurrent requests are stored
+ * together — every `intervalMs` (5 ms) or as soon as `maxRows` are waiting — in ONE transaction per flush, by the
+ * recorder's own batch write (events, rollups, ledger spend, reservations closed, budget alerts; exact nano-USD, request
+ * ids keep it idempotent). One flush runs at a time; records arriving meanwhile wait for the next. If a flush fails, each
+ * caller's records are written again on their own with the recorder's retries, so one bad record cannot lose the others.
+ * `enqueueUsage` resolves once the caller's records are committed (and rejects if they could not be).
+ *
+ * Writes that must commit together with something else (the chat answer stored alongside its usage) do not come here:
+ * they call `recordUsage` with `alongside` (see MeteredCall.record()).
+ *
+ * Shutdown: `installUsageDrainOnShutdown()` (called once by the server's startup) makes SIGTERM/SIGINT drain the queue:
+ * from then on records are written at once instead of waiting for the next tick, and the queue is flushed until it and
+ * the background work feeding it (usage of answers still finishing) are empty. Under `next start`, Next's own handler
+ * stops accepting connections, waits for open requests and for their `after()` work — every queued write's promise is
+ * such work (runInBackground) — then exits; a process without another handler exits once the drain is done.
+ */
+export const usageQueue = { intervalMs: 5, maxRows: 500, drainTimeoutMs: 20_000 };
+
+interface Waiting {
+  records: UsageRecord[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+let waiting: Waiting[] = [];
+let waitingRows = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let flushing: Promise<void> | null = null;
+let draining = false;
+
+/** Queues records for the next group commit; resolves when they are committed. */
+export function enqueueUsage(records: UsageRecord[]): Promise<void> {
+  if (records.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    waiting.push({ records, resolve, reject });
+    waitingRows += records.length;
+    schedule();
+  });
+}
+
+/** How many records wait for a flush (not counting a flush in flight). */
+export function queuedUsageRows(): number {
+  return waitingRows;
+}
+
+function schedule(): void {
+  if (flushing) return; // the running flush schedules the next one when it ends
+  if (draining || waitingRows >= usageQueue.maxRows) {
+    void flushUsageQueue();
+    return;
+  }
+  timer ??= setTimeout(() => {
+    timer = null;
+    void flushUsageQueue();
+  }, usageQueue.intervalMs);
+}
+
+/** Takes callers' batches, oldest first, up to `maxRows` records (at least one batch). */
+function take(): Waiting[] {
+  let rows = 0;
+  let count = 0;
+  while (count < waiting.length && (count === 0 || rows + waiting[count]!.records.length <= usageQueue.maxRows)) {
+    rows += waiting[count]!.records.length;
+    count++;
+  }
+  const taken = waiting.slice(0, count);
+  waiting = waiting.slice(count);
+  waitingRows -= rows;
+  return taken;
+}
+
+/** Writes what is queued now (after the flush in flight, if any). Never throws: callers' promises carry the outcome. */
+export async function flushUsageQueue(): Promise<void> {
+  while (flushing) await flushing;
+  if (timer) {
+    clearTimeout(timer);
+    timer = null;
+  }
+  if (waiting.length === 0) return;
+  const batch = take();
+  flushing = write(batch).finally(() => {
+    flushing = null;
+    if (waiting.length > 0) schedule();
+  });
+  await flushing;
+}
+
+/** Ordered by user, so that concurrent flushes (other processes) lock the users' ledger rows in the same order. */
+function byUser(a: UsageRecord, b: UsageRecord): number {
+  return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.finishedAt.getTime() - b.finishedAt.getTime();
+}
+
+async function write(batch: Waiting[]): Promise<void> {
+  try {
+    await writeUsageOnce(batch.flatMap((w) => w.records).sort(byUser));
+    for (const w of batch) w.resolve();
+    return;
+  } catch (error) {
+    if (batch.length > 1) logFailure("usage", `group commit of ${batch.length} callers' usage (writing each on its own)`, error);
+  }
+  // Each caller's records alone, with the recorder's retries (a retry of what did commit adds nothing: request ids).
+  await Promise.all(
+    batch.map(async (w) => {
+      try {
+        await recordUsage(w.records);
+        w.resolve();
+      } catch (error) {
+        w.reject(error);
+      }
+    }),
+  );
+}
+
+/**
+ * Writes everything queued, and what the background work still running (answers finishing) queues, until nothing is
+ * left or `drainTimeoutMs` passed. From the first call on, records are written as they arrive (no 5 ms wait).
+ */
+export async function drainUsageQueue(): Promise<void> {
+  draining = true;
+  const deadline = performance.now() + usageQueue.drainTimeoutMs;
+  for (;;) {
+    await flushUsageQueue();
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) break;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([waitForBackgroundWork(), new Promise((resolve) => (timeout = setTimeout(resolve, remaining)))]);
+    clearTimeout(timeout);
+    if (waiting.length === 0 && !flushing) break;
+  }
+  if (waitingRows > 0) logFailure("usage", "draining the usage queue", new Error(`${waitingRows} record(s) still queued after ${usageQueue.drainTimeoutMs} ms`));
+}
+
+let installed = false;
+
+/**
+ * Once per process: on SIGTERM or SIGINT, drain the queue. When no other handler listens for the signal (a plain Node
+ * process, where ours replaced the default exit), exit afterwards with the signal's code (143 / 130); otherwise the
+ * other handler (Next's) decides when to exit.
+ */
+export function installUsageDrainOnShutdown(): void {
+  if (installed) return;
+  installed = true;
+  let started = false;
+  const onSignal = (signal: "SIGTERM" | "SIGINT") => {
+    if (started) return;
+    started = true;
+    const alone = process.listenerCount(signal) === 1;
+    void drainUsageQueue()
+      .catch((error: unknown) => logFailure("usage", "draining the usage queue", error))
+      .finally(() => {
+        if (alone) process.exit(signal === "SIGTERM" ? 143 : 130);
+      });
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
