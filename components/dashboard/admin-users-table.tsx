@@ -76,7 +76,7 @@ export function AdminUsersTable({ range, enabled = true }: { range: RangeSelecti
   return (
     <Panel
       title="Users"
-      description="Spend in the selected range; budget and % used for the current budget period"
+      description="Spend in the selected range, over each person's own days (their time zone, as on their dashboard); budget and % used for the current budget period"
       busy={query.isPending || query.isPlaceholderData}
       data-testid="admin-users"
       actions={

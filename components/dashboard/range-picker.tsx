@@ -145,11 +145,23 @@ function CustomRangeForm({
 }
 
 /** "Nov 1 – 24, 2026 · Europe/Berlin": the days the numbers cover, in whose time zone. */
+/**
+ * The range's dates and whose days they are: "Nov 1 – 24, 2026 · Days in Europe/Berlin" (one person: their time zone),
+ * or, organisation-wide, "… · Each person's days in their own time zone" (hours of Today shown in the viewer's).
+ */
 export function RangeCaption({ resolved }: { resolved: ResolvedRange | undefined }) {
   if (!resolved) return <span className="inline-block h-4 w-40 animate-pulse rounded bg-zinc-100" aria-hidden />;
+  const zone = resolved.timeZone.replace(/_/g, " ");
   return (
     <span className="text-xs text-zinc-500 tabular-nums" data-testid="range-caption">
-      {formatDayRange(resolved.from, resolved.to)} · {resolved.timeZone.replace(/_/g, " ")}
+      {formatDayRange(resolved.from, resolved.to)} ·{" "}
+      {resolved.perUserDays ? (
+        <span title={`Each person's spend is counted over the range in their own time zone; hours are shown in ${zone}.`} data-testid="range-zone">
+          Each person&apos;s days in their own time zone
+        </span>
+      ) : (
+        <span data-testid="range-zone">Days in {zone}</span>
+      )}
     </span>
   );
 }

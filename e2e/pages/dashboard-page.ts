@@ -34,7 +34,7 @@ export class DashboardPage {
     return this.page.getByTestId(`range-${preset}`);
   }
 
-  /** "Nov 1 – 24, 2026 · Europe/Berlin" */
+  /** "Nov 1 – 24, 2026 · Days in Europe/Berlin" */
   rangeCaption() {
     return this.page.getByTestId("range-caption");
   }
