@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { PASSWORD, RegisterPage, uniqueEmail } from "./pages/auth-pages";
+import { pickModel } from "./pages/model-picker";
 import { SettingsPage } from "./pages/settings-page";
 
 test.describe("settings", () => {
@@ -27,10 +28,21 @@ test.describe("settings", () => {
 
     await settings.open("models");
     const model = page.getByLabel("Default model for new chats");
-    await expect(model.locator("option", { hasText: /^gpt-4o-mini — \$0\.15 in \/ \$0\.6 out per 1M tokens/ })).toHaveCount(1);
-    await model.selectOption("openai:gpt-4o-mini");
+    await model.click();
+    const list = page.getByTestId("model-picker-list");
+    // prices per 1M tokens beside each model; providers without a key greyed, with a way to add one
+    await expect(list.locator('[data-model="openai:gpt-4o-mini"]')).toContainText(/gpt-4o-mini\s*\$0\.15 in · \$0\.6 out/);
+    await expect(list.locator('[data-testid="model-option-locked"][data-value="anthropic:claude-sonnet-4-5"]')).toHaveAttribute("aria-disabled", "true");
+    await expect(list.getByTestId("model-add-key").first()).toContainText("Add a key");
+    await page.keyboard.press("Escape");
+    await pickModel(page, model, "openai:gpt-4o-mini");
     await page.getByTestId("save-default-model").click();
     await expect(page.getByTestId("current-default-model")).toHaveText("Default: gpt-4o-mini");
+    // the field keeps showing what was saved, also after a reload
+    await expect(model).toHaveText("gpt-4o-mini");
+    await expect(page.getByText("Default model set to gpt-4o-mini.")).toHaveCount(1);
+    await page.reload();
+    await expect(page.getByLabel("Default model for new chats")).toHaveText("gpt-4o-mini");
 
     await settings.open("budget");
     const budget = page.getByTestId("budget-form");
@@ -66,7 +78,7 @@ test.describe("settings", () => {
     const settings = new SettingsPage(page);
     await settings.open("keys");
     const form = page.getByTestId("add-key-form");
-    await form.getByLabel("Provider").selectOption("openai-compatible");
+    await settings.chooseProvider("openai-compatible");
     await form.getByLabel("Name").fill("Ollama");
     await form.getByLabel("Base URL").fill("localhost:11434");
     await form.getByTestId("save-key").click();

@@ -92,7 +92,8 @@ export function ModelPicker({
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const models = useModels();
-  const lockedGroups = locked ?? models.data?.locked ?? [];
+  // The list from /api/models may be older than `groups` (a key added since): never grey a provider that has one.
+  const lockedGroups = (locked ?? models.data?.locked ?? []).filter((lock) => !groups?.some((group) => group.provider === lock.provider));
   const listId = useId();
 
   const current = groups?.flatMap((group) => group.models).find((model) => model.ref === value);

@@ -1,12 +1,14 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useActionState, useEffect, useState } from "react";
 import { saveKeyAction } from "@/app/(app)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { FIELD_CLASS, FormField } from "@/components/ui/form-field";
 import { SelectMenu, SelectMenuContent, SelectMenuItem, SelectMenuTrigger, SelectMenuValue } from "@/components/ui/select-menu";
+import { queryKeys } from "@/lib/chat/client-api";
 import type { ActionState } from "@/lib/http/action";
 
 const OPTIONS = [
@@ -21,6 +23,11 @@ export function AddKeyForm() {
   const [state, action, pending] = useActionState<ActionState, FormData>(saveKeyAction, {});
   const [provider, setProvider] = useState<string>(state.values?.provider ?? "openai");
   // The result shows once, inline above the form (no toast on top of it).
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    // A new key unlocks models: the pickers and the palette read them again.
+    if (state.ok) void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+  }, [state, queryClient]);
   const isCompat = provider === "openai-compatible";
   const option = OPTIONS.find((o) => o.id === provider) ?? OPTIONS[0];
   return (

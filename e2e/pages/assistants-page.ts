@@ -1,9 +1,10 @@
 import { expect, type Page } from "@playwright/test";
+import { pickModel } from "./model-picker";
 
 export interface NewAssistant {
   name: string;
   prompt: string;
-  /** A model ref ("openai:gpt-4o-mini") or the option's label; absent: the user's default model. */
+  /** A model ref ("openai:gpt-4o-mini"), or "" for the user's default model (also when absent). */
   model?: string;
   /** Names of existing assistants it may delegate to. */
   delegates?: string[];
@@ -27,7 +28,7 @@ export class AssistantsPage {
     const form = this.createForm();
     await form.getByTestId("assistant-name").fill(name);
     await form.getByTestId("assistant-prompt").fill(prompt);
-    if (model !== undefined) await form.getByTestId("assistant-model").selectOption(model);
+    if (model !== undefined) await pickModel(this.page, form.getByTestId("assistant-model"), model);
     for (const delegate of delegates) await form.getByTestId(`delegate-${delegate}`).check();
     await form.getByTestId("save-assistant").click();
     await expect(form.getByTestId("save-assistant")).toBeEnabled();

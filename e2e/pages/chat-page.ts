@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { pickModel } from "./model-picker";
 
 /**
  * The chat screen. Actions that start an answer remember which answer was last, so waitForAnswer() waits for a new
@@ -117,8 +118,7 @@ export class ChatPage {
 
   /** A model ref, like "openai:gpt-4o-mini". */
   async pickModel(ref: string) {
-    await expect(this.modelPicker()).toBeEnabled();
-    await this.modelPicker().selectOption(ref);
+    await pickModel(this.page, this.modelPicker(), ref);
   }
 
   /** An assistant by name, or "No assistant". */
