@@ -5,6 +5,7 @@ import { BreakdownPanel } from "./breakdown-panel";
 import { DashboardEmpty } from "./dashboard-empty";
 import { RangeCaption, RangePicker } from "./range-picker";
 import { RecentRequests } from "./recent-requests";
+import { SkillsTable } from "./skills-table";
 import { SpendChart } from "./spend-chart";
 import { SummaryCards } from "./summary-cards";
 import { exportUrl } from "./usage-api";
@@ -62,6 +63,7 @@ export function UsageDashboard({ apiBase, audience = apiBase.startsWith("/api/ad
           <SummaryCards summary={summary} showBudgets budgetSettingsHref={self ? "/settings?tab=budget" : undefined} />
           <SpendChart apiBase={apiBase} range={range} />
           <BreakdownPanel apiBase={apiBase} range={range} />
+          <SkillsTable apiBase={apiBase} range={range} connectLink={self} />
           <RecentRequests apiBase={apiBase} range={range} timeZone={timeZone} conversationLinks={self} />
         </>
       )}

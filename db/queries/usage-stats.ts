@@ -56,17 +56,7 @@ export async function readUsageStats(
     rowsOf(sql`select count(*) as calls, coalesce(sum(${TOKENS}), 0) as tokens, coalesce(sum(cost_nano), 0) as cost_nano from usage_events where ${where}`, executor),
     grouped("feature"),
     grouped("source"),
-    rowsOf(
-      sql`with skill_events as (select skill, model, cost_nano, ${MEASURED} as measured from usage_events where ${where} and skill is not null),
-          models as (
-            select skill, model, row_number() over (partition by skill order by count(*) desc, coalesce(sum(cost_nano), 0) desc, model) as rank
-            from skill_events where model <> ${noModel} group by skill, model)
-          select s.skill, count(*) as uses, count(*) filter (where s.measured) as measured_uses,
-                 coalesce(sum(s.cost_nano), 0) as total_cost_nano,
-                 (select m.model from models m where m.skill = s.skill and m.rank = 1) as predominant_model
-          from skill_events s group by s.skill order by total_cost_nano desc, uses desc, s.skill`,
-      executor,
-    ),
+    readSkillStats({ userId, startsAt, endsAt, noModel }, executor),
   ]);
   const group = (r: Record<string, unknown>): StatsGroup => ({ key: String(r.key), calls: num(r.calls), tokens: num(r.tokens), costNano: num(r.cost_nano) });
   const total = totals[0] ?? {};
@@ -76,14 +66,37 @@ export async function readUsageStats(
     costNano: num(total.cost_nano),
     byFeature: features.map(group),
     bySource: sources.map(group),
-    bySkill: skills.map((r) => ({
-      skill: String(r.skill),
-      uses: num(r.uses),
-      measuredUses: num(r.measured_uses),
-      totalCostNano: num(r.total_cost_nano),
-      predominantModel: r.predominant_model === null || r.predominant_model === undefined ? null : String(r.predominant_model),
-    })),
+    bySkill: skills,
   };
+}
+
+/**
+ * One user's skills in an instant range (uses, measured uses, cost, predominant model), most expensive first: the
+ * `by_skill` of `/api/usage/stats` and the dashboard's skills table.
+ */
+export async function readSkillStats(
+  { userId, startsAt, endsAt, noModel }: { userId: string; startsAt: string; endsAt: string; noModel: string },
+  executor?: DbExecutor,
+): Promise<SkillStats[]> {
+  const where = eventsWhere({ userId, startsAt, endsAt });
+  const rows = await rowsOf(
+    sql`with skill_events as (select skill, model, cost_nano, ${MEASURED} as measured from usage_events where ${where} and skill is not null),
+        models as (
+          select skill, model, row_number() over (partition by skill order by count(*) desc, coalesce(sum(cost_nano), 0) desc, model) as rank
+          from skill_events where model <> ${noModel} group by skill, model)
+        select s.skill, count(*) as uses, count(*) filter (where s.measured) as measured_uses,
+               coalesce(sum(s.cost_nano), 0) as total_cost_nano,
+               (select m.model from models m where m.skill = s.skill and m.rank = 1) as predominant_model
+        from skill_events s group by s.skill order by total_cost_nano desc, uses desc, s.skill`,
+    executor,
+  );
+  return rows.map((r) => ({
+    skill: String(r.skill),
+    uses: num(r.uses),
+    measuredUses: num(r.measured_uses),
+    totalCostNano: num(r.total_cost_nano),
+    predominantModel: r.predominant_model === null || r.predominant_model === undefined ? null : String(r.predominant_model),
+  }));
 }
 
 /** Which of these request ids are stored (for `/api/track`: an event whose request id is missing was a duplicate). */

@@ -1,9 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { readUsageStats } from "@/db/queries/usage-stats";
+import { readSkillStats, readUsageStats } from "@/db/queries/usage-stats";
 import { addDays, currentPeriod, localDay, startOfLocalDay } from "@/lib/budgets/periods";
 import { nanoToUsdString } from "@/lib/money";
+import type { ResolvedRange } from "@/lib/dashboard/contract";
 import { NO_MODEL } from "./model";
+import { toSkillUsageJson, type DashboardSkills } from "./skills";
 
 /**
  * `GET /api/usage/stats?period=today|week|month`: the caller's usage in their time zone — `today` since local
@@ -37,14 +39,12 @@ export async function usageStats(user: { id: string; timeZone: string | null }, 
     total_cost_nano: stats.costNano,
     by_feature: stats.byFeature.map(group("feature")),
     by_source: stats.bySource.map(group("source")),
-    by_skill: stats.bySkill.map((s) => ({
-      skill_id: s.skill,
-      uses: s.uses,
-      measured_uses: s.measuredUses,
-      total_cost_nano: s.totalCostNano,
-      total_cost_usd: nanoToUsdString(s.totalCostNano),
-      avg_cost_per_use_nano: s.measuredUses > 0 ? Math.round(s.totalCostNano / s.measuredUses) : null,
-      predominant_model: s.predominantModel,
-    })),
+    by_skill: stats.bySkill.map(toSkillUsageJson),
   };
+}
+
+/** The dashboard's skills table (`/api/usage/skills`, `/api/admin/users/:id/usage/skills`): one user's skills in a range. */
+export async function skillUsage({ userId, range }: { userId: string; range: ResolvedRange }): Promise<DashboardSkills> {
+  const skills = await readSkillStats({ userId, startsAt: range.startsAt, endsAt: range.endsAt, noModel: NO_MODEL });
+  return { range, skills: skills.map(toSkillUsageJson) };
 }

@@ -173,6 +173,7 @@ const ROUTE_FILES_CALLED = [
   "app/api/admin/users/[id]/usage/breakdown/route.ts",
   "app/api/admin/users/[id]/usage/export/route.ts",
   "app/api/admin/users/[id]/usage/recent/route.ts",
+  "app/api/admin/users/[id]/usage/skills/route.ts",
   "app/api/admin/users/[id]/usage/summary/route.ts",
   "app/api/admin/users/[id]/usage/timeseries/route.ts",
   "app/api/admin/users/route.ts",
@@ -192,6 +193,7 @@ const ROUTE_FILES_CALLED = [
   "app/api/usage/breakdown/route.ts",
   "app/api/usage/export/route.ts",
   "app/api/usage/recent/route.ts",
+  "app/api/usage/skills/route.ts",
   "app/api/usage/stats/route.ts",
   "app/api/usage/summary/route.ts",
   "app/api/usage/timeseries/route.ts",
@@ -408,6 +410,7 @@ describe("plaintext provider keys never leak", () => {
       breakdown: await import("@/app/api/usage/breakdown/route"),
       recent: await import("@/app/api/usage/recent/route"),
       export: await import("@/app/api/usage/export/route"),
+      skills: await import("@/app/api/usage/skills/route"),
     };
     for (const [name, mod] of Object.entries(usageRoutes)) {
       expect((await callRoute(`GET /api/usage/${name}`, mod.GET, { url: `/api/usage/${name}?range=7d` })).status, name).toBe(200);
@@ -430,6 +433,7 @@ describe("plaintext provider keys never leak", () => {
       breakdown: await import("@/app/api/admin/users/[id]/usage/breakdown/route"),
       recent: await import("@/app/api/admin/users/[id]/usage/recent/route"),
       export: await import("@/app/api/admin/users/[id]/usage/export/route"),
+      skills: await import("@/app/api/admin/users/[id]/usage/skills/route"),
     };
     for (const [name, mod] of Object.entries(adminUserUsageRoutes)) {
       const url = `/api/admin/users/${state.userId}/usage/${name}?range=7d`;
