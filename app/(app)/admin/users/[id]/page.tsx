@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdminApiSpend } from "@/components/admin/api-spend";
 import { AdminApiTokens } from "@/components/admin/api-tokens";
 import { AuditTable } from "@/components/admin/audit-table";
 import { ApprovalButtons } from "@/components/admin/registration-pending";
@@ -94,7 +95,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           </div>
         </Card>
         <UsageDashboard apiBase={`/api/admin/users/${user.id}/usage`} />
-        <AdminApiTokens userId={user.id} timeZone={timeZone} />
+        <div className="grid gap-4 lg:grid-cols-[1fr_3fr]">
+          <AdminApiSpend user={user} />
+          <AdminApiTokens userId={user.id} timeZone={timeZone} />
+        </div>
         <Card>
           <CardTitle>Recent changes</CardTitle>
           <div className="mt-3">
