@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useMemo, useState } from "react";
+import { NEW_CHAT_KEYS, useShortcutLabels } from "@/components/layout/shortcuts";
 import { Button } from "@/components/ui/button";
 import { browserTimeZone, groupHistory } from "@/lib/chat/history-groups";
 import { cn } from "@/lib/cn";
@@ -34,6 +35,7 @@ export function ConversationSidebar({ className, timeZone }: { className?: strin
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const zone = timeZone ?? (typeof window === "undefined" ? "UTC" : browserTimeZone());
   const groups = useMemo(() => groupHistory(items, zone), [items, zone]);
+  const shortcuts = useShortcutLabels();
 
   return (
     <aside className={cn("flex min-h-0 flex-col rounded-xl border border-zinc-200 bg-white p-2", className)} aria-label="Conversations">
@@ -41,6 +43,8 @@ export function ConversationSidebar({ className, timeZone }: { className?: strin
         href="/chat"
         className="mb-2 inline-flex h-9 items-center justify-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
         data-testid="new-chat"
+        title={`New chat (${shortcuts.newChat})`}
+        aria-keyshortcuts={NEW_CHAT_KEYS}
       >
         New chat
       </Link>
