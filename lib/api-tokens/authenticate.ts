@@ -3,6 +3,7 @@ import { findActiveApiTokenByHash, LAST_USED_RESOLUTION_MS, touchApiTokenLastUse
 import type { ApiTokenScope, User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { logFailure } from "@/lib/log";
+import { runInBackground } from "@/lib/usage/background";
 import { hasScope, SCOPE_INFO } from "./scopes";
 import { hashApiToken, looksLikeApiToken } from "./token";
 
@@ -12,30 +13,51 @@ export interface ApiTokenAuth {
 }
 
 /**
- * Lookups are cached per process for at most `ttlMs` (≤ 1 s), counted from before the query started: a token revoked,
- * expired or whose user was disabled in another process stops working within a second; revoking in this process
- * forgets it at once. Only working tokens are cached. Tests may set `ttlMs` to 0 or call `clearApiTokenCache()`.
+ * Token lookups are cached per process. An entry is trusted for at most `ttlMs` (1 s), counted from before the query
+ * that produced it started: a token revoked or expired, or whose user was disabled, in another process stops working
+ * within a second; revoking or disabling through this process's own actions forgets it at once (`forgetApiToken`,
+ * `forgetApiTokensOfUser`). So that steady traffic never waits for that check, a request served from an entry in its
+ * last `refreshAheadMs` starts the next lookup in the background (one per token at a time); requests that do need a
+ * lookup share the one in flight. Only working tokens are cached. `clock` (milliseconds, monotonic) is for tests.
  */
-export const apiTokenCache = { ttlMs: 1_000, maxEntries: 10_000 };
+export const apiTokenCache = { ttlMs: 1_000, refreshAheadMs: 250, maxEntries: 10_000, clock: () => performance.now() };
 
 interface CacheEntry {
   auth: ApiTokenAuth;
-  /** performance.now() before the lookup that produced it. */
+  /** `apiTokenCache.clock()` before the lookup that produced it. */
   fetchedAt: number;
 }
 const cache = new Map<string, CacheEntry>();
+/** Lookups under way, by token hash: concurrent requests for one token make one query. */
+const inFlight = new Map<string, Promise<ApiTokenAuth | undefined>>();
+/** Bumped whenever tokens are forgotten: a lookup that started before must not put its (older) answer in the cache. */
+let generation = 0;
 /** When this process last wrote `last_used_at` for a token (ms since the epoch): one write a minute at most. */
 const touched = new Map<string, number>();
 
 export function clearApiTokenCache(): void {
   cache.clear();
+  inFlight.clear();
   touched.clear();
+  generation++;
 }
 
 /** Drops a token from this process's cache (after revoking it here). */
 export function forgetApiToken(tokenId: string): void {
-  for (const [hash, entry] of cache) if (entry.auth.token.id === tokenId) cache.delete(hash);
+  forgetWhere((auth) => auth.token.id === tokenId);
   touched.delete(tokenId);
+}
+
+/** Drops every token of a user from this process's cache (after disabling them here). */
+export function forgetApiTokensOfUser(userId: string): void {
+  forgetWhere((auth) => auth.user.id === userId);
+}
+
+function forgetWhere(match: (auth: ApiTokenAuth) => boolean): void {
+  for (const [hash, entry] of cache) if (match(entry.auth)) cache.delete(hash);
+  // A lookup under way may have read the row before the change: later requests start their own.
+  inFlight.clear();
+  generation++;
 }
 
 const HOW_TO_SEND = "Send an API token as `Authorization: Bearer <token>` or `x-api-key: <token>`; create one in Settings → API tokens.";
@@ -64,33 +86,54 @@ export function wwwAuthenticate(error: unknown): string | null {
   return null;
 }
 
-async function lookUp(hash: string, now: Date): Promise<ApiTokenAuth | undefined> {
-  const cached = cache.get(hash);
-  const started = performance.now();
-  if (cached && started - cached.fetchedAt < apiTokenCache.ttlMs) {
-    const expiresAt = cached.auth.token.expiresAt;
-    if (!expiresAt || expiresAt.getTime() > now.getTime()) return cached.auth;
-  }
-  cache.delete(hash);
-  const found = await findActiveApiTokenByHash({ tokenHash: hash, now });
-  if (found && apiTokenCache.ttlMs > 0) {
-    if (cache.size >= apiTokenCache.maxEntries) cache.clear();
-    cache.set(hash, { auth: found, fetchedAt: started });
-  }
-  return found;
+/** Looks the token up (or joins the lookup under way) and caches a working one. */
+function fetchToken(hash: string, now: Date): Promise<ApiTokenAuth | undefined> {
+  const pending = inFlight.get(hash);
+  if (pending) return pending;
+  const started = apiTokenCache.clock();
+  const seen = generation;
+  const lookup = findActiveApiTokenByHash({ tokenHash: hash, now })
+    .then((found) => {
+      if (!found) cache.delete(hash);
+      else if (apiTokenCache.ttlMs > 0 && seen === generation) {
+        if (cache.size >= apiTokenCache.maxEntries) cache.clear();
+        cache.set(hash, { auth: found, fetchedAt: started });
+      }
+      return found;
+    })
+    .finally(() => {
+      if (inFlight.get(hash) === lookup) inFlight.delete(hash);
+    });
+  inFlight.set(hash, lookup);
+  return lookup;
 }
 
-/** Writes `last_used_at` at most once a minute per token; a failure to write it never fails the request. */
-async function touch(token: ApiTokenRow, now: Date): Promise<void> {
+async function lookUp(hash: string, now: Date): Promise<ApiTokenAuth | undefined> {
+  const cached = cache.get(hash);
+  if (cached) {
+    const age = apiTokenCache.clock() - cached.fetchedAt;
+    const expiresAt = cached.auth.token.expiresAt;
+    if (age >= 0 && age < apiTokenCache.ttlMs && (!expiresAt || expiresAt.getTime() > now.getTime())) {
+      if (age >= apiTokenCache.ttlMs - apiTokenCache.refreshAheadMs && !inFlight.has(hash)) {
+        fetchToken(hash, now).catch((error: unknown) => logFailure("api", "refreshing a cached API token", error));
+      }
+      return cached.auth;
+    }
+    cache.delete(hash);
+  }
+  return fetchToken(hash, now);
+}
+
+/**
+ * Writes `last_used_at` at most once a minute per token, in the background: the request never waits for it, and a
+ * failure to write it never fails the request.
+ */
+function touch(token: ApiTokenRow, now: Date): void {
   const last = touched.get(token.id) ?? token.lastUsedAt?.getTime();
   if (last !== undefined && now.getTime() - last < LAST_USED_RESOLUTION_MS) return;
   if (touched.size >= apiTokenCache.maxEntries) touched.clear(); // (the database still holds the once-a-minute rule)
   touched.set(token.id, now.getTime());
-  try {
-    await touchApiTokenLastUsed({ id: token.id, now });
-  } catch (error) {
-    logFailure("api", "recording an API token's last use", error);
-  }
+  runInBackground("recording an API token's last use", () => touchApiTokenLastUsed({ id: token.id, now }));
 }
 
 /**
@@ -113,6 +156,6 @@ export async function authenticateApiToken(
       { details: { scope } },
     );
   }
-  await touch(auth.token, now);
+  touch(auth.token, now);
   return auth;
 }

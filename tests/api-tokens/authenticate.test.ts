@@ -6,6 +6,7 @@ import { apiTokenCache, authenticateApiToken, clearApiTokenCache, readApiToken, 
 import { hashApiToken } from "@/lib/api-tokens/token";
 import { createApiToken, revokeOwnApiToken } from "@/lib/api-tokens/tokens";
 import { AppError } from "@/lib/errors";
+import { waitForBackgroundWork } from "@/lib/usage/background";
 import { newUser } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
@@ -149,12 +150,15 @@ describe("authenticateApiToken", () => {
     expect((await row(view.id)).lastUsedAt).toBeNull();
     const t0 = new Date("2027-05-01T12:00:00.000Z");
     await authenticateApiToken(bearer(token), { scope: "gateway", now: t0 });
+    await waitForBackgroundWork(); // (written off the request path)
     expect((await row(view.id)).lastUsedAt?.toISOString()).toBe(t0.toISOString());
     await authenticateApiToken(bearer(token), { scope: "gateway", now: new Date(t0.getTime() + 30_000) });
     await authenticateApiToken(bearer(token), { scope: "gateway", now: new Date(t0.getTime() + 59_999) });
+    await waitForBackgroundWork();
     expect((await row(view.id)).lastUsedAt?.toISOString()).toBe(t0.toISOString());
     const t1 = new Date(t0.getTime() + 60_001);
     await authenticateApiToken(bearer(token), { scope: "gateway", now: t1 });
+    await waitForBackgroundWork();
     expect((await row(view.id)).lastUsedAt?.toISOString()).toBe(t1.toISOString());
 
     // The database guard alone (another process, its own memory): no write within the minute, one after it.

@@ -45,7 +45,7 @@ function record(userId: string, costNano: number, overrides: Partial<UsageRecord
 }
 
 async function totals(userId: string) {
-  const rows = await db.current().db.execute<{ events: string; event_sum: string; rollup_requests: string; rollup_sum: string; month_spent: string; day_spent: string; month_tokens: string }>(sql`
+  const result = (await db.current().db.execute(sql`
     select
       (select count(*) from usage_events where user_id = ${userId}) as events,
       (select coalesce(sum(cost_nano), 0) from usage_events where user_id = ${userId}) as event_sum,
@@ -54,8 +54,8 @@ async function totals(userId: string) {
       (select coalesce(sum(spent_nano), 0) from budget_ledger where user_id = ${userId} and period_kind = 'month') as month_spent,
       (select coalesce(sum(spent_nano), 0) from budget_ledger where user_id = ${userId} and period_kind = 'day') as day_spent,
       (select coalesce(sum(tokens_used), 0) from budget_ledger where user_id = ${userId} and period_kind = 'month') as month_tokens
-  `);
-  const row = ("rows" in rows ? rows.rows : rows)[0] as Record<string, string>;
+  `)) as unknown as { rows: Record<string, string>[] };
+  const row = result.rows[0]!;
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
 }
 

@@ -7,6 +7,7 @@ import { deleteBudget, getBudgets, upsertBudget } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
 import { countOtherEnabledAdmins, disableUser, enableUser, lockAdminSet, lockUser, setUserRole } from "@/db/queries/users";
 import type { Budget, User } from "@/db/schema";
+import { forgetApiTokensOfUser } from "@/lib/api-tokens/authenticate";
 import { recordAudit } from "@/lib/audit/audit-log";
 import { AppError } from "@/lib/errors";
 import { adminAction, type ActionState } from "@/lib/http/action";
@@ -159,6 +160,7 @@ export const disableUserAction = adminAction(z.object({ userId }), async (data, 
     return { target, changed: true as const };
   });
   if (!result.changed) return { error: `${result.target.email} is already disabled.` };
+  forgetApiTokensOfUser(result.target.id); // this process's token cache; others notice within a second
   return done(result.target, `${result.target.email} is disabled: they can no longer sign in or use the API.`);
 });
 
