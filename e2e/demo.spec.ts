@@ -43,7 +43,7 @@ test("screenshots of /dashboard and /admin with the demo data", async ({ page },
   await admin.unpricedRows().filter({ hasText: "llama3.2" }).getByTestId("unpriced-add-price").click();
   await expect(page).toHaveURL(/\/admin\/models\?provider=openai-compatible&model=llama3\.2$/);
   const form = page.getByTestId("price-override-form");
-  await expect(form.getByLabel("Provider")).toHaveValue("openai-compatible");
+  await expect(form.getByLabel("Provider")).toHaveText("OpenAI-compatible (Ollama…)");
   await expect(form.getByLabel("Model id")).toHaveValue("llama3.2");
 });
 

@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { savePriceOverrideAction } from "@/app/(app)/admin/actions";
 import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
+import { FIELD_CLASS, FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
-import { Select } from "@/components/ui/select";
+import { SelectMenu, SelectMenuContent, SelectMenuItem, SelectMenuTrigger, SelectMenuValue } from "@/components/ui/select-menu";
 import { useActionFeedback } from "@/components/ui/use-action-feedback";
 import type { ActionState } from "@/lib/http/action";
 
@@ -18,15 +18,22 @@ export function PriceOverrideForm({ initial }: { initial?: { provider?: string; 
   return (
     <form action={action} className="space-y-4" data-testid="price-override-form" noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
-        <div className="space-y-1.5">
-          <Label htmlFor="override-provider">Provider</Label>
-          <Select id="override-provider" name="provider" defaultValue={v("provider") ?? "openai-compatible"}>
-            <option value="openai">OpenAI</option>
-            <option value="anthropic">Anthropic</option>
-            <option value="google">Google Gemini</option>
-            <option value="openrouter">OpenRouter</option>
-            <option value="openai-compatible">OpenAI-compatible (Ollama…)</option>
-          </Select>
+        <div className={FIELD_CLASS}>
+          <Label htmlFor="override-provider" className="self-end">
+            Provider
+          </Label>
+          <SelectMenu key={v("provider")} name="provider" defaultValue={v("provider") ?? "openai-compatible"}>
+            <SelectMenuTrigger id="override-provider">
+              <SelectMenuValue />
+            </SelectMenuTrigger>
+            <SelectMenuContent>
+              <SelectMenuItem value="openai">OpenAI</SelectMenuItem>
+              <SelectMenuItem value="anthropic">Anthropic</SelectMenuItem>
+              <SelectMenuItem value="google">Google Gemini</SelectMenuItem>
+              <SelectMenuItem value="openrouter">OpenRouter</SelectMenuItem>
+              <SelectMenuItem value="openai-compatible">OpenAI-compatible (Ollama…)</SelectMenuItem>
+            </SelectMenuContent>
+          </SelectMenu>
           {e.provider ? <p className="text-sm text-red-600">{e.provider.join(" ")}</p> : null}
         </div>
         <FormField id="override-model" name="modelId" label="Model id" placeholder="llama3.2" defaultValue={v("modelId")} errors={e.modelId} />
