@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
+import { cn } from "@/lib/cn";
 import { formatDayRange } from "@/lib/format";
 import { seriesColor, seriesLabel } from "./palette";
 import { EmptyNote, Panel, PanelError, Segmented, Skeleton } from "./panel";
@@ -89,7 +90,10 @@ export function SpendChart({
                     aria-pressed={shown}
                     onClick={() => toggle(s.key)}
                     title={`${shown ? "Hide" : "Show"} ${s.key}`}
-                    className={`flex items-center gap-1.5 rounded px-1.5 py-0.5 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-brand-500 ${shown ? "text-zinc-700" : "text-zinc-500 line-through"}`}
+                    className={cn(
+                      "flex items-center gap-1.5 rounded px-1.5 py-0.5 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-brand-500",
+                      shown ? "text-zinc-700" : "text-zinc-500 line-through",
+                    )}
                     data-testid="spend-legend-item"
                   >
                     <span className="size-2.5 rounded-sm border" style={shown ? { backgroundColor: s.color, borderColor: s.color } : { borderColor: s.color }} aria-hidden />
