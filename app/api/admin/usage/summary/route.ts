@@ -1,4 +1,4 @@
 import { dashboardRoute } from "@/lib/dashboard/routes";
 
-/** GET /api/admin/usage/summary?range… → the organisation's totals (days in the admin's time zone). Admins only. */
+/** GET /api/admin/usage/summary?range… → the organisation's totals (each user over their own days, in their time zone). Admins only. */
 export const GET = dashboardRoute("org", "summary");
