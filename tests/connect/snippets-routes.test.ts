@@ -7,6 +7,7 @@ import { createApiToken } from "@/lib/api-tokens/tokens";
 import { connectSnippets, type SnippetId } from "@/lib/connect/snippets";
 import { waitForBackgroundWork } from "@/lib/usage/background";
 import { addKey, fakeLlmPerFile, newUser } from "@/tests/support/chat";
+import { parseCurlSnippet } from "@/tests/support/curl";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 /**
@@ -35,13 +36,10 @@ const appFetch = (async (input: string | URL | Request, init?: RequestInit) => {
   return handler ? handler(request) : new Response(`no route ${request.method} ${request.url}`, { status: 404 });
 }) as typeof fetch;
 
-/** A curl snippet as the request it makes: `curl URL \`, `-H "name: value" \` lines, `-d '<json>'`. */
+/** A curl snippet as the request it makes. */
 function parseCurl(code: string): Request {
-  const url = /^curl (\S+) \\$/m.exec(code)?.[1];
-  const headers = [...code.matchAll(/^ {2}-H "([^"]+)" \\$/gm)].map((m) => m[1]!.split(/: (.*)/s).slice(0, 2) as [string, string]);
-  const body = /^ {2}-d '(.*)'$/m.exec(code)?.[1];
-  if (!url || body === undefined) throw new Error(`not a curl snippet:\n${code}`);
-  return new Request(url, { method: "POST", headers, body: body.replaceAll(`'\\''`, "'") });
+  const { url, headers, body } = parseCurlSnippet(code);
+  return new Request(url, { method: "POST", headers, body });
 }
 
 async function connectedUser(scopes: ("gateway" | "track")[]) {
