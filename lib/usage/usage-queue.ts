@@ -117,23 +117,34 @@ async function write(batch: Waiting[]): Promise<void> {
   );
 }
 
+/** Writes everything queued, including what arrives while it writes. */
+async function flushAll(): Promise<void> {
+  while (waiting.length > 0 || flushing) await flushUsageQueue();
+}
+
 /**
- * Writes everything queued, and what the background work still running (answers finishing) queues, until nothing is
- * left or `drainTimeoutMs` passed. From the first call on, records are written as they arrive (no 5 ms wait).
+ * Writes everything queued, and what the background work still running (answers finishing) queues. From the first call
+ * on, records are written as they arrive (no 5 ms wait). It waits for that background work for at most
+ * `drainTimeoutMs`; whatever is queued is always written before it returns, however long that takes.
  */
 export async function drainUsageQueue(): Promise<void> {
   draining = true;
   const deadline = performance.now() + usageQueue.drainTimeoutMs;
   for (;;) {
-    await flushUsageQueue();
+    await flushAll();
     const remaining = deadline - performance.now();
-    if (remaining <= 0) break;
+    if (remaining <= 0) {
+      logFailure("usage", "draining the usage queue", new Error(`background work still running after ${usageQueue.drainTimeoutMs} ms: its usage may be missing`));
+      return;
+    }
     let timeout: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([waitForBackgroundWork(), new Promise((resolve) => (timeout = setTimeout(resolve, remaining)))]);
+    const settled = await Promise.race([
+      waitForBackgroundWork().then(() => true),
+      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), remaining))),
+    ]);
     clearTimeout(timeout);
-    if (waiting.length === 0 && !flushing) break;
+    if (settled && waiting.length === 0 && !flushing) return;
   }
-  if (waitingRows > 0) logFailure("usage", "draining the usage queue", new Error(`${waitingRows} record(s) still queued after ${usageQueue.drainTimeoutMs} ms`));
 }
 
 let installed = false;

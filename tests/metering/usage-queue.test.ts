@@ -85,7 +85,7 @@ describe("usage queue (group commits)", () => {
         month_tokens: 100 * 30,
       });
     }
-  });
+  }, 120_000);
 
   it("flushes at maxRows without waiting for the timer, and flushUsageQueue writes what is queued at once", async () => {
     const user = await newUser("q4");
