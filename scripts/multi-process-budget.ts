@@ -7,6 +7,10 @@
  *   - zero overshoot: the ledger's spend and the sum of the usage events are both within the limit;
  *   - a refused request (429) costs no upstream call: chat events == 200 answers, upstream calls == usage events;
  *   - every upstream call has exactly one usage event, and the ledger equals the sum of the events, nothing held.
+ * Then the gateway: a second user with an API token (scope gateway) and a budget that fits ten answers sends 200
+ * parallel `/api/v1/chat/completions` requests, half to each server, with the same checks (zero overshoot, a 429 costs
+ * no upstream call, one usage event per upstream call, nothing held) — its usage goes through each server's usage
+ * queue (group commits).
  * Prints the figures, drops its database, exits non-zero on failure. Ports: MULTI_PROCESS_PORT and the next one
  * (default 3310, 3311).
  */
@@ -17,12 +21,14 @@ import pg from "pg";
 import { installDatabase, uninstallDatabase } from "@/db";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
+import { createApiToken } from "@/lib/api-tokens/tokens";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
 import { startFakeLlm } from "@/tools/fake-llm/server";
 import { runOnServer, startNextServer } from "./bench-support";
 
 const CHATS = 60;
+const GATEWAY_REQUESTS = 200;
 const ANSWERS_THAT_FIT = 10;
 const MAX_OUTPUT_TOKENS = 1000;
 const PORT = Number(process.env.MULTI_PROCESS_PORT ?? 3310);
@@ -62,6 +68,7 @@ interface Figures {
   other: number[];
   upstreamCalls: number;
   events: number;
+  /** Events of the feature the requests were made for (chat: not the titles). */
   chatEvents: number;
   eventSum: number;
   ledgerSpent: number;
@@ -69,10 +76,10 @@ interface Figures {
   openReservations: number;
 }
 
-async function readFigures(client: pg.Client, userId: string): Promise<Omit<Figures, "answered" | "refused" | "other" | "upstreamCalls">> {
+async function readFigures(client: pg.Client, userId: string, feature = "chat"): Promise<Omit<Figures, "answered" | "refused" | "other" | "upstreamCalls">> {
   const events = await client.query<{ n: string; chat: string; sum: string }>(
-    `select count(*) as n, count(*) filter (where feature = 'chat') as chat, coalesce(sum(cost_nano), 0) as sum from usage_events where user_id = $1`,
-    [userId],
+    `select count(*) as n, count(*) filter (where feature = $2) as chat, coalesce(sum(cost_nano), 0) as sum from usage_events where user_id = $1`,
+    [userId, feature],
   );
   const ledger = await client.query<{ spent: string; reserved: string }>(
     `select coalesce(sum(spent_nano), 0) as spent, coalesce(sum(reserved_nano), 0) as reserved from budget_ledger where user_id = $1 and period_kind = 'month'`,
@@ -129,6 +136,14 @@ try {
     source: "user",
     values: { monthlyCostLimitNano: LIMIT_NANO, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
   });
+  const gatewayUser = await registerWithPassword({ email: `multi-gw-${randomUUID()}@example.test`, password });
+  await saveProviderKey(gatewayUser.id, { provider: "openai", apiKey: "sk-test-multi-0001" } as Parameters<typeof saveProviderKey>[1]);
+  await upsertBudget({
+    userId: gatewayUser.id,
+    source: "user",
+    values: { monthlyCostLimitNano: LIMIT_NANO, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
+  });
+  const { token: apiToken } = await createApiToken(gatewayUser, { name: "multi-process", scopes: ["gateway"], expiresOn: null, defaultFeature: null, monthlyUsd: null });
   uninstallDatabase();
   await handle.close();
 
@@ -157,17 +172,20 @@ try {
   // Usage is recorded after each response (and titles after that): wait until nothing is held and nothing changes.
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
-  let figures = await readFigures(client, user.id);
-  let upstreamCalls = 0;
-  for (let i = 0, stable = 0; i < 120 && stable < 4; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    const next = await readFigures(client, user.id);
-    upstreamCalls = fake.requests.slice(before).filter((r) => r.method === "POST").length;
-    const settled = next.openReservations === 0 && next.events === upstreamCalls && JSON.stringify(next) === JSON.stringify(figures);
-    stable = settled ? stable + 1 : 0;
-    figures = next;
-  }
-  await client.end();
+  const settle = async (userId: string, since: number, feature: string) => {
+    let figures = await readFigures(client, userId, feature);
+    let upstreamCalls = 0;
+    for (let i = 0, stable = 0; i < 120 && stable < 4; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const next = await readFigures(client, userId, feature);
+      upstreamCalls = fake.requests.slice(since).filter((r) => r.method === "POST").length;
+      const settled = next.openReservations === 0 && next.events === upstreamCalls && JSON.stringify(next) === JSON.stringify(figures);
+      stable = settled ? stable + 1 : 0;
+      figures = next;
+    }
+    return { figures, upstreamCalls };
+  };
+  const { figures, upstreamCalls } = await settle(user.id, before, "chat");
 
   const all: Figures = {
     answered: statuses.filter((s) => s === 200).length,
@@ -195,6 +213,50 @@ try {
     all.openReservations !== 0 && `${all.openReservations} reservations still open`,
     all.ledgerReserved !== 0 && `ledger still holds ${all.ledgerReserved} nano-USD`,
   ].filter((f): f is string => typeof f === "string");
+
+  // The gateway: 200 parallel requests with an API token, half to each server.
+  const gatewayBefore = fake.requests.length;
+  const gatewayStarted = performance.now();
+  const gatewayStatuses = await Promise.all(
+    Array.from({ length: GATEWAY_REQUESTS }, async (_, i) => {
+      const response = await fetch(`${servers[i % 2]!.base}/api/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiToken}` },
+        body: JSON.stringify({ model: "openai:gpt-4o-mini", max_tokens: MAX_OUTPUT_TOKENS, messages: [{ role: "user", content: REPLY }] }),
+      });
+      await response.text();
+      return response.status;
+    }),
+  );
+  const gatewaySeconds = (performance.now() - gatewayStarted) / 1000;
+  const settled = await settle(gatewayUser.id, gatewayBefore, "api");
+  const gw: Figures = {
+    answered: gatewayStatuses.filter((s) => s === 200).length,
+    refused: gatewayStatuses.filter((s) => s === 429).length,
+    other: gatewayStatuses.filter((s) => s !== 200 && s !== 429),
+    upstreamCalls: settled.upstreamCalls,
+    ...settled.figures,
+  };
+  await client.end();
+  console.log(`  gateway — ${GATEWAY_REQUESTS} parallel /api/v1/chat/completions (API token) over the 2 processes, in ${gatewaySeconds.toFixed(1)} s`);
+  console.log(`  budget ${LIMIT_NANO} nano-USD (fits ${ANSWERS_THAT_FIT} answers); ${gw.answered} answered (200), ${gw.refused} refused (429)${gw.other.length ? `, other: ${gw.other.join(", ")}` : ""}`);
+  console.log(`  upstream calls ${gw.upstreamCalls}; usage events ${gw.events}`);
+  console.log(`  spent: ledger ${gw.ledgerSpent} (${pct(gw.ledgerSpent)}), events ${gw.eventSum} (${pct(gw.eventSum)}); overshoot ${Math.max(0, gw.ledgerSpent - LIMIT_NANO, gw.eventSum - LIMIT_NANO)} nano-USD`);
+  console.log(`  still held: ${gw.ledgerReserved} nano-USD in ${gw.openReservations} open reservations`);
+  failures.push(
+    ...[
+      gw.other.length > 0 && `gateway: unexpected statuses: ${gw.other.join(", ")}`,
+      gw.answered < 1 && "gateway: no request was answered",
+      gw.refused < 1 && "gateway: no request was refused: the budget did not bind",
+      gw.ledgerSpent > LIMIT_NANO && `gateway: ledger spend ${gw.ledgerSpent} exceeds the limit ${LIMIT_NANO}`,
+      gw.eventSum > LIMIT_NANO && `gateway: events sum ${gw.eventSum} exceeds the limit ${LIMIT_NANO}`,
+      gw.ledgerSpent !== gw.eventSum && `gateway: ledger spend ${gw.ledgerSpent} != sum of events ${gw.eventSum}`,
+      gw.events !== gw.answered && `gateway: usage events ${gw.events} != answered requests ${gw.answered} (a refused request reached the provider, or an answer was not recorded)`,
+      gw.events !== gw.upstreamCalls && `gateway: usage events ${gw.events} != upstream calls ${gw.upstreamCalls}`,
+      gw.openReservations !== 0 && `gateway: ${gw.openReservations} reservations still open`,
+      gw.ledgerReserved !== 0 && `gateway: ledger still holds ${gw.ledgerReserved} nano-USD`,
+    ].filter((f): f is string => typeof f === "string"),
+  );
 } catch (error) {
   failures = [`crashed: ${(error as Error).stack ?? String(error)}`];
 } finally {
@@ -207,4 +269,4 @@ if (failures.length > 0) {
   console.error(`FAILED:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
   process.exit(1);
 }
-console.log("OK: no overshoot, refused requests cost no upstream call, one usage event per upstream call.");
+console.log("OK (chat and gateway): no overshoot, refused requests cost no upstream call, one usage event per upstream call.");
