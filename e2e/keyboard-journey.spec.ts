@@ -22,7 +22,7 @@ async function runCommand(page: Page, search: string, expectHighlighted: Locator
   await page.keyboard.press("Control+k");
   const palette = page.getByTestId("command-palette");
   await expect(palette).toBeVisible();
-  await expect(palette.getByRole("combobox", { name: "Search commands" })).toBeFocused();
+  await expect(palette.getByRole("combobox", { name: "Command palette" })).toBeFocused();
   await page.keyboard.type(search);
   await expect(expectHighlighted).toHaveAttribute("aria-selected", "true");
   await page.keyboard.press("Enter");
@@ -37,7 +37,7 @@ test("keyboard only: register, add a key, pick a model in the palette, chat, sto
   await tabTo(page, page.getByLabel("Password"));
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
 
   // Settings → API keys through the palette; the provider select is reachable, OpenAI is its first choice.
   const palette = page.getByTestId("command-palette");

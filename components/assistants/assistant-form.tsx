@@ -99,7 +99,7 @@ export function AssistantForm({ groups, others, defaultModel, assistant, onSaved
           <p className="text-xs text-zinc-500">Up to {ASSISTANT_PROMPT_MAX.toLocaleString("en-US")} characters.</p>
         )}
       </div>
-      <div className="space-y-1.5">
+      <div className="grid gap-1.5">
         <Label htmlFor={`${prefix}-model`}>Preferred model</Label>
         <ModelPicker
           id={`${prefix}-model`}

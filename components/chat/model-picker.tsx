@@ -138,8 +138,8 @@ export function ModelPicker({
           </button>
         </PopoverTrigger>
         <PopoverContent className="w-[min(26rem,calc(100vw-2rem))] p-0" data-testid="model-picker-list">
-          <Command defaultValue={value || NONE} label="Models">
-            <CommandInput placeholder="Search models…" aria-label="Search models" />
+          <Command defaultValue={value || NONE} label="Search models">
+            <CommandInput placeholder="Search models…" />
             <CommandList id={listId}>
               <CommandEmpty>No model matches.</CommandEmpty>
               {noneLabel !== undefined ? (

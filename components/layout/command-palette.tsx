@@ -152,9 +152,10 @@ export function CommandPalette(props: CommandPaletteProps) {
       onOpenChange={setOpen}
       title="Command palette"
       description="Go to a page, open a conversation, switch the model or start a new chat."
+      commandProps={{ vimBindings: false }}
       data-testid="command-palette"
     >
-      <CommandInput placeholder="Type a command or search…" aria-label="Search commands" />
+      <CommandInput placeholder="Type a command or search…" />
       <CommandList>
         <CommandEmpty>Nothing matches.</CommandEmpty>
         <CommandGroup heading="Actions">

@@ -40,7 +40,9 @@ export function AddKeyForm() {
       ) : null}
       <div className={FIELD_CLASS}>
         <Label htmlFor="provider">Provider</Label>
-        <SelectMenu name="provider" value={provider} onValueChange={setProvider}>
+        {/* A controlled hidden input: it keeps the choice when React resets the form after the action. */}
+        <input type="hidden" name="provider" value={provider} />
+        <SelectMenu value={provider} onValueChange={setProvider}>
           <SelectMenuTrigger id="provider" data-testid="provider-select">
             <SelectMenuValue />
           </SelectMenuTrigger>

@@ -29,7 +29,7 @@ export function DefaultModelForm({ groups, current }: { groups: ModelGroup[]; cu
   return (
     <div className="space-y-6">
       <form action={action} className="space-y-3" data-testid="default-model-form">
-        <div className="space-y-1.5">
+        <div className={FIELD_CLASS}>
           <Label htmlFor="model">Default model for new chats</Label>
           <ModelPicker
             id="model"

@@ -9,7 +9,37 @@ import { cn } from "@/lib/cn";
  * themes. The native <Select> in select.tsx stays for plain form fields; this one is for pickers that need groups,
  * secondary text or disabled options with an explanation.
  */
-export const SelectMenu = SelectPrimitive.Root;
+let inFormReset = false;
+if (typeof document !== "undefined") {
+  // A form's reset event (React resets a form after its action) reaches the document's capture listener first.
+  document.addEventListener(
+    "reset",
+    () => {
+      inFormReset = true;
+      queueMicrotask(() => {
+        inFormReset = false;
+      });
+    },
+    true,
+  );
+}
+
+/**
+ * The select's root. Controlled (`value` given), it keeps its value when the form around it is reset, as React keeps
+ * controlled inputs' values (Radix would report its first value back).
+ */
+export function SelectMenu({ onValueChange, ...props }: ComponentProps<typeof SelectPrimitive.Root>) {
+  const controlled = props.value !== undefined;
+  return (
+    <SelectPrimitive.Root
+      {...props}
+      onValueChange={(next) => {
+        if (controlled && inFormReset) return;
+        onValueChange?.(next);
+      }}
+    />
+  );
+}
 export const SelectMenuValue = SelectPrimitive.Value;
 export const SelectMenuGroup = SelectPrimitive.Group;
 
