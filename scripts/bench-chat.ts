@@ -30,6 +30,17 @@ const REPLY = "[[reply:Metering adds a reservation before the call and a write a
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
+/** Server-Timing phases of the routed requests (ms), by name, in order of first appearance. */
+const phases = new Map<string, number[]>();
+function notePhases(response: Response): void {
+  for (const entry of (response.headers.get("server-timing") ?? "").split(",")) {
+    const [name, dur] = entry.trim().split(";dur=");
+    if (!name || dur === undefined) continue;
+    if (!phases.has(name)) phases.set(name, []);
+    phases.get(name)!.push(Number(dur));
+  }
+}
+
 /** Reads a streamed response until `isFirst(text so far)` holds; returns the TTFT and drains the rest. */
 async function ttft(response: Response, started: number, isFirst: (text: string) => boolean): Promise<number> {
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
@@ -113,6 +124,7 @@ try {
       headers: { "content-type": "application/json", cookie },
       body: JSON.stringify({ id: randomUUID(), message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: `Hello ${REPLY}` }] } }),
     });
+    notePhases(response);
     return ttft(response, started, (text) => text.includes('"type":"text-delta"'));
   };
 
@@ -144,7 +156,11 @@ try {
   };
   console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}`);
   const a = await run("fake upstream directly", direct);
+  phases.clear();
   const b = await run("through /api/chat", viaRoute);
+  if (phases.size > 0) {
+    console.log(`inside the route (Server-Timing, p50 of each phase): ${[...phases].map(([name, v]) => `${name} ${percentile(v, 50).toFixed(1)}`).join(" · ")} ms`);
+  }
   console.log(`metering + proxy overhead   p50 +${ms(percentile(b, 50) - percentile(a, 50))}, p99 +${ms(percentile(b, 99) - percentile(a, 99))}`);
 } finally {
   await stop();

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { assistants, conversations, type Assistant, type Conversation } from "@/db/schema";
+import { assistants, conversations, messages, type Assistant, type Conversation } from "@/db/schema";
 
 /** A conversation by id whoever owns it (the chat turn refuses someone else's, and reusing their id). */
 export async function getConversation({ id }: { id: string }, executor?: DbExecutor): Promise<Conversation | undefined> {
@@ -50,4 +50,11 @@ export async function upsertOwnConversation(
     })
     .returning();
   return row;
+}
+
+/** The conversation a message id is stored in, if any (an id reused from another conversation is refused). */
+export async function conversationOfMessage({ id }: { id: string }, executor?: DbExecutor): Promise<string | undefined> {
+  const db = executor ?? (await getDb());
+  const [row] = await db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id));
+  return row?.conversationId;
 }

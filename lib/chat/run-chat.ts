@@ -9,12 +9,13 @@ import {
   type UIMessage,
   type UIMessageChunk,
 } from "ai";
-import { getAssistantWithDelegates, getConversation, upsertOwnConversation } from "@/db/queries/chat-turn";
+import { conversationOfMessage, getAssistantWithDelegates, getConversation, upsertOwnConversation } from "@/db/queries/chat-turn";
 import { deleteMessagesFrom, insertMessage, listMessages } from "@/db/queries/conversations";
 import { inTransaction } from "@/db/queries/transaction";
 import { asyncCommit } from "@/db";
 import type { Assistant, Message, User } from "@/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, toAppError } from "@/lib/errors";
+import { currentTiming, markTiming } from "@/lib/http/server-timing";
 import { formatModelRef } from "@/lib/providers/model-ref";
 import { resolveModelFrom } from "@/lib/providers/resolve-model";
 import { runInBackground } from "@/lib/usage/background";
@@ -66,78 +67,96 @@ function metadataOf(call: MeteredCall, base: ChatMessageMetadata, status: ChatMe
 const DECISIVE = new Set(["text-delta", "reasoning-delta", "tool-input-start", "tool-input-available", "finish", "error", "abort"]);
 
 /**
- * What a turn reads before it writes, all at once (one round trip's wait on PostgreSQL): the conversation, the
- * assistant with its delegates, the model's sources (default model, keys, deployment-key policy), the budgets and the
- * price overrides. Only an assistant named by a stored conversation (not by the request) takes a second read.
+ * What a turn reads, all at once (one round trip's wait on PostgreSQL): the conversation and its messages, where the
+ * new message's id is stored already, the assistant with its delegates, the model's sources (default model, keys,
+ * deployment-key policy), the budgets and the price overrides. Only an assistant named by a stored conversation (not
+ * by the request) takes a second read.
  */
 async function readTurn(user: User, body: ChatBody) {
-  const [conversation, named, { sources, budgets, overrides }] = await Promise.all([
+  const [conversation, stored, messageHome, named, { sources, budgets, overrides }] = await Promise.all([
     getConversation({ id: body.id }),
+    listMessages({ conversationId: body.id }),
+    body.message ? conversationOfMessage({ id: body.message.id }) : Promise.resolve(undefined),
     body.assistantId ? getAssistantWithDelegates({ id: body.assistantId, userId: user.id }) : Promise.resolve(undefined),
     loadMeteringContext(user.id),
   ]);
   if (conversation && conversation.userId !== user.id) throw new AppError("conversation_not_found");
   if (!conversation && body.trigger === "regenerate-message") throw new AppError("conversation_not_found");
+  if (messageHome !== undefined && messageHome !== body.id) {
+    throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
+  }
   const assistantId = body.assistantId !== undefined ? body.assistantId : (conversation?.assistantId ?? null);
   const found = assistantId ? (named ?? (await getAssistantWithDelegates({ id: assistantId, userId: user.id }))) : undefined;
   if (assistantId && !found) throw new AppError("not_found", "That assistant does not exist.");
-  return { conversation, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides };
+  const history = conversation ? stored : [];
+  return { conversation, history, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides };
+}
+
+/** What a turn changes in the conversation: the history the model sees, and the writes that make it so. */
+interface TurnPlan {
+  history: Message[];
+  /** Messages from this position on are removed (an edited message, or the answer being regenerated). */
+  deleteFromSeq?: number;
+  /** The user's new message. */
+  message?: NonNullable<ChatBody["message"]>;
+}
+
+function planTurn(body: ChatBody, stored: Message[]): TurnPlan {
+  if (body.trigger === "submit-message" && body.message) {
+    const message = body.message;
+    const edited = stored.find((m) => m.id === message.id);
+    const kept = edited ? stored.filter((m) => m.seq < edited.seq) : stored;
+    const added: Message = { id: message.id, conversationId: body.id, role: "user", parts: message.parts, metadata: null, seq: Number.MAX_SAFE_INTEGER, createdAt: new Date() };
+    return { history: [...kept, added], deleteFromSeq: edited?.seq, message };
+  }
+  const lastUser = [...stored].reverse().find((m) => m.role === "user");
+  if (!lastUser) throw new AppError("validation_failed", "There is no message to answer yet.");
+  const after = stored.find((m) => m.seq > lastUser.seq);
+  return { history: after ? stored.filter((m) => m.seq < after.seq) : stored, deleteFromSeq: after?.seq };
 }
 
 /**
- * The turn's writes, in one transaction with one commit: the conversation (created or updated), the user's message
- * (or, to regenerate, the removal of the old answer), the history read once, and the budget reservation of the first
- * model call (`call.reserveAhead`). A budget refusal rolls it back; the caller then writes the turn again without the
- * reservation (the message is kept) and answers with the refusal.
+ * The turn's writes, in one transaction: the conversation (created or updated), the removal of an edited message or
+ * of the answer being regenerated, and the user's message. They run while the model call starts (everything they
+ * check was read before); the answer is stored only after they committed. Retried if the database fails (the writes
+ * are safe to repeat).
  */
-async function writeTurn(
-  user: User,
-  body: ChatBody,
-  turn: { exists: boolean; retry: boolean; reserve: boolean; modelRef: string; assistant?: Assistant },
-  prompt: (history: UIMessage[]) => Promise<number>,
-  call: (conversationId: string) => MeteredCall,
-): Promise<{ history: Message[]; isFirstTurn: boolean; conversationTitle: string | null; metered: MeteredCall }> {
-  const written = await inTransaction(async (tx) => {
-    await asyncCommit(tx);
-    const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
-    // Created by someone else in between.
-    if (!conversation) throw new AppError("conversation_not_found");
-    let history = turn.exists || turn.retry ? await listMessages({ conversationId: conversation.id }, tx) : [];
-    if (body.trigger === "submit-message" && body.message) {
-      const edited = history.find((m) => m.id === body.message!.id);
-      if (edited) {
-        await deleteMessagesFrom({ conversationId: conversation.id, seq: edited.seq }, tx);
-        history = history.filter((m) => m.seq < edited.seq);
-      }
-      const stored = await insertMessage({ id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts }, tx);
-      if (!stored) throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
-      history = [...history, { id: body.message.id, conversationId: conversation.id, role: "user", parts: body.message.parts, metadata: null, seq: Number.MAX_SAFE_INTEGER, createdAt: new Date() }];
-    } else {
-      const lastUser = [...history].reverse().find((m) => m.role === "user");
-      if (!lastUser) throw new AppError("validation_failed", "There is no message to answer yet.");
-      const after = history.find((m) => m.seq > lastUser.seq);
-      if (after) {
-        await deleteMessagesFrom({ conversationId: conversation.id, seq: after.seq }, tx);
-        history = history.filter((m) => m.seq < after.seq);
-      }
+async function writeTurn(user: User, body: ChatBody, plan: TurnPlan, turn: { modelRef: string; assistant?: Assistant }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await inTransaction(async (tx) => {
+        await asyncCommit(tx);
+        const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
+        // Created by someone else in between.
+        if (!conversation) throw new AppError("conversation_not_found");
+        if (plan.deleteFromSeq !== undefined) await deleteMessagesFrom({ conversationId: body.id, seq: plan.deleteFromSeq }, tx);
+        if (plan.message && !(await insertMessage({ id: plan.message.id, conversationId: body.id, role: "user", parts: plan.message.parts }, tx))) {
+          throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
+        }
+      });
+      return;
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (attempt >= 3) throw new AppError("database_unavailable", undefined, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
-    const metered = call(conversation.id);
-    if (turn.reserve) await metered.reserveAhead({ promptTokens: await prompt(toUiMessages(history)), maxOutputTokens: defaultMaxOutputTokens() }, tx);
-    return { history, conversationTitle: conversation.title, metered };
-  });
-  const isFirstTurn = written.history.filter((m) => m.role === "user").length === 1 && !written.conversationTitle;
-  return { ...written, isFirstTurn };
+  }
 }
 
 /**
- * One chat turn: checks the conversation, the assistant, the model and its key, stores the user's message, then
- * streams the answer. Every model call is metered (lib/usage/metered-call.ts): budgets are reserved before each call,
- * and usage is recorded after the response, whether the answer finished, was stopped or failed. An error before the
- * first token (budget, rejected key, failing provider) answers with its own HTTP status and JSON body.
+ * One chat turn: checks the conversation, the assistant, the model and its key, reserves the budget and stores the
+ * user's message, then streams the answer. Every model call is metered (lib/usage/metered-call.ts): budgets are
+ * reserved before each call, and usage is recorded after the response, whether the answer finished, was stopped or
+ * failed. An error before the first token (budget, rejected key, failing provider) answers with its own HTTP status
+ * and JSON body.
+ *
+ * Before the first upstream byte there are two waits on the database: the reads (in parallel), then the budget
+ * reservation, while the conversation's writes run beside it and beside the upstream call.
  */
 export async function runChatTurn(user: User, body: ChatBody, signal: AbortSignal): Promise<Response> {
   if (body.message) validateMessage(body.message);
-  const { conversation, assistant, delegates, sources, budgets, overrides } = await readTurn(user, body);
+  const { conversation, history: stored, assistant, delegates, sources, budgets, overrides } = await readTurn(user, body);
+  markTiming("read");
 
   // Resolving the model checks the key: no usable key → api_key_required before anything is stored or called.
   const requested = body.model ?? conversation?.model ?? assistant?.preferredModel ?? null;
@@ -145,59 +164,53 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   const modelRef = formatModelRef({ provider: resolved.provider, modelId: resolved.modelId, endpointId: resolved.endpointId });
   const system = assistant?.systemPrompt;
   const assistantMessageId = randomUUID();
-
-  const call = (conversationId: string) =>
-    meteredCall(resolved, {
-      userId: user.id,
-      feature: "chat",
-      source: "chat",
-      conversationId,
-      assistantId: assistant?.id ?? null,
-      messageId: assistantMessageId,
-      overrides,
-      budgets,
-      timeZone: user.timeZone ?? "UTC",
-    });
-  const prompt = async (messages: UIMessage[]) =>
-    estimatePromptTokens([...(system ? [{ role: "system", content: system }] : []), ...(await convertToModelMessages(messages))]);
-  let written: Awaited<ReturnType<typeof writeTurn>> | undefined;
-  for (let attempt = 1; !written; attempt++) {
-    let started: MeteredCall | undefined;
-    const turn = { exists: Boolean(conversation), retry: attempt > 1, reserve: true, modelRef, assistant };
-    try {
-      written = await writeTurn(user, body, turn, prompt, (id) => (started = call(id)));
-    } catch (error) {
-      if (error instanceof AppError && error.code === "budget_exceeded") {
-        // The refusal rolled the turn back: keep the user's message all the same, then answer with the refusal.
-        await writeTurn(user, body, { ...turn, retry: true, reserve: false }, prompt, call);
-        throw error;
-      }
-      if (error instanceof AppError) throw error;
-      // The database failed (e.g. it dropped the connection), maybe after the commit: give back what the reservation
-      // holds (a no-op if nothing was stored) and write the turn again (its writes are safe to repeat).
-      await started?.releaseAhead().catch(() => undefined);
-      if (attempt >= 3) throw new AppError("database_unavailable", undefined, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-  const { history, isFirstTurn, metered } = written;
+  const plan = planTurn(body, stored);
+  const history = plan.history;
+  const isFirstTurn = history.filter((m) => m.role === "user").length === 1 && !conversation?.title;
   const uiMessages = toUiMessages(history);
-  const conversationId = metered.context.conversationId!;
+  const modelMessages = await convertToModelMessages(uiMessages);
+
+  const metered = meteredCall(resolved, {
+    userId: user.id,
+    feature: "chat",
+    source: "chat",
+    conversationId: body.id,
+    assistantId: assistant?.id ?? null,
+    messageId: assistantMessageId,
+    overrides,
+    budgets,
+    timeZone: user.timeZone ?? "UTC",
+  });
+  const writing = writeTurn(user, body, plan, { modelRef, assistant });
+  writing.catch(() => undefined); // awaited below; never an unhandled rejection
+  try {
+    const promptTokens = estimatePromptTokens([...(system ? [{ role: "system", content: system }] : []), ...modelMessages]);
+    await metered.reserveAhead({ promptTokens, maxOutputTokens: defaultMaxOutputTokens() });
+  } catch (error) {
+    // A refusal keeps the user's message all the same (a failing write is the worse news, so it wins).
+    await writing;
+    throw error;
+  }
+  markTiming("reserve");
+  const conversationId = body.id;
   const tools = delegates.length > 0 ? delegateTools({ call: metered, delegates, sources }) : undefined;
+  // Stops the model call when the browser goes away, or when the turn's writes fail.
+  const stop = new AbortController();
 
   const result = streamText({
     model: meteredModel(metered),
     system,
-    messages: await convertToModelMessages(uiMessages),
+    messages: modelMessages,
     tools,
     stopWhen: stepCountIs(tools ? MAX_TOOL_STEPS : 1),
     maxOutputTokens: defaultMaxOutputTokens(),
-    abortSignal: signal,
+    abortSignal: AbortSignal.any([signal, stop.signal]),
     maxRetries: 1,
     onError: () => {}, // surfaced as an `error` chunk and mapped below
   });
   // Keeps the generation (and its usage) going to the end even if nobody reads the response any more.
   void result.consumeStream({ onError: () => {} });
+  markTiming("sdk");
 
   const base: ChatMessageMetadata = { model: modelRef, provider: resolved.provider, createdAt: new Date().toISOString() };
   let failure: AppError | undefined;
@@ -229,28 +242,40 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   runInBackground(`chat ${metered.requestId}`, async () => {
     const end = await endedPromise;
     await metered.idle();
-    const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted ? "aborted" : failure ? "error" : "ok";
+    // The answer follows the user's message; when that could not be stored, only the usage is.
+    const stored = await writing.then(() => true, () => false);
+    const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
     // The answer and its usage commit together; if storing the answer fails, the usage is still committed.
     const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
-    await metered.record(parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx) } : {});
-    if (isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides });
+    await metered.record(stored && parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx) } : {});
+    if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides });
   });
 
   // Wait for the answer to start: an error before any content gets its own HTTP status instead of a 200 stream.
   const reader = uiStream.getReader();
   const buffered: UIMessageChunk[] = [];
+  let upstreamError: AppError | undefined;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     if (value.type === "error" && buffered.every((c) => !DECISIVE.has(c.type))) {
-      await reader.cancel().catch(() => undefined);
-      const error = failure ?? new AppError("upstream_failed", value.errorText);
-      return Response.json(error.toJSON(), { status: error.status });
+      upstreamError = failure ?? new AppError("upstream_failed", value.errorText);
+      break;
     }
     buffered.push(value);
     if (DECISIVE.has(value.type)) break;
   }
+  markTiming("first-content");
+  // The user's message must be stored before the answer is shown; if it could not be, the answer is stopped.
+  const writeError = await writing.then(() => undefined, (error: unknown) => error);
+  if (writeError || upstreamError) {
+    stop.abort();
+    await reader.cancel().catch(() => undefined);
+    const error = writeError ? toAppError(writeError) : upstreamError!;
+    return Response.json(error.toJSON(), { status: error.status });
+  }
+  const timing = currentTiming()?.header();
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
       for (const chunk of buffered) controller.enqueue(chunk);
@@ -270,5 +295,5 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     cancel: (reason) => reader.cancel(reason),
   });
   // no-transform: a compressing proxy must not hold chunks back to fill its buffer.
-  return createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform" } });
+  return createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform", ...(timing ? { "server-timing": timing } : {}) } });
 }

@@ -24,6 +24,8 @@ function providerMessage(error: APICallError): string {
 export function toChatError(error: unknown, provider: ProviderKind, keySource: "user" | "system", endpointName?: string): AppError {
   if (error instanceof AppError) return error;
   const cause = RetryError.isInstance(error) ? error.lastError : error;
+  // A retried call whose new reservation the budget refused (others spent what was left meanwhile).
+  if (cause instanceof AppError) return cause;
   const label = provider === "openai-compatible" ? `the endpoint “${endpointName ?? "OpenAI-compatible"}”` : PROVIDERS[provider].label;
   // A stream that had started and then broke: the answer so far stands; the HTTP status (200) says nothing here.
   const broke = [error, cause, (cause as { cause?: unknown })?.cause].find((e) => ProviderStreamBroke.isInstance(e)) as ProviderStreamBroke | undefined;

@@ -4,6 +4,7 @@ import type { User } from "@/db/schema";
 import { requireAdmin, requireUser } from "@/lib/auth/session";
 import { toAppError } from "@/lib/errors";
 import { logFailure } from "@/lib/log";
+import { ServerTiming, markTiming, runTimed } from "./server-timing";
 
 type Access = "public" | "user" | "admin";
 type Params = Record<string, string | string[] | undefined>;
@@ -20,9 +21,10 @@ export function route<A extends Access>(
   access: A,
   handler: (request: Request, context: Context<A>) => Promise<Response | object>,
 ) {
-  return async (request: Request, routeContext?: { params?: Promise<Params> }): Promise<Response> => {
+  return async (request: Request, routeContext?: { params?: Promise<Params> }): Promise<Response> => runTimed(new ServerTiming(), async () => {
     try {
       const user = access === "admin" ? await requireAdmin() : access === "user" ? await requireUser() : null;
+      markTiming("auth");
       const params = (await routeContext?.params) ?? {};
       const result = await handler(request, { user, params } as Context<A>);
       return result instanceof Response ? result : Response.json(result);
@@ -35,5 +37,5 @@ export function route<A extends Access>(
       }
       return Response.json(appError.toJSON(), { status: appError.status });
     }
-  };
+  });
 }

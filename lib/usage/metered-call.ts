@@ -1,6 +1,5 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { DbExecutor } from "@/db";
 import type { Budget, UsageSource } from "@/db/schema";
 import { reserveBudget, releaseReservation, type CallEstimate, type Reservation } from "@/lib/budgets/ledger";
 import { costAt, lookupPrice, priceLevelFor, toolFeeFor, type PriceLookup, type PriceOverride, type ServerTool, type TokenUsage } from "@/lib/pricing/price-book";
@@ -158,7 +157,7 @@ export class MeteredCall {
   /** The model's price, looked up once for every step of the call (null: unpriced). */
   readonly price: PriceLookup | null;
   private readonly steps: Steps;
-  /** A reservation taken for the first step before it started (the chat turn's transaction); used once. */
+  /** A reservation taken for the first step before it started; used once. */
   private held: { reservation: Reservation | null; promptTokens: number } | null = null;
 
   constructor(target: ResolvedModel, context: CallerContext, steps?: Steps) {
@@ -236,21 +235,13 @@ export class MeteredCall {
   }
 
   /**
-   * Reserves for the first step before it starts — inside the caller's transaction when given one (the chat turn
-   * stores its message and holds the budget in one commit), so a refusal comes before any answer has started. The
-   * step then uses this reservation if its prompt is no larger.
+   * Reserves for the first step before it starts, so that a refusal comes before any answer has started (and before
+   * the caller's other work). The step then uses this reservation if its prompt is no larger.
    */
-  async reserveAhead(request: StepRequest, executor?: DbExecutor): Promise<Reservation | null> {
-    const reservation = await this.reserveFor(request, executor);
+  async reserveAhead(request: StepRequest): Promise<Reservation | null> {
+    const reservation = await this.reserveFor(request);
     this.held = { reservation, promptTokens: request.promptTokens };
     return reservation;
-  }
-
-  /** Gives back the reservation made ahead (its transaction failed, perhaps after committing). */
-  async releaseAhead(): Promise<void> {
-    const held = this.held;
-    this.held = null;
-    if (held?.reservation) await releaseReservation(held.reservation.id);
   }
 
   /** Starts a step: reserves for it (or takes the reservation made ahead) and returns the clamped output cap. */
@@ -273,10 +264,10 @@ export class MeteredCall {
     };
   }
 
-  private async reserveFor(request: StepRequest, executor?: DbExecutor): Promise<Reservation | null> {
+  private async reserveFor(request: StepRequest): Promise<Reservation | null> {
     if (this.context.enforceBudget === false) return null;
     const { userId, budgets, timeZone } = this.context;
-    return reserveBudget(userId, this.estimate(request), { budgets, timeZone }, executor);
+    return reserveBudget(userId, this.estimate(request), { budgets, timeZone });
   }
 
   /** Counts a step as running (its record comes with `endStep`). */

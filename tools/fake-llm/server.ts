@@ -149,6 +149,9 @@ export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promis
       }
     }
   });
+  // Keeps idle connections as long as real providers' load balancers do: with Node's 5 s default, a client reusing a
+  // connection just as the server closes it gets ECONNRESET (seen on busy machines, whose timers fire late).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const { port: actualPort } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${actualPort}`;

@@ -1,6 +1,7 @@
 import { chatRequestSchema } from "@/lib/chat/contract";
 import { runChatTurn } from "@/lib/chat/run-chat";
 import { route } from "@/lib/http/route";
+import { markTiming } from "@/lib/http/server-timing";
 import { parseJsonBody } from "@/lib/validation/body";
 
 /** Whole request bodies above this are refused before parsing (a message is at most 32,000 characters). */
@@ -11,5 +12,6 @@ export const POST = route("user", async (request, { user }) => {
     maxBytes: MAX_BODY_BYTES,
     tooLargeMessage: "The message is too large to send (at most 512 KB).",
   });
+  markTiming("body");
   return runChatTurn(user, body, request.signal);
 });
