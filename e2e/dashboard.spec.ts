@@ -29,6 +29,24 @@ test.describe("dashboard", () => {
     // Two answers plus the title call: at least $0.00087.
     await expect(async () => expect(await dashboard.spendText()).toMatch(/^\$0\.000(8[7-9]|9\d)\d*$|^\$0\.001/)).toPass({ timeout: 20_000 });
     await expect(dashboard.spendChart()).toBeVisible();
+    // The days are the user's own, and the page says in which zone.
+    await expect(dashboard.rangeCaption()).toContainText(/Days in \S/);
+    // Charts tell the truth: bars per day, no axis label twice, a legend that toggles, exact amounts in the tooltip.
+    await expect(dashboard.spendBars().first()).toBeVisible();
+    const labels = await dashboard.spendAxisLabels();
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(labels).size, labels.join(", ")).toBe(labels.length);
+    await dashboard.spendBars().last().hover();
+    await expect(dashboard.spendTooltip()).toContainText(/\$0\.00\d{2,}/); // exact: more digits than cents
+    const openai = dashboard.legendItem("OpenAI");
+    await expect(openai).toHaveAttribute("aria-pressed", "true");
+    await openai.focus();
+    await page.keyboard.press("Enter");
+    await expect(openai).toHaveAttribute("aria-pressed", "false");
+    await expect(dashboard.spendBars()).toHaveCount(0);
+    await page.keyboard.press("Space");
+    await expect(openai).toHaveAttribute("aria-pressed", "true");
+    await expect(dashboard.spendBars().first()).toBeVisible();
     await expect(dashboard.breakdownTable()).toContainText("gpt-4o-mini");
     await expect(dashboard.recentRows()).toHaveCount(3, { timeout: 15_000 });
     // Which caller made the calls: the chat, for all three (the breakdown's source tab and the recent requests).

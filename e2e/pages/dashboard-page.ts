@@ -52,6 +52,25 @@ export class DashboardPage {
     return this.page.getByTestId("spend-chart");
   }
 
+  /** The spend chart's bars (one per series per day or hour with spend). */
+  spendBars() {
+    return this.spendChart().locator(".recharts-bar-rectangle");
+  }
+
+  /** The money labels of the spend chart's Y axis, bottom to top. */
+  async spendAxisLabels(): Promise<string[]> {
+    return (await this.spendChart().locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents()).map((t) => t.trim());
+  }
+
+  /** A legend entry of the spend chart: a toggle button (aria-pressed: the series is drawn). */
+  legendItem(label: string) {
+    return this.page.getByTestId("spend-legend").getByRole("button", { name: label });
+  }
+
+  spendTooltip() {
+    return this.page.getByTestId("spend-tooltip");
+  }
+
   breakdownTable() {
     return this.page.getByTestId("breakdown-table");
   }
