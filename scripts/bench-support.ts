@@ -19,7 +19,10 @@ export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Pro
   if (await fetch(`${base}/api/health`).then(() => true, () => false)) {
     throw new Error(`something already listens on port ${port}; stop it or set BENCH_PORT`);
   }
-  const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // Idle connections kept 65 s (Node's default is 5 s): a client reusing one just as the server closes it gets
+  // ECONNRESET, which busy machines (late timers) hit under parallel load.
+  const args = ["start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"];
+  const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), ...args], {
     env,
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -258,7 +258,8 @@ try {
     ].filter((f): f is string => typeof f === "string"),
   );
 } catch (error) {
-  failures = [`crashed: ${(error as Error).stack ?? String(error)}`];
+  const cause = (error as { cause?: unknown }).cause;
+  failures = [`crashed: ${(error as Error).stack ?? String(error)}${cause ? `\n    cause: ${String((cause as Error).stack ?? cause)}` : ""}`];
 } finally {
   for (const server of servers) await server.stop().catch(() => undefined);
   await fake.close().catch(() => undefined);
