@@ -30,6 +30,7 @@ async function runCommand(page: Page, search: string, expectHighlighted: Locator
 }
 
 test("keyboard only: register, add a key, pick a model in the palette, chat, stop with Esc, new chat, dashboard", async ({ page }) => {
+  test.setTimeout(150_000); // one long journey: register, key check, two answers' worth of pages
   // Register.
   await page.goto("/register");
   await tabTo(page, page.getByLabel("Email"));

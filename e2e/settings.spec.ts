@@ -5,6 +5,7 @@ import { SettingsPage } from "./pages/settings-page";
 
 test.describe("settings", () => {
   test("add a key (checked with the provider), see it masked, pick a default model, set a budget", async ({ page }) => {
+    test.setTimeout(120_000);
     const secret = "sk-test-e2e-openai-Kq7Z";
     await new RegisterPage(page).register({ email: uniqueEmail("settings"), password: PASSWORD });
     const settings = new SettingsPage(page);
