@@ -35,6 +35,7 @@ async function startConversation(page: Page, chat: ChatPage, reply: string) {
 
 test.describe("chat history", () => {
   test("generated titles are plain text; the … menu renames (by keyboard) and deletes; search filters; day headings", async ({ page }) => {
+    test.setTimeout(180_000); // two answers with generated titles and three reloads
     await page.setViewportSize({ width: 1440, height: 900 });
     await signUpWithKey(page, "history");
     const chat = new ChatPage(page);
