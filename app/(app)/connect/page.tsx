@@ -6,7 +6,7 @@ import { listApiTokenViews } from "@/lib/api-tokens/tokens";
 import { requireUserPage } from "@/lib/auth/session";
 import { deploymentBaseUrl } from "@/lib/connect/base-url";
 
-export const metadata: Metadata = { title: "Connect an app · Spendboard" };
+export const metadata: Metadata = { title: "Connect an app" };
 
 /** Copy-paste snippets that point scripts, SDKs and Claude Code at this deployment with one of the user's tokens. */
 export default async function ConnectPage() {
