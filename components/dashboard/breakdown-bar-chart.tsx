@@ -4,6 +4,7 @@ import { Bar, BarChart, Cell, Tooltip, XAxis, YAxis, type TooltipContentProps } 
 import { labelWidth, moneyAxis } from "@/lib/dashboard/axis-ticks";
 import { formatNumber } from "@/lib/format";
 import { formatUsdExact } from "@/lib/money";
+import { breakdownChartHeight } from "./breakdown-chart-height";
 
 /**
  * Cost per breakdown row as horizontal bars (loaded on demand, like the spend chart). The money axis comes from
@@ -19,13 +20,8 @@ export interface BarDatum {
   color: string;
 }
 
-const ROW_HEIGHT = 26;
 const AXIS_TICK = { fontSize: 11 };
 const MAX_CATEGORY_WIDTH = 160;
-
-export function breakdownChartHeight(rows: number): number {
-  return rows * ROW_HEIGHT + 28;
-}
 
 function shorten(text: string, max = 22): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
