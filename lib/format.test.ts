@@ -12,12 +12,10 @@ import {
   formatNumber,
   formatPercent,
   formatRelativeTime,
-  formatUsdCompact,
   isoDateInZone,
   totalTokens,
 } from "./format";
 
-const USD = 1_000_000_000;
 
 describe("formatNumber", () => {
   it.each([
@@ -43,29 +41,6 @@ describe("formatCompactNumber", () => {
 describe("totalTokens", () => {
   it("counts every bucket once; reasoning is already part of output", () => {
     expect(totalTokens({ inputTokens: 800, cacheReadTokens: 200, cacheWriteTokens: 100, outputTokens: 500, reasoningTokens: 50 })).toBe(1600);
-  });
-});
-
-describe("formatUsdCompact (chart axes)", () => {
-  it.each([
-    [0, "$0"],
-    [5_000_000, "$0.005"],
-    [4_321_000, "$0.004"],
-    [250_000_000, "$0.25"],
-    [100_000_000, "$0.1"],
-    [4 * USD, "$4"],
-    [12.5 * USD, "$12.5"],
-    [250 * USD, "$250"],
-    [1_000 * USD, "$1k"],
-    [1_234 * USD, "$1.2k"],
-    [3_400_000 * USD, "$3.4M"],
-    [-1_234 * USD, "-$1.2k"],
-  ])("%d nano-USD → %s", (nano, expected) => {
-    expect(formatUsdCompact(nano)).toBe(expected);
-  });
-
-  it("never shows a non-zero amount as $0", () => {
-    expect(formatUsdCompact(1)).toBe("$0.000000001");
   });
 });
 

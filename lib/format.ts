@@ -1,8 +1,7 @@
 import type { TokenTotals } from "@/lib/dashboard/contract";
-import { NANO_PER_USD } from "@/lib/money";
 
 /**
- * Display formatting for the dashboards: counts, compact axis labels, durations, dates and times. Money stays integer
+ * Display formatting for the dashboards: counts, durations, dates and times. Money stays integer
  * nano-USD until it reaches one of these functions (full amounts: `formatUsd` in lib/money.ts). All output is en-US;
  * times are shown in the time zone given (the subject's, as the API resolved the range) or else the browser's.
  */
@@ -31,22 +30,6 @@ function trimZeros(text: string): string {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
 
-/**
- * Compact USD for chart axes: "$0", "$0.005", "$0.25", "$4", "$12.5", "$1.2k", "$3.4M". Never reads as $0 unless it is.
- */
-export function formatUsdCompact(nano: number): string {
-  if (nano === 0) return "$0";
-  const sign = nano < 0 ? "-" : "";
-  const usd = Math.abs(nano) / NANO_PER_USD;
-  let body: string;
-  if (usd >= 1_000_000) body = `${trimZeros((usd / 1_000_000).toFixed(1))}M`;
-  else if (usd >= 1_000) body = `${trimZeros((usd / 1_000).toFixed(1))}k`;
-  else if (usd >= 100) body = usd.toFixed(0);
-  else if (usd >= 1) body = trimZeros(usd.toFixed(1));
-  else if (usd >= 0.01) body = trimZeros(usd.toFixed(2));
-  else body = trimZeros(usd.toFixed(Math.min(9, Math.ceil(-Math.log10(usd)))));
-  return `${sign}$${body}`;
-}
 
 /** A share as a percentage: 0.823 → "82%"; tiny but non-zero shares read "<1%", never "0%". */
 export function formatPercent(ratio: number): string {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { conversations, messages, usageEvents, type Conversation, type Message } from "@/db/schema";
+import { conversations, messages, type Conversation, type Message } from "@/db/schema";
 
 /** A conversation by id, only if it belongs to the user (someone else's id reads as "not found"). */
 export async function getOwnConversation({ id, userId }: { id: string; userId: string }, executor?: DbExecutor): Promise<Conversation | undefined> {
@@ -109,21 +109,4 @@ export async function insertMessage(
     })
     .returning({ id: messages.id });
   return rows.length > 0;
-}
-
-/** A conversation's cost and tokens from its usage events (titles and delegated assistants included). */
-export async function conversationTotals(
-  { conversationId }: { conversationId: string },
-  executor?: DbExecutor,
-): Promise<{ costNano: number; tokens: number; hasUnpriced: boolean }> {
-  const db = executor ?? (await getDb());
-  const [row] = await db
-    .select({
-      costNano: sql<string>`coalesce(sum(${usageEvents.costNano}), 0)`,
-      tokens: sql<string>`coalesce(sum(${usageEvents.inputNoCacheTokens} + ${usageEvents.cacheReadTokens} + ${usageEvents.cacheWriteTokens} + ${usageEvents.outputTokens}), 0)`,
-      unpriced: sql<string>`count(*) filter (where ${usageEvents.priced} = false)`,
-    })
-    .from(usageEvents)
-    .where(eq(usageEvents.conversationId, conversationId));
-  return { costNano: Number(row?.costNano ?? 0), tokens: Number(row?.tokens ?? 0), hasUnpriced: Number(row?.unpriced ?? 0) > 0 };
 }

@@ -131,21 +131,6 @@ export class ChatPage {
     await expect(this.page).toHaveURL(/\/chat$/);
   }
 
-  async renameConversation(title: string | RegExp, newTitle: string) {
-    const item = this.conversationItem(title);
-    await item.getByTestId("rename-conversation").click();
-    await this.page.getByTestId("rename-input").fill(newTitle);
-    await this.page.getByTestId("rename-save").click();
-    await expect(this.conversationItem(newTitle)).toBeVisible();
-  }
-
-  async deleteConversation(title: string | RegExp) {
-    const item = this.conversationItem(title);
-    this.page.once("dialog", (dialog) => void dialog.accept());
-    await item.getByTestId("delete-conversation").click();
-    await expect(item).toHaveCount(0);
-  }
-
   async loadMore() {
     await this.page.getByTestId("load-more").click();
   }
