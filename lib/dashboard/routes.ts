@@ -4,6 +4,7 @@ import { getUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
+import { skillUsage } from "@/lib/track/stats";
 import { parseId } from "@/lib/validation/id";
 import { ADMIN_BREAKDOWN_BY, ADMIN_GROUP_BY, BREAKDOWN_BY, GROUP_BY } from "./contract";
 import { exportUsageCsv } from "./csv-export";
@@ -22,7 +23,7 @@ import { getRecentUsage, getUnpricedModels, getUsageBreakdown, getUsageSummary, 
  */
 
 type Audience = "me" | "org" | "user";
-type UserView = "summary" | "timeseries" | "breakdown" | "recent" | "export";
+type UserView = "summary" | "timeseries" | "breakdown" | "recent" | "export" | "skills";
 type OrgView = "summary" | "timeseries" | "breakdown" | "unpriced";
 type ViewOf<A extends Audience> = A extends "org" ? OrgView : UserView;
 
@@ -32,7 +33,7 @@ interface Scope {
 }
 
 /** The user an admin asks about (`/api/admin/users/:id/…`), with their time zone; 404 for an unknown id. */
-export async function requireSubjectUser(id: unknown): Promise<{ userId: string; timeZone: string }> {
+async function requireSubjectUser(id: unknown): Promise<{ userId: string; timeZone: string }> {
   const userId = parseId(id);
   const user = userId ? await getUserById({ id: userId }) : undefined;
   if (!user) throw new AppError("not_found", "That user does not exist.");
@@ -79,6 +80,8 @@ const VIEWS: Record<UserView | OrgView, (request: Request, scope: Scope) => Prom
     return getRecentUsage({ userId: userIdOf(scope), range, limit: query.limit, cursor: query.cursor });
   },
   export: async (request, scope) => exportUsageCsv({ userId: userIdOf(scope), range: (await read(request, scope, {})).range }),
+  // `/api/usage/stats`' `by_skill` over the range (one query: db/queries/usage-stats.ts).
+  skills: async (request, scope) => skillUsage({ userId: userIdOf(scope), range: (await read(request, scope, {})).range }),
   unpriced: async (request, scope) => {
     const { range, subject } = await read(request, scope, {});
     return getUnpricedModels({ range, zones: "zones" in subject ? subject.zones : undefined });

@@ -293,9 +293,14 @@ describe("plaintext provider keys never leak", () => {
 
   it("renders every settings tab and the admin pages", async () => {
     const { default: SettingsPage } = await import("@/app/(app)/settings/page");
+    // In the app, the (app) layout gives every page its TanStack Query client.
+    const { QueryProvider } = await import("@/components/providers/query-provider");
+    const { createElement } = await import("react");
     session.current = { user: { id: state.userId } };
     for (const tab of ["keys", "models", "budget", "account"]) {
-      const html = await renderPage(`settings page, tab ${tab}`, SettingsPage({ params: Promise.resolve({}), searchParams: Promise.resolve({ tab }) }));
+      // Inside the query provider, as the (app) layout renders it (the key form refreshes the model list on save).
+      const page = await SettingsPage({ params: Promise.resolve({}), searchParams: Promise.resolve({ tab }) });
+      const html = await renderPage(`settings page, tab ${tab}`, createElement(QueryProvider, null, page));
       expect(html, tab).toContain("Settings");
       if (tab === "keys") keysPageHtml = html;
     }
@@ -304,9 +309,6 @@ describe("plaintext provider keys never leak", () => {
     const { default: AdminModelsPage } = await import("@/app/(app)/admin/models/page");
     const { default: AdminPage } = await import("@/app/(app)/admin/page");
     expect(await renderPage("admin models page", AdminModelsPage({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }))).toContain("Models and prices");
-    // In the app, the (app) layout gives every page its TanStack Query client.
-    const { QueryProvider } = await import("@/components/providers/query-provider");
-    const { createElement } = await import("react");
     expect(await renderPage("admin users page", createElement(QueryProvider, null, await AdminPage()))).toContain("Users");
   });
 

@@ -1,4 +1,4 @@
-import { skillsRoute } from "@/lib/dashboard/skills-route";
+import { dashboardRoute } from "@/lib/dashboard/routes";
 
 /** GET /api/usage/skills?range… → the signed-in user's skills: uses, measured uses, cost, average per use, main model. */
-export const GET = skillsRoute("me");
+export const GET = dashboardRoute("me", "skills");

@@ -1,4 +1,4 @@
-import { skillsRoute } from "@/lib/dashboard/skills-route";
+import { dashboardRoute } from "@/lib/dashboard/routes";
 
 /** GET /api/admin/users/:id/usage/skills?range… → one user's skills (admins only; the user's time zone). */
-export const GET = skillsRoute("user");
+export const GET = dashboardRoute("user", "skills");
