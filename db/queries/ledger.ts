@@ -1,18 +1,18 @@
 import "server-only";
 import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { budgetLedger, budgetReservations, scopeHolds, scopeLedger, teamMembers, usageEvents, type BudgetLedgerRow } from "@/db/schema";
+import { apiTokens, budgetLedger, budgetReservations, scopeHolds, scopeLedger, teamMembers, usageEvents, type BudgetLedgerRow } from "@/db/schema";
 
 /**
  * The budget ledger's SQL: one row per user and period (calendar month and day in the user's time zone) with what was
  * spent and what running requests hold; reservations hold a request's most possible cost until it settles. The policy
  * (what may be reserved, the refusal) lives in lib/budgets/ledger.ts.
  *
- * Beside the user's rows, shared rows (scope_ledger) count a team's and the whole organisation's spend per calendar
- * month in UTC; a reservation's holds on them are rows of scope_holds, deleted when given back (so given back once).
+ * Beside the user's rows, shared rows (scope_ledger) count a team's, the whole organisation's and an API token's spend
+ * per calendar month in UTC; a reservation's holds on them are rows of scope_holds, deleted when given back (so given back once).
  *
  * Lock order, everywhere: the user's month row, their day row, then shared rows — a team's before the organisation's
- * (a multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES / ORDER BY order; shared rows are always
+ * (tokens sort after teams by key; a multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES / ORDER BY order; shared rows are always
  * written by a statement of their own after the user's). So two transactions never wait on each other in opposite
  * orders, and a hundred users reserving against one organisation cap queue on its row instead of deadlocking.
  */
@@ -201,7 +201,7 @@ async function releaseScopeHolds(holds: ReleasedHold[], now: Date, executor: DbE
  * an existing row gets the amounts added. One statement; locks month before day.
  */
 export async function addSpend(
-  { userId, periods, costNano, tokens, now }: { userId: string; periods: LedgerPeriods; costNano: number; tokens: number; now: Date },
+  { userId, periods, costNano, tokens, now, apiTokenId = null }: { userId: string; periods: LedgerPeriods; costNano: number; tokens: number; now: Date; apiTokenId?: string | null },
   executor: DbExecutor,
 ): Promise<void> {
   await executor
@@ -215,9 +215,14 @@ export async function addSpend(
         updatedAt: now,
       },
     });
-  // The user's team's row and the organisation's (after the user's rows: the lock order).
-  const shared = sql`(select 'team:' || m.team_id::text as scope, 0 as ord, m.team_id from ${teamMembers} m where m.user_id = ${userId}
-    union all select 'org', 1, null::uuid) s`;
+  // The user's team's row, the API token's (for calls made with one) and the organisation's (after the user's rows:
+  // the lock order).
+  // A token's row is kept only while it has a budget of its own (a missing row is seeded from its calls).
+  const token = apiTokenId
+    ? sql`union all select 'token:' || t.id::text, 0, null::uuid, t.id from ${apiTokens} t where t.id = ${apiTokenId}::uuid and t.monthly_budget_nano is not null`
+    : sql``;
+  const shared = sql`(select 'team:' || m.team_id::text as scope, 0 as ord, m.team_id, null::uuid as token_id from ${teamMembers} m where m.user_id = ${userId}
+    ${token} union all select 'org', 1, null::uuid, null::uuid) s`;
   await upsertScopeRows(shared, scopePeriodOf(now), now, executor, sql`${scopeLedger.spentNano} + ${costNano}`);
 }
 
@@ -229,7 +234,8 @@ export function scopePeriodOf(now: Date): { start: Date; end: Date } {
 /**
  * Creates shared rows where missing (seeded from the stored events of everyone in the scope this period: a team's
  * current members, or everyone), in the shared lock order, and sets `spent` on existing ones (a no-op update that only
- * locks when `spent` is the column itself). `scopes` is a FROM item aliased `s` with columns (scope, ord, team_id).
+ * locks when `spent` is the column itself). `scopes` is a FROM item aliased `s` with columns (scope, ord, team_id,
+token_id); a token's row is seeded from the calls made with that token.
  */
 async function upsertScopeRows(scopes: SQL, period: { start: Date; end: Date }, now: Date, executor: DbExecutor, spent: SQL) {
   const start = sql`${period.start.toISOString()}::timestamptz`;
@@ -240,6 +246,7 @@ async function upsertScopeRows(scopes: SQL, period: { start: Date; end: Date }, 
       (select coalesce(sum(e.cost_nano), 0) from ${usageEvents} e
         where e.created_at >= ${start} and e.created_at < ${end}
           and (s.team_id is null or e.user_id in (select tm.user_id from ${teamMembers} tm where tm.team_id = s.team_id))
+          and (s.token_id is null or e.api_token_id = s.token_id)
           and not exists (select 1 from ${scopeLedger} x where x.scope = s.scope and x.period_start = ${start})),
       0, ${now.toISOString()}::timestamptz
     from ${scopes} order by s.ord, s.scope
@@ -268,11 +275,12 @@ export async function lockScopeRows(
   const list = sql.join(
     scopes.map((scope) => {
       const teamId = scope.startsWith("team:") ? scope.slice(5) : null;
-      return sql`(${scope}, ${scope === "org" ? 1 : 0}, ${teamId}::uuid)`;
+      const tokenId = scope.startsWith("token:") ? scope.slice(6) : null;
+      return sql`(${scope}, ${scope === "org" ? 1 : 0}, ${teamId}::uuid, ${tokenId}::uuid)`;
     }),
     sql`, `,
   );
-  const result = await upsertScopeRows(sql`(values ${list}) as s(scope, ord, team_id)`, period, now, executor, sql`${scopeLedger.spentNano}`);
+  const result = await upsertScopeRows(sql`(values ${list}) as s(scope, ord, team_id, token_id)`, period, now, executor, sql`${scopeLedger.spentNano}`);
   const rows = new Map<string, ScopeRow>();
   let expiredHolds = false;
   for (const r of result.rows) {

@@ -22,7 +22,7 @@ import { getUserById } from "@/db/queries/users";
 import type { BudgetLedgerRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { formatUsdExact } from "@/lib/money";
-import { isTokenLimit, limitsOf, periodsAt, scopePeriodAt, type BudgetLimit, type Periods } from "./limits";
+import { isSharedLimit, isTokenLimit, limitsOf, periodsAt, scopePeriodAt, type BudgetLimit, type Periods } from "./limits";
 
 /**
  * The budget ledger's policy: one row per user and period (calendar month, calendar day in the user's time zone)
@@ -90,7 +90,7 @@ export interface PlanRows extends Pick<LedgerRows, "month" | "day"> {
 }
 
 function rowFor(limit: BudgetLimit, rows: PlanRows): LedgerUsage {
-  if (limit.scope === "team" || limit.scope === "org") {
+  if (isSharedLimit(limit)) {
     const shared = rows.scopes?.get(limit.scopeKey ?? "");
     return { spentNano: shared?.spentNano ?? 0, reservedNano: shared?.reservedNano ?? 0, tokensUsed: 0, tokensReserved: 0 };
   }
@@ -131,7 +131,7 @@ export function planReservation(limits: BudgetLimit[], rows: PlanRows, estimate:
  * remainder of $0.003426 is never shown as $0.00, a limit of $0.026574 never as $0.03.
  */
 async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit, row: LedgerUsage, periods: Periods, timeZone: string, now: Date): Promise<AppError> {
-  const shared = limit.scope === "team" || limit.scope === "org";
+  const shared = isSharedLimit(limit);
   const period = shared ? scopePeriodAt(now) : limit.period === "month" ? periods.month : periods.day;
   const resetsAt = period.end.toISOString();
   const when = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(resetsAt));
@@ -158,6 +158,7 @@ async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit
   if (held > 0) message += " Running requests give back what they do not use when they finish.";
   if (limit.scope === "org") message += " This cap covers everyone's spend together; an admin can raise it in the admin settings.";
   else if (limit.scope === "team") message += " This budget covers your team's spend together; an admin can change it.";
+  else if (limit.scope === "token") message += " This budget covers the calls made with this API token; change it in Settings → API tokens.";
   message += ` It resets ${when} (${timeZone}).`;
   return new AppError("budget_exceeded", message, {
     details: {
@@ -182,6 +183,8 @@ async function exceeded(executor: DbExecutor, userId: string, limit: BudgetLimit
 /** What a caller may already know (loaded with its other reads), so the reservation does not read it again. */
 export interface ReserveContext {
   budgets?: Budgets;
+  /** Limits beyond the user's budgets that this call is under (an API token's own budget). */
+  extraLimits?: BudgetLimit[];
   timeZone?: string;
   now?: Date;
 }
@@ -197,7 +200,7 @@ export interface ReserveContext {
  * its own transaction, retried once if the database fails.
  */
 export async function reserveBudget(userId: string, estimate: CallEstimate, context: ReserveContext = {}, executor?: DbExecutor): Promise<Reservation | null> {
-  const limits = limitsOf(context.budgets ?? (await getBudgets({ userId }, executor))).filter((l) => l.mode === "enforce");
+  const limits = [...limitsOf(context.budgets ?? (await getBudgets({ userId }, executor))), ...(context.extraLimits ?? [])].filter((l) => l.mode === "enforce");
   // No enforced limit: nothing to hold back, and no lock to take (the recorder still keeps the ledger).
   if (limits.length === 0) return null;
   const now = context.now ?? new Date();

@@ -4,8 +4,11 @@ import { currentPeriod, type PeriodKind } from "./periods";
 
 export type LimitKind = "monthly_cost" | "daily_cost" | "monthly_tokens" | "daily_tokens";
 
-/** Whose limit it is: the user's own budget, an admin cap, the organisation default, the team's or the organisation's. */
-export type LimitSource = "user" | "admin" | "default" | "team" | "org";
+/**
+ * Whose limit it is: the user's own budget, an admin cap, the organisation default, the team's, the organisation's, or
+ * the API token's own (a gateway call made with that token is under it as well as under the user's).
+ */
+export type LimitSource = "user" | "admin" | "default" | "team" | "org" | "token";
 
 /**
  * One limit a user is under. Limits of `scope` user count the user's own ledger rows (their time zone's month and
@@ -22,13 +25,36 @@ export interface BudgetLimit {
   name: string;
   period: PeriodKind;
   /** Which ledger counts it (default "user"). */
-  scope?: "user" | "team" | "org";
-  /** The shared ledger row's key for team and org limits: `team:<id>` or `org`. */
+  scope?: "user" | "team" | "org" | "token";
+  /** The shared ledger row's key for team, org and token limits: `team:<id>`, `org` or `token:<id>`. */
   scopeKey?: string;
 }
 
 export const ORG_SCOPE = "org";
 export const teamScope = (teamId: string) => `team:${teamId}`;
+export const tokenScope = (apiTokenId: string) => `token:${apiTokenId}`;
+
+/** A limit counted on a shared ledger row (team, organisation, API token) rather than the user's own rows. */
+export const isSharedLimit = (limit: Pick<BudgetLimit, "scope">) => limit.scope === "team" || limit.scope === "org" || limit.scope === "token";
+
+/**
+ * An API token's own monthly budget: enforced on every call made with the token, counted on the token's shared row
+ * (its calls, per calendar month in UTC, like team and organisation budgets), on top of the user's budgets.
+ */
+export function apiTokenLimit(token: { id: string; name: string; monthlyBudgetNano: number | null }): BudgetLimit | null {
+  if (token.monthlyBudgetNano === null) return null;
+  return {
+    kind: "monthly_cost",
+    source: "token",
+    limit: token.monthlyBudgetNano,
+    mode: "enforce",
+    thresholds: [],
+    name: `monthly budget of the API token “${token.name}”`,
+    period: "month",
+    scope: "token",
+    scopeKey: tokenScope(token.id),
+  };
+}
 
 export const isTokenLimit = (kind: LimitKind) => kind === "monthly_tokens" || kind === "daily_tokens";
 

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { ProviderKind } from "@/db/schema";
 import { authenticateApiToken, type ApiTokenAuth } from "@/lib/api-tokens/authenticate";
+import { apiTokenLimit } from "@/lib/budgets/limits";
 import { AppError } from "@/lib/errors";
 import { lookupPrice } from "@/lib/pricing/price-book";
 import { parseModelRef } from "@/lib/providers/model-ref";
@@ -99,6 +100,7 @@ export async function startGatewayCall(auth: ApiTokenAuth, request: Request, mod
     budgets,
     timeZone: auth.user.timeZone ?? "UTC",
     apiTokenId: auth.token.id,
+    extraLimits: [apiTokenLimit(auth.token)].filter((l) => l !== null),
     skill: tag(headers, "x-spendboard-skill"),
     sessionTag: tag(headers, "x-spendboard-session"),
   });

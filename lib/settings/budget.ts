@@ -46,6 +46,7 @@ const SOURCE_LABELS: Record<LimitSource, string> = {
   default: " (organisation default)",
   team: " (team)",
   org: " (organisation cap, everyone together)",
+  token: " (API token)",
 };
 
 export async function getBudgetOverview(userId: string, timeZone: string | null): Promise<BudgetOverview> {

@@ -1,9 +1,9 @@
 import "server-only";
 import type { ApiTokenRow } from "@/db/queries/api-tokens";
+import { readScopeLedger } from "@/db/queries/ledger";
 import { tokenSpend } from "@/db/queries/usage-stats";
 import { planReservation, type CallEstimate } from "@/lib/budgets/ledger";
-import { isTokenLimit, type BudgetLimit } from "@/lib/budgets/limits";
-import { currentPeriod } from "@/lib/budgets/periods";
+import { apiTokenLimit, isTokenLimit, scopePeriodAt, type BudgetLimit } from "@/lib/budgets/limits";
 import { formatUsdExact } from "@/lib/money";
 import { getBudgetOverview, type BudgetLimitView } from "@/lib/settings/budget";
 
@@ -13,7 +13,7 @@ import { getBudgetOverview, type BudgetLimitView } from "@/lib/settings/budget";
  * overview the settings page shows; whether a call fits is the ledger's own arithmetic (`planReservation`), limit by
  * limit, exactly as the gateway would decide it now: a call fits when its input and at least one output token fit
  * every enforced limit (the gateway then clamps the output to `max_output_tokens`). Budgets in `warn` mode never block.
- * A token with its own monthly budget adds that limit, counting the token's calls this month.
+ * A token with its own monthly budget adds that limit, counting the token's calls this calendar month in UTC.
  */
 
 export interface LimitState {
@@ -47,12 +47,18 @@ function asLimit(state: LimitState): BudgetLimit {
   return { kind: state.kind, source: "user", limit: state.limit, mode: state.mode, thresholds: [], name: state.name, period: PERIOD[state.kind] };
 }
 
-/** The calling token's own monthly budget (its calls this month, in the user's time zone), when it has one. */
-async function tokenLimit(token: Pick<ApiTokenRow, "id" | "name" | "monthlyBudgetNano">, timeZone: string, now: Date): Promise<LimitState> {
-  const month = currentPeriod("month", timeZone, now);
-  const used = await tokenSpend({ tokenId: token.id, startsAt: month.start.toISOString(), endsAt: month.end.toISOString() });
-  const limit = token.monthlyBudgetNano!;
-  return { name: `monthly budget of the API token “${token.name}”`, kind: "monthly_cost", mode: "enforce", limit, used, reserved: 0, remaining: Math.max(0, limit - used), resets_at: month.end.toISOString() };
+/**
+ * The calling token's own monthly budget, when it has one: its shared ledger row (the token's calls this calendar
+ * month in UTC, and what its running calls hold), or, before the token's first call of the month, its stored calls.
+ */
+async function tokenLimit(token: Pick<ApiTokenRow, "id" | "name" | "monthlyBudgetNano">, now: Date): Promise<LimitState | null> {
+  const limit = apiTokenLimit(token);
+  if (!limit) return null;
+  const month = scopePeriodAt(now);
+  const row = (await readScopeLedger({ scopes: [limit.scopeKey!], period: month })).get(limit.scopeKey!);
+  const used = row ? row.spentNano : await tokenSpend({ tokenId: token.id, startsAt: month.start.toISOString(), endsAt: month.end.toISOString() });
+  const reserved = row?.reservedNano ?? 0;
+  return { name: limit.name, kind: "monthly_cost", mode: "enforce", limit: limit.limit, used, reserved, remaining: Math.max(0, limit.limit - used - reserved), resets_at: month.end.toISOString() };
 }
 
 function stateOf(view: BudgetLimitView): LimitState {
@@ -98,7 +104,7 @@ export async function checkBudget(
 ): Promise<CheckResult> {
   const [overview, own] = await Promise.all([
     getBudgetOverview(user.id, user.timeZone),
-    token && token.monthlyBudgetNano !== null ? tokenLimit(token, user.timeZone ?? "UTC", now) : null,
+    token ? tokenLimit(token, now) : null,
   ]);
   const limits = [...overview.limits.map(stateOf), ...(own ? [own] : [])];
   const cost = tightest(limits, false);

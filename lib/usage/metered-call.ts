@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Budget, UsageSource } from "@/db/schema";
 import { reserveBudget, releaseReservation, type CallEstimate, type Reservation } from "@/lib/budgets/ledger";
+import type { BudgetLimit } from "@/lib/budgets/limits";
 import { costAt, lookupPrice, priceLevelFor, toolFeeFor, type PriceLookup, type PriceOverride, type ServerTool, type TokenUsage } from "@/lib/pricing/price-book";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
 import { billLinesOf, type BillLines } from "./bill-lines";
@@ -43,6 +44,8 @@ export interface CallerContext {
   timeZone?: string;
   /** Reserve against the budgets before each step (default true). */
   enforceBudget?: boolean;
+  /** Limits beyond the user's budgets this call is under (the API token's own budget). */
+  extraLimits?: BudgetLimit[];
   /** The API token the call came through or that reported it, and the app's skill and session tags. */
   apiTokenId?: string | null;
   skill?: string | null;
@@ -266,8 +269,8 @@ export class MeteredCall {
 
   private async reserveFor(request: StepRequest): Promise<Reservation | null> {
     if (this.context.enforceBudget === false) return null;
-    const { userId, budgets, timeZone } = this.context;
-    return reserveBudget(userId, this.estimate(request), { budgets, timeZone });
+    const { userId, budgets, timeZone, extraLimits } = this.context;
+    return reserveBudget(userId, this.estimate(request), { budgets, timeZone, extraLimits });
   }
 
   /** Counts a step as running (its record comes with `endStep`). */

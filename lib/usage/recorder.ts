@@ -209,12 +209,13 @@ async function writeUsage(records: UsageRecord[], options: RecordOptions): Promi
 async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string): Promise<void> {
   const entries = records.map((record) => ({ record, event: toEventRow(record), day: localDay(record.finishedAt, zoneOf(record.userId)) }));
   const stored = await insertUsageEvents(entries, tx);
-  const spend = new Map<string, { userId: string; periods: ReturnType<typeof periodsAt>; costNano: number; tokens: number; now: Date }>();
+  const spend = new Map<string, { userId: string; apiTokenId: string | null; periods: ReturnType<typeof periodsAt>; costNano: number; tokens: number; now: Date }>();
   for (const { record } of entries) {
     if (!stored.has(record.requestId)) continue;
     const periods = periodsAt(zoneOf(record.userId), record.finishedAt);
-    const key = `${record.userId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
-    const group = spend.get(key) ?? { userId: record.userId, periods, costNano: 0, tokens: 0, now: record.finishedAt };
+    const apiTokenId = record.apiTokenId ?? null;
+    const key = `${record.userId}|${apiTokenId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
+    const group = spend.get(key) ?? { userId: record.userId, apiTokenId, periods, costNano: 0, tokens: 0, now: record.finishedAt };
     group.costNano += record.costNano ?? 0;
     group.tokens += totalTokens(record.usage);
     if (record.finishedAt > group.now) group.now = record.finishedAt;
