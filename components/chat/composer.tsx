@@ -59,6 +59,8 @@ export function Composer({ onSend, onStop, busy, blockedReason, pickers }: Compo
         aria-invalid={tooLong || undefined}
         className="field-sizing-content max-h-60 min-h-12 w-full resize-none bg-transparent px-2 py-1.5 text-sm placeholder:text-zinc-400 focus:outline-none"
         data-testid="composer-input"
+        // Esc here stops a streaming answer (see isEscapeForPage); other text fields keep their Esc.
+        data-page-escape=""
       />
       <div className="flex flex-wrap items-center gap-2 px-1 pt-1">
         {pickers}

@@ -75,7 +75,10 @@ export function NotificationBell() {
       if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
     };
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") setOpen(false);
+      if (event.key !== "Escape") return;
+      // This Esc closes the panel only: marked handled, so it does not also stop a streaming answer.
+      event.preventDefault();
+      setOpen(false);
     };
     document.addEventListener("pointerdown", onPointer);
     document.addEventListener("keydown", onKey);
