@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { PASSWORD, uniqueEmail } from "./pages/auth-pages";
+import { PASSWORD, RegisterPage, uniqueEmail } from "./pages/auth-pages";
 import { ChatPage } from "./pages/chat-page";
 
 /**
@@ -90,4 +90,43 @@ test("keyboard only: register, add a key, pick a model in the palette, chat, sto
   // The stopped conversation is in the palette's recent list; the dashboard is one command away.
   await runCommand(page, "Dashboard", palette.locator('[data-value="page:/dashboard"]'));
   await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("the header's search button opens the palette (with the shortcut shown), and the phone menu's entry does too", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /hydrat|#418|#423|#425/i.test(message.text())) problems.push(message.text());
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await new RegisterPage(page).register({ email: uniqueEmail("palette-button"), password: PASSWORD });
+  const palette = page.getByTestId("command-palette");
+  const button = page.getByRole("button", { name: "Search and commands" });
+  await expect(button).toBeVisible();
+  await expect(button).toHaveAttribute("aria-keyshortcuts", "Control+K Meta+K");
+  // Decided in the browser after hydration: this Chromium is not on a Mac.
+  await expect(button.getByTestId("palette-hint")).toHaveText("Ctrl K");
+  await button.click();
+  await expect(palette).toBeVisible();
+  await expect(palette.getByRole("combobox", { name: "Command palette" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(palette).toBeHidden();
+
+  // At 390 px the header keeps to the screen (the button moves into the menu) on the pages people open most.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ["/dashboard", "/chat", "/settings", "/connect"]) {
+    await page.goto(path);
+    await expect(page.getByTestId("menu-button")).toBeVisible();
+    await expect(page.getByTestId("palette-button")).toBeHidden();
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    expect(fits, `${path} must not scroll sideways at 390 px`).toBe(true);
+  }
+  await page.getByTestId("menu-button").click();
+  await page.getByTestId("mobile-menu").getByRole("button", { name: "Search and commands" }).click();
+  await expect(page.getByTestId("mobile-menu")).toBeHidden();
+  await expect(palette).toBeVisible();
+  await expect(palette.getByRole("combobox", { name: "Command palette" })).toBeFocused();
+  await page.keyboard.type("Dashboard");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  expect(problems, "no hydration errors").toEqual([]);
 });

@@ -5,6 +5,7 @@ import type { User } from "@/db/schema";
 import { MainNav, type NavItem } from "./main-nav";
 import { MobileNav } from "./mobile-nav";
 import { NotificationBell } from "./notification-bell";
+import { PaletteButton } from "./palette-button";
 import { ThemeToggle } from "./theme-toggle";
 
 function AdminBadge({ testId }: { testId?: string }) {
@@ -15,7 +16,10 @@ function AdminBadge({ testId }: { testId?: string }) {
   );
 }
 
-/** From `lg` up: links, account and Sign out in the bar. Below it: bell, theme and a menu button opening a sheet. */
+/**
+ * From `lg` up: links, account and Sign out in the bar. Below it: bell, theme and a menu button opening a sheet. The
+ * command palette's button shows from `sm` up; on phones it is an entry in the menu.
+ */
 export function AppHeader({ user }: { user: User }) {
   const items: NavItem[] = [
     { href: "/chat", label: "Chat" },
@@ -33,6 +37,7 @@ export function AppHeader({ user }: { user: User }) {
         </Link>
         <MainNav items={items} className="hidden lg:flex" />
         <div className="ml-auto flex items-center gap-1 lg:gap-3">
+          <PaletteButton className="hidden sm:inline-flex" />
           <NotificationBell />
           <ThemeToggle />
           <span className="hidden text-sm text-zinc-600 lg:inline" data-testid="current-user">

@@ -17,6 +17,7 @@ import {
   CommandSeparator,
   CommandShortcut,
 } from "@/components/ui/command";
+import { onOpenCommandPalette } from "./palette-opener";
 import { isNewChatShortcut, isPaletteShortcut, useShortcutLabels } from "./shortcuts";
 import { displayTitle } from "@/lib/chat/plain-title";
 
@@ -118,7 +119,7 @@ function DataGroups({ run }: { run: (action: () => void) => void }) {
 }
 
 /**
- * Ctrl/⌘+K on every signed-in page: go to a page, open a recent conversation, switch the chat's model, start a new
+ * Ctrl/⌘+K (or the header's search button) on every signed-in page: go to a page, open a recent conversation, switch the chat's model, start a new
  * chat. Ctrl/⌘+Shift+O starts a new chat from anywhere.
  */
 export function CommandPalette(props: CommandPaletteProps) {
@@ -140,6 +141,8 @@ export function CommandPalette(props: CommandPaletteProps) {
     window.addEventListener("keydown", onKeyDown);
     return () => window.removeEventListener("keydown", onKeyDown);
   }, [router]);
+  // The header's search button and the phone menu's entry.
+  useEffect(() => onOpenCommandPalette(() => setOpen(true)), []);
 
   const run = (action: () => void) => {
     setOpen(false);

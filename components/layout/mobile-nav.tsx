@@ -2,10 +2,12 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { cn } from "@/lib/cn";
 import type { NavItem } from "./main-nav";
+import { SearchIcon } from "./palette-button";
+import { openCommandPalette } from "./palette-opener";
 
 function MenuIcon() {
   return (
@@ -22,6 +24,9 @@ function MenuIcon() {
 export function MobileNav({ items, account, signOut }: { items: NavItem[]; account: ReactNode; signOut: ReactNode }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
+  // "Search and commands" closes the menu first; the palette opens once the menu has given focus back to its button,
+  // so closing the palette returns there.
+  const paletteNext = useRef(false);
   return (
     <Sheet open={open} onOpenChange={setOpen}>
       <SheetTrigger
@@ -31,9 +36,29 @@ export function MobileNav({ items, account, signOut }: { items: NavItem[]; accou
       >
         <MenuIcon />
       </SheetTrigger>
-      <SheetContent side="right" data-testid="mobile-menu">
+      <SheetContent
+        side="right"
+        data-testid="mobile-menu"
+        onCloseAutoFocus={() => {
+          if (!paletteNext.current) return;
+          paletteNext.current = false;
+          openCommandPalette();
+        }}
+      >
         <SheetTitle>Menu</SheetTitle>
         <SheetDescription className="min-w-0 break-words">{account}</SheetDescription>
+        <button
+          type="button"
+          onClick={() => {
+            paletteNext.current = true;
+            setOpen(false);
+          }}
+          data-testid="menu-palette"
+          className="flex items-center gap-2 rounded-md border border-zinc-200 px-3 py-2.5 text-left text-base font-medium text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-brand-500"
+        >
+          <SearchIcon className="size-5 text-zinc-500" />
+          Search and commands
+        </button>
         <nav aria-label="Main" className="flex flex-col gap-1">
           {items.map((item) => {
             const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
