@@ -99,6 +99,60 @@ test.describe("chat history", () => {
     await expect(history.items()).toHaveCount(1);
   });
 
+  test("the tab title follows the generated title and a rename; while an answer streams, Esc in a text field keeps it, Esc outside stops it", async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signUpWithKey(page, "esc");
+    const chat = new ChatPage(page);
+    const history = new ChatHistory(page);
+
+    // A new chat's tab says so; after the first answer the generated title arrives and the tab follows, no reload.
+    await chat.goto();
+    await expect(page).toHaveTitle("New chat · Spendboard");
+    await pickModel(page, "gpt-4o-mini");
+    await chat.send("Hello [[reply:Budget review notes]] [[usage:prompt=100,completion=20]]");
+    await chat.waitForAnswer();
+    await expect(history.item("Budget review notes")).toBeVisible({ timeout: 20_000 });
+    await expect(page).toHaveTitle("Budget review notes · Spendboard");
+    // A rename moves it too; a new chat is "New chat" again (the old title does not linger).
+    await history.rename("Budget review notes", "Quarterly budget");
+    await expect(page).toHaveTitle("Quarterly budget · Spendboard");
+    await chat.newChat();
+    await expect(page).toHaveTitle("New chat · Spendboard");
+
+    // A slow answer in the new chat.
+    const words = Array.from({ length: 40 }, (_, i) => `word${i + 1}`).join(" ");
+    await pickModel(page, "gpt-4o-mini");
+    await chat.send(`Count slowly [[delay:300]] [[reply:${words}]]`);
+    await expect(chat.chat()).toHaveAttribute("data-status", "streaming");
+    await expect(chat.lastAssistant()).toContainText("word2", { timeout: 15_000 });
+
+    // Esc in the history's rename field cancels the rename, and only that: the answer keeps streaming.
+    await history.openMenu("Quarterly budget");
+    await page.getByRole("menuitem", { name: "Rename" }).click();
+    const field = page.getByTestId("rename-input");
+    await expect(field).toBeFocused();
+    await page.keyboard.type(" draft");
+    await page.keyboard.press("Escape");
+    await expect(field).toHaveCount(0);
+    await expect(history.item("Quarterly budget")).toBeVisible();
+    await expect(chat.chat()).toHaveAttribute("data-status", "streaming");
+    // Esc in the (empty) title search is the field's too.
+    await history.search().focus();
+    await page.keyboard.press("Escape");
+    await expect(chat.chat()).toHaveAttribute("data-status", "streaming");
+    const streamed = await chat.lastAssistantText();
+    await expect.poll(() => chat.lastAssistantText(), { timeout: 10_000 }).not.toBe(streamed);
+
+    // Esc outside any field stops it.
+    await history.search().blur();
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect(chat.chat()).toHaveAttribute("data-status", "ready");
+    await expect(chat.costLine()).toContainText(/stopped/i, { timeout: 15_000 });
+    expect(await chat.lastAssistantText()).not.toContain("word40");
+  });
+
   test("at 390 px: long words and URLs wrap inside bubbles, code scrolls inside its block, the drawer has the menu and search", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signUpWithKey(page, "wrap");

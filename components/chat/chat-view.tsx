@@ -25,6 +25,7 @@ import { Composer } from "./composer";
 import { EmptyState } from "./empty-state";
 import { MessageList } from "./message-list";
 import { firstModelRef, ModelPicker } from "./model-picker";
+import { TabTitle } from "./tab-title";
 import { UnansweredNotice } from "./unanswered-notice";
 import { useAssistants, useConversationTitle, useModels } from "./use-chat-data";
 
@@ -119,7 +120,7 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
   });
   const busy = status === "submitted" || status === "streaming";
 
-  // The command palette switches this chat's model; Esc stops an answer (unless a dialog or menu has it).
+  // The command palette switches this chat's model; Esc stops an answer (unless a dialog, menu or text field has it).
   useEffect(() => registerChat({ pickModel: setPickedModel }), []);
   useEffect(() => {
     if (!busy) return;
@@ -170,10 +171,13 @@ export function ChatView({ id, isNew, initialMessages, initialModel, initialAssi
   }
 
   const unanswered = !busy && !error && messages.at(-1)?.role === "user";
-  const title = displayTitle(listedTitle ?? initialTitle, messages.length > 0 ? "New conversation" : "New chat");
+  const knownTitle = displayTitle(listedTitle ?? initialTitle, "");
+  const title = knownTitle || (messages.length > 0 ? "New conversation" : "New chat");
 
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="chat" data-status={status}>
+      {/* The page's metadata title was "New chat" (or the title before a rename): the tab follows the history. */}
+      {knownTitle ? <TabTitle title={knownTitle} /> : null}
       <ChatHeader
         title={title}
         costNano={totals.costNano}
