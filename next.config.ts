@@ -5,6 +5,12 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite loads its WebAssembly files relative to its own module; bundling breaks that.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "@neondatabase/serverless", "ws", "bcryptjs"],
+  // The browser never calls a model itself: `ai`'s default provider (Vercel's AI Gateway) is left out of it.
+  turbopack: {
+    resolveAlias: {
+      "@ai-sdk/gateway": { browser: "./lib/chat/ai-gateway-browser-stub.ts" },
+    },
+  },
   experimental: {
     authInterrupts: true,
   },

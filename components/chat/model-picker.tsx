@@ -2,13 +2,19 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { Command, CommandEmpty, CommandGroup, CommandInput, CommandItem, CommandList } from "@/components/ui/command";
+import dynamic from "next/dynamic";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
 import { cn } from "@/lib/cn";
 import { formatPerMTok } from "@/lib/money";
 import type { LockedModelGroup, ModelGroup, ModelOption } from "@/lib/providers/model-catalog";
 import { parseModelRef } from "@/lib/providers/model-ref";
 import { useModels } from "./use-chat-data";
+
+// The searchable list (cmdk) is loaded when the picker is first opened, or pointed at, not with the page.
+const loadList = () => import("./model-picker-list");
+const ModelPickerList = dynamic(() => loadList().then((m) => m.ModelPickerList), {
+  loading: () => <p className="p-3 text-sm text-zinc-600">Loading models…</p>,
+});
 
 /** "$0.15 in · $0.6 out" per 1M tokens, or "price unknown". */
 export function modelPriceLabel(model: ModelOption): string {
@@ -19,11 +25,6 @@ export function modelPriceLabel(model: ModelOption): string {
 export function firstModelRef(groups: ModelGroup[] | undefined): string | null {
   return groups?.flatMap((group) => group.models)[0]?.ref ?? null;
 }
-
-/** cmdk needs a non-empty value for the "none" choice. */
-const NONE = "__none__";
-
-const groupKey = (group: { provider: string; endpointId?: string }) => `${group.provider}:${group.endpointId ?? ""}`;
 
 interface ModelPickerProps {
   /** The models the user can pick; undefined while loading. */
@@ -51,24 +52,6 @@ function Chevron() {
     <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-4 shrink-0 text-zinc-500">
       <path d="M5.2 7.2a.75.75 0 0 1 1.06 0L10 10.94l3.74-3.74a.75.75 0 1 1 1.06 1.06l-4.27 4.27a.75.75 0 0 1-1.06 0L5.2 8.26a.75.75 0 0 1 0-1.06Z" />
     </svg>
-  );
-}
-
-function Check({ shown }: { shown: boolean }) {
-  return (
-    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className={cn("size-3.5 shrink-0", shown ? "opacity-100" : "opacity-0")}>
-      <path d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" />
-    </svg>
-  );
-}
-
-function ModelRow({ model, selected }: { model: ModelOption; selected: boolean }) {
-  return (
-    <>
-      <Check shown={selected} />
-      <span className="min-w-0 flex-1 truncate">{model.modelId}</span>
-      <span className="shrink-0 text-xs text-zinc-600 tabular-nums">{modelPriceLabel(model)}</span>
-    </>
   );
 }
 
@@ -126,6 +109,8 @@ export function ModelPicker({
             disabled={disabled || groups === undefined}
             data-testid={aria["data-testid"]}
             data-value={value ?? ""}
+            onPointerEnter={() => void loadList()}
+            onFocus={() => void loadList()}
             className={cn(
               "inline-flex min-w-0 items-center justify-between gap-2 rounded-md border border-zinc-300 bg-white text-left shadow-xs",
               "focus-visible:border-brand-500 focus-visible:outline-2 focus-visible:outline-brand-100 disabled:cursor-not-allowed disabled:opacity-60 aria-invalid:border-red-500",
@@ -138,76 +123,19 @@ export function ModelPicker({
           </button>
         </PopoverTrigger>
         <PopoverContent className="w-[min(26rem,calc(100vw-2rem))] p-0" data-testid="model-picker-list">
-          <Command defaultValue={value || NONE} label="Search models">
-            <CommandInput placeholder="Search models…" />
-            <CommandList id={listId}>
-              <CommandEmpty>No model matches.</CommandEmpty>
-              {noneLabel !== undefined ? (
-                <CommandGroup>
-                  <CommandItem value={NONE} keywords={[noneLabel]} onSelect={() => choose("")} data-testid="model-option-none">
-                    <Check shown={!value} />
-                    <span className="truncate">{noneLabel}</span>
-                  </CommandItem>
-                </CommandGroup>
-              ) : null}
-              {value && !current ? (
-                <CommandGroup heading="Not available any more">
-                  <CommandItem value={value} disabled>
-                    <Check shown />
-                    <span className="truncate">{parseModelRef(value)?.modelId ?? value}</span>
-                  </CommandItem>
-                </CommandGroup>
-              ) : null}
-              {groups?.map((group) => (
-                <CommandGroup
-                  key={groupKey(group)}
-                  heading={`${group.label}${group.keySource === "system" ? " (shared key)" : ""} · per 1M tokens`}
-                >
-                  {group.models.map((model) => (
-                    <CommandItem
-                      key={model.ref}
-                      value={model.ref}
-                      keywords={[model.modelId, group.label]}
-                      onSelect={() => choose(model.ref)}
-                      data-testid="model-option"
-                      data-model={model.ref}
-                    >
-                      <ModelRow model={model} selected={model.ref === value} />
-                    </CommandItem>
-                  ))}
-                </CommandGroup>
-              ))}
-              {lockedGroups.map((group) => (
-                <CommandGroup key={`locked:${group.provider}`} heading={`${group.label} · no key`}>
-                  <CommandItem
-                    value={`add-key:${group.provider}`}
-                    keywords={[group.label, "add key"]}
-                    onSelect={() => {
-                      setOpen(false);
-                      router.push("/settings?tab=keys");
-                    }}
-                    className="text-brand-700"
-                    data-testid="model-add-key"
-                  >
-                    Add a key for {group.label} →
-                  </CommandItem>
-                  {group.models.map((model) => (
-                    <CommandItem
-                      key={model.ref}
-                      value={model.ref}
-                      keywords={[model.modelId, group.label]}
-                      disabled
-                      aria-disabled
-                      className="opacity-70"
-                      data-testid="model-option-locked"
-                    >
-                      <ModelRow model={model} selected={false} />
-                    </CommandItem>
-                  ))}
-                </CommandGroup>
-              ))}
-            </CommandList>
-          </Command>
+          <ModelPickerList
+            listId={listId}
+            groups={groups}
+            lockedGroups={lockedGroups}
+            value={value}
+            current={current}
+            noneLabel={noneLabel}
+            onChoose={choose}
+            onAddKey={() => {
+              setOpen(false);
+              router.push("/settings?tab=keys");
+            }}
+          />
         </PopoverContent>
       </Popover>
     </>
