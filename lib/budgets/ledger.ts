@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { asyncCommit, type DbExecutor } from "@/db";
+import type { DbExecutor } from "@/db";
 import {
   closeReservation,
   countOpenReservations,
@@ -17,7 +17,7 @@ import {
   type ScopeRow,
 } from "@/db/queries/ledger";
 import { getBudgets, type Budgets } from "@/db/queries/settings";
-import { inTransaction } from "@/db/queries/transaction";
+import { inTransactionRetried } from "@/db/queries/transaction";
 import { getUserById } from "@/db/queries/users";
 import type { BudgetLedgerRow } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -206,23 +206,16 @@ export async function reserveBudget(userId: string, estimate: CallEstimate, cont
   const now = context.now ?? new Date();
   const timeZone = context.timeZone ?? (await getUserById({ id: userId }, executor))?.timeZone ?? "UTC";
   if (executor) return reserveIn(executor, randomUUID(), userId, limits, estimate, timeZone, now);
-  for (let attempt = 1; ; attempt++) {
-    // The id is chosen up front so a reservation whose commit was not confirmed can still be given back.
-    const id = randomUUID();
-    try {
-      return await inTransaction(async (tx) => {
-        await asyncCommit(tx);
-        return reserveIn(tx, id, userId, limits, estimate, timeZone, now);
-      });
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      // The database failed (e.g. it dropped the connection): the transaction may have committed before the answer
-      // was lost. Give back whatever this id holds (a no-op if nothing was stored), then try once more.
-      await closeReservation({ id, now: new Date() }).catch(() => undefined);
-      if (attempt >= 2) throw new AppError("database_unavailable", undefined, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  // The id is chosen up front so that a reservation whose commit was not confirmed (the database dropped the answer)
+  // can still be given back before the one retry: a no-op if nothing was stored.
+  let id = randomUUID();
+  return inTransactionRetried((tx) => reserveIn(tx, id, userId, limits, estimate, timeZone, now), {
+    onFailure: async () => {
+      const failed = id;
+      id = randomUUID();
+      await closeReservation({ id: failed, now: new Date() });
+    },
+  });
 }
 
 async function reserveIn(

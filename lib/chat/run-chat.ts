@@ -11,8 +11,7 @@ import {
 } from "ai";
 import { conversationOfMessage, getAssistantWithDelegates, getConversation, upsertOwnConversation } from "@/db/queries/chat-turn";
 import { deleteMessagesFrom, insertMessage, listMessages } from "@/db/queries/conversations";
-import { inTransaction } from "@/db/queries/transaction";
-import { asyncCommit } from "@/db";
+import { inTransactionRetried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
 import { AppError, toAppError } from "@/lib/errors";
 import { currentTiming, markTiming } from "@/lib/http/server-timing";
@@ -122,25 +121,18 @@ function planTurn(body: ChatBody, stored: Message[]): TurnPlan {
  * are safe to repeat).
  */
 async function writeTurn(user: User, body: ChatBody, plan: TurnPlan, turn: { modelRef: string; assistant?: Assistant }): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await inTransaction(async (tx) => {
-        await asyncCommit(tx);
-        const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
-        // Created by someone else in between.
-        if (!conversation) throw new AppError("conversation_not_found");
-        if (plan.deleteFromSeq !== undefined) await deleteMessagesFrom({ conversationId: body.id, seq: plan.deleteFromSeq }, tx);
-        if (plan.message && !(await insertMessage({ id: plan.message.id, conversationId: body.id, role: "user", parts: plan.message.parts }, tx))) {
-          throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
-        }
-      });
-      return;
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      if (attempt >= 3) throw new AppError("database_unavailable", undefined, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  await inTransactionRetried(
+    async (tx) => {
+      const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
+      // Created by someone else in between.
+      if (!conversation) throw new AppError("conversation_not_found");
+      if (plan.deleteFromSeq !== undefined) await deleteMessagesFrom({ conversationId: body.id, seq: plan.deleteFromSeq }, tx);
+      if (plan.message && !(await insertMessage({ id: plan.message.id, conversationId: body.id, role: "user", parts: plan.message.parts }, tx))) {
+        throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
+      }
+    },
+    { attempts: 3 },
+  );
 }
 
 /**
