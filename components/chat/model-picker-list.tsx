@@ -45,7 +45,7 @@ interface ModelPickerListProps {
 export function ModelPickerList({ listId, groups, lockedGroups, value, current, noneLabel, onChoose: choose, onAddKey }: ModelPickerListProps) {
   return (
     <Command defaultValue={value || NONE} label="Search models">
-      <CommandInput placeholder="Search models…" />
+      <CommandInput placeholder="Search models…" autoFocus />
       <CommandList id={listId}>
         <CommandEmpty>No model matches.</CommandEmpty>
         {noneLabel !== undefined ? (

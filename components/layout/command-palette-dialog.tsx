@@ -136,7 +136,7 @@ export function PaletteDialog({ open, onOpenChange: setOpen, ...props }: Palette
       commandProps={{ vimBindings: false }}
       data-testid="command-palette"
     >
-      <CommandInput placeholder="Type a command or search…" />
+      <CommandInput placeholder="Type a command or search…" autoFocus />
       <CommandList>
         <CommandEmpty>Nothing matches.</CommandEmpty>
         <CommandGroup heading="Actions">
