@@ -30,17 +30,40 @@ interface Parts {
   second: number;
 }
 
+/**
+ * Formatters by time zone, made once: building an Intl.DateTimeFormat costs far more than using one (a budget
+ * reservation needs ten for its month and day), and there are few zones. Bounded in case of many.
+ */
+function cachedFormat(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let format = cache.get(timeZone);
+  if (!format) {
+    format = make();
+    if (cache.size >= 1_000) cache.clear();
+    cache.set(timeZone, format);
+  }
+  return format;
+}
+
+const partsFormats = new Map<string, Intl.DateTimeFormat>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function partsIn(instant: Date, timeZone: string): Parts {
-  const formatted = new Intl.DateTimeFormat("en-US", {
+  const format = cachedFormat(
+    partsFormats,
     timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(instant);
+    () =>
+      new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+      }),
+  );
+  const formatted = format.formatToParts(instant);
   const get = (type: string) => Number(formatted.find((p) => p.type === type)?.value);
   return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
 }
@@ -62,7 +85,7 @@ export function startOfLocalDay(year: number, month: number, day: number, timeZo
 
 /** The calendar day of an instant in a time zone, "YYYY-MM-DD" — the day usage rollups are filed under. */
 export function localDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  return cachedFormat(dayFormats, timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })).format(instant);
 }
 
 /** "YYYY-MM-DD" plus `days` calendar days (negative to go back). */
