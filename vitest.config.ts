@@ -30,6 +30,7 @@ export default defineConfig({
   test: {
     environment: "node",
     globalSetup: ["tests/support/global-setup.ts"],
+    setupFiles: ["tests/support/setup-shared-mocks.ts"],
     env: { PASSWORD_HASH_COST: "4", SPENDBOARD_DATA_DIR: path.resolve(import.meta.dirname, ".data/test") },
     // Vitest's default is one worker per core but one; on a 2-core machine that is a single worker, while the tests
     // spend much of their time waiting on the database and the fake upstream: two workers take ~35% less time.

@@ -17,7 +17,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const userActions = await import("@/app/(app)/admin/users/[id]/actions");
 const adminActions = await import("@/app/(app)/admin/actions");

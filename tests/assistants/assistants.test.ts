@@ -9,7 +9,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const actions = await import("@/app/(app)/assistants/actions");
 const { GET } = await import("@/app/api/assistants/route");

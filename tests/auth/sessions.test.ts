@@ -11,7 +11,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 // Auth.js decodes the cookie into { user, sid, sv }; the test hands the app that token. Everything after it is real:
 // session rows, the version on the user row, getCurrentUser's one query, the route wrapper and the actions.
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { GET: me } = await import("@/app/api/me/route");
 const { signOutAction } = await import("@/app/(auth)/actions");

@@ -7,7 +7,6 @@ import { newUser, session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const actions = await import("@/app/(app)/admin/settings/budget-actions");
 const db = freshDatabasePerFile();

@@ -8,7 +8,6 @@ import { addKey, fakeLlmPerFile, newUser, pointProvidersAt, postChat, recordSpen
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();

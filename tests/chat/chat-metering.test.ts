@@ -8,7 +8,6 @@ import { addKey, fakeLlmPerFile, newUser, parseSse, postChat, signIn, streamedTe
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 /** Lets a test make the recorder's event write fail (a real query, made to throw first). */
 const writes = vi.hoisted(() => ({ before: undefined as undefined | (() => void) }));
 vi.mock("@/db/queries/usage-events", async (importOriginal) => {

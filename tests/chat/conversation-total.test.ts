@@ -9,7 +9,6 @@ import { addKey, fakeLlmPerFile, newUser, postChat, signIn, streamedText, userMe
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const conversationRoute = await import("@/app/api/conversations/[id]/route");

@@ -21,7 +21,6 @@ import { actionFiles, formFieldNames, ROOT, type ActionFile } from "./inventory"
  */
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 // The request an action runs in: a client address for the sign-in throttle (each case from its own address).
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250) + 1}` }),

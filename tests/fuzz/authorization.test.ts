@@ -23,7 +23,6 @@ import { actionFiles, examplePath, HTTP_METHODS, ROOT, routeFiles, type ActionFi
  */
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "x-forwarded-for": "198.51.100.77" }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),

@@ -23,7 +23,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
  */
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 const db = freshDatabasePerFile();

@@ -6,7 +6,6 @@ import { addKey, fakeLlmPerFile, newUser, postChat, recordSpend, signIn, userMes
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { POST } = await import("@/app/api/chat/route");
 freshDatabasePerFile();

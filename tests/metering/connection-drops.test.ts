@@ -9,7 +9,6 @@ import { addKey, fakeLlmPerFile, newUser, postChat, signIn, userMessage } from "
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const SERVER_URL = process.env.TEST_DATABASE_URL?.trim();
 

@@ -15,7 +15,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 // The browser's cookies for this file's requests (the OAuth invitation cookie).
 const jar = vi.hoisted(() => new Map<string, string>());
 vi.mock("next/headers", () => ({

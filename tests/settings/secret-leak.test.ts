@@ -28,7 +28,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth(session));
 // Outside a Next.js request there is no incremental cache to revalidate.
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 // Client components read the router while rendering; outside Next.js there is none, so give them an inert one.
 vi.mock("next/navigation", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next/navigation")>()),

@@ -12,7 +12,6 @@ import { freshDatabasePerFile } from "@/tests/support/test-db";
 // Auth.js decodes the session cookie; here the test says who is signed in. Everything after that is real.
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth(session));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const actions = await import("@/app/(app)/settings/actions");
 const db = freshDatabasePerFile();

@@ -10,7 +10,6 @@ import { newUser, recordSpend, session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const teamActions = await import("@/app/(app)/admin/teams/actions");
 const userTeamActions = await import("@/app/(app)/admin/users/[id]/team-actions");
