@@ -66,6 +66,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * Lets the file's background work (usage recording, titles) and queued usage finish against the file's own database:
+ * test files share their worker's modules, so what is left would otherwise be written — and retried — against the
+ * next file's database, and hold that file's waits.
+ */
+async function settleBackgroundWork(): Promise<void> {
+  const [{ waitForBackgroundWork }, { flushUsageQueue, queuedUsageRows }, { clearApiTokenCache }] = await Promise.all([
+    import("@/lib/usage/background"),
+    import("@/lib/usage/usage-queue"),
+    import("@/lib/api-tokens/authenticate"),
+  ]);
+  await waitForBackgroundWork();
+  while (queuedUsageRows() > 0) await flushUsageQueue();
+  await waitForBackgroundWork();
+  clearApiTokenCache();
+}
+
 /** Gives the calling test file its own fresh database, installed as the process database. */
 export function freshDatabasePerFile(): { current(): DatabaseHandle } {
   let testDb: TestDatabase | undefined;
@@ -74,6 +91,7 @@ export function freshDatabasePerFile(): { current(): DatabaseHandle } {
     installDatabase(testDb.handle);
   }, 120_000);
   afterAll(async () => {
+    await settleBackgroundWork();
     uninstallDatabase();
     await testDb?.destroy();
   }, 60_000);
