@@ -6,7 +6,7 @@
  */
 
 class GatewayUnavailableInBrowser extends Error {
-  static isInstance(_error: unknown): boolean {
+  static isInstance(): boolean {
     return false;
   }
 }
