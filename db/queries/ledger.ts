@@ -9,11 +9,12 @@ import { apiTokens, budgetLedger, budgetReservations, scopeHolds, scopeLedger, t
  * (what may be reserved, the refusal) lives in lib/budgets/ledger.ts.
  *
  * Beside the user's rows, shared rows (scope_ledger) count a team's, the whole organisation's and an API token's spend
- * per calendar month in UTC; a reservation's holds on them are rows of scope_holds, deleted when given back (so given back once).
+ * per calendar month in UTC; a reservation's holds on them are rows of scope_holds, deleted when given back (so given
+ * back once).
  *
- * Lock order, everywhere: the user's month row, their day row, then shared rows — a team's before the organisation's
- * (tokens sort after teams by key; a multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES / ORDER BY order; shared rows are always
- * written by a statement of their own after the user's). So two transactions never wait on each other in opposite
+ * Lock order, everywhere: the user's month row, their day row, then shared rows — a team's, then a token's (by key),
+ * before the organisation's (a multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES / ORDER BY order;
+ * shared rows are always written by a statement of their own after the user's). So two transactions never wait on each other in opposite
  * orders, and a hundred users reserving against one organisation cap queue on its row instead of deadlocking.
  */
 
@@ -216,8 +217,8 @@ export async function addSpend(
       },
     });
   // The user's team's row, the API token's (for calls made with one) and the organisation's (after the user's rows:
-  // the lock order).
-  // A token's row is kept only while it has a budget of its own (a missing row is seeded from its calls).
+  // the lock order). A token's row is kept only while it has a budget of its own (a missing row is seeded from its
+  // calls).
   const token = apiTokenId
     ? sql`union all select 'token:' || t.id::text, 0, null::uuid, t.id from ${apiTokens} t where t.id = ${apiTokenId}::uuid and t.monthly_budget_nano is not null`
     : sql``;
@@ -235,7 +236,7 @@ export function scopePeriodOf(now: Date): { start: Date; end: Date } {
  * Creates shared rows where missing (seeded from the stored events of everyone in the scope this period: a team's
  * current members, or everyone), in the shared lock order, and sets `spent` on existing ones (a no-op update that only
  * locks when `spent` is the column itself). `scopes` is a FROM item aliased `s` with columns (scope, ord, team_id,
-token_id); a token's row is seeded from the calls made with that token.
+ * token_id); a token's row is seeded from the calls made with that token.
  */
 async function upsertScopeRows(scopes: SQL, period: { start: Date; end: Date }, now: Date, executor: DbExecutor, spent: SQL) {
   const start = sql`${period.start.toISOString()}::timestamptz`;
