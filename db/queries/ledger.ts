@@ -166,6 +166,35 @@ export async function closeReservation({ id, now }: { id: string; now: Date }, e
   await releaseScopeHolds(parseHolds(result.rows[0]?.shared), now, db);
 }
 
+/**
+ * Changes what an open reservation holds by `deltaNano` / `deltaTokens` (a budget lease growing, or shrinking by what a
+ * settled call had taken from it), on the reservation, the user's two ledger rows and its shared holds and rows. The
+ * caller holds the rows' locks (a reservation's transaction, or the recorder's after `addSpend`). One statement.
+ */
+export async function adjustReservation({ id, deltaNano, deltaTokens, now }: { id: string; deltaNano: number; deltaTokens: number; now: Date }, executor: DbExecutor): Promise<void> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  await executor.execute(sql`
+    with r as (
+      update ${budgetReservations} set amount_nano = greatest(0, amount_nano + ${deltaNano}::bigint), tokens = greatest(0, tokens + ${deltaTokens}::bigint)
+      where id = ${id} and closed_at is null
+      returning user_id, month_start, day_start
+    ), l as (
+      update ${budgetLedger} l set
+        reserved_nano = greatest(0, l.reserved_nano + ${deltaNano}::bigint),
+        tokens_reserved = greatest(0, l.tokens_reserved + ${deltaTokens}::bigint),
+        updated_at = ${at}
+      from r where l.user_id = r.user_id and (
+        (l.period_kind = 'month' and l.period_start = r.month_start) or (l.period_kind = 'day' and l.period_start = r.day_start))
+      returning 1
+    ), h as (
+      update ${scopeHolds} set amount_nano = greatest(0, amount_nano + ${deltaNano}::bigint)
+      where reservation_id = ${id} and exists (select 1 from r)
+      returning scope, period_start
+    )
+    update ${scopeLedger} s set reserved_nano = greatest(0, s.reserved_nano + ${deltaNano}::bigint), updated_at = ${at}
+    from h where s.scope = h.scope and s.period_start = h.period_start`);
+}
+
 interface ReleasedHold {
   scope: string;
   start: string;

@@ -1,4 +1,5 @@
 import "server-only";
+import { changingMetering } from "@/db/metering-changes";
 import { eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { orgSettings, type OrgSettingsRow } from "@/db/schema";
@@ -19,12 +20,14 @@ export async function getOrSeedOrgSettings(seed: () => OrgSettingsValues, execut
 
 /** Changes some of the organisation settings (the row is created with the rest at their defaults if missing). */
 export async function saveOrgSettings({ values, updatedBy }: { values: OrgSettingsValues; updatedBy: string | null }, executor?: DbExecutor): Promise<OrgSettingsRow> {
-  const db = executor ?? (await getDb());
-  const now = new Date();
-  const [row] = await db
-    .insert(orgSettings)
-    .values({ id: 1, ...values, updatedBy, updatedAt: now })
-    .onConflictDoUpdate({ target: orgSettings.id, set: { ...values, updatedBy, updatedAt: now } })
-    .returning();
-  return row!;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const now = new Date();
+    const [row] = await db
+      .insert(orgSettings)
+      .values({ id: 1, ...values, updatedBy, updatedAt: now })
+      .onConflictDoUpdate({ target: orgSettings.id, set: { ...values, updatedBy, updatedAt: now } })
+      .returning();
+    return row!;
+  });
 }

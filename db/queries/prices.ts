@@ -1,4 +1,5 @@
 import "server-only";
+import { changingMetering } from "@/db/metering-changes";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { priceOverrides, systemKeyPolicy, systemKeyTeams, teamMembers, type PriceOverrideRow, type ProviderKind } from "@/db/schema";
@@ -12,26 +13,30 @@ export async function upsertPriceOverride(
   values: Omit<PriceOverrideRow, "updatedAt">,
   executor?: DbExecutor,
 ): Promise<PriceOverrideRow> {
-  const db = executor ?? (await getDb());
-  const { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy } = values;
-  const [row] = await db
-    .insert(priceOverrides)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [priceOverrides.provider, priceOverrides.modelId],
-      set: { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy, updatedAt: new Date() },
-    })
-    .returning();
-  return row!;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy } = values;
+    const [row] = await db
+      .insert(priceOverrides)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [priceOverrides.provider, priceOverrides.modelId],
+        set: { inputNanoPerMTok, outputNanoPerMTok, cacheReadNanoPerMTok, cacheWriteNanoPerMTok, note, updatedBy, updatedAt: new Date() },
+      })
+      .returning();
+    return row!;
+  });
 }
 
 export async function deletePriceOverride({ provider, modelId }: { provider: ProviderKind; modelId: string }, executor?: DbExecutor) {
-  const db = executor ?? (await getDb());
-  const [row] = await db
-    .delete(priceOverrides)
-    .where(and(eq(priceOverrides.provider, provider), eq(priceOverrides.modelId, modelId)))
-    .returning();
-  return row;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const [row] = await db
+      .delete(priceOverrides)
+      .where(and(eq(priceOverrides.provider, provider), eq(priceOverrides.modelId, modelId)))
+      .returning();
+    return row;
+  });
 }
 
 /** Providers whose system key users without their own key may use. */
@@ -50,11 +55,13 @@ export async function setSystemKeyPolicy({
   allowUsers: boolean;
   updatedBy: string;
 }, executor?: DbExecutor) {
-  const db = executor ?? (await getDb());
-  await db
-    .insert(systemKeyPolicy)
-    .values({ provider, allowUsers, updatedBy })
-    .onConflictDoUpdate({ target: systemKeyPolicy.provider, set: { allowUsers, updatedBy, updatedAt: new Date() } });
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    await db
+      .insert(systemKeyPolicy)
+      .values({ provider, allowUsers, updatedBy })
+      .onConflictDoUpdate({ target: systemKeyPolicy.provider, set: { allowUsers, updatedBy, updatedAt: new Date() } });
+  });
 }
 
 /**
@@ -87,14 +94,16 @@ export async function setSystemKeyTeam(
   { provider, teamId, allow, updatedBy }: { provider: ProviderKind; teamId: string; allow: boolean; updatedBy: string },
   executor?: DbExecutor,
 ): Promise<boolean> {
-  const db = executor ?? (await getDb());
-  if (allow) {
-    const rows = await db.insert(systemKeyTeams).values({ provider, teamId, updatedBy }).onConflictDoNothing().returning();
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    if (allow) {
+      const rows = await db.insert(systemKeyTeams).values({ provider, teamId, updatedBy }).onConflictDoNothing().returning();
+      return rows.length > 0;
+    }
+    const rows = await db
+      .delete(systemKeyTeams)
+      .where(and(eq(systemKeyTeams.provider, provider), eq(systemKeyTeams.teamId, teamId)))
+      .returning();
     return rows.length > 0;
-  }
-  const rows = await db
-    .delete(systemKeyTeams)
-    .where(and(eq(systemKeyTeams.provider, provider), eq(systemKeyTeams.teamId, teamId)))
-    .returning();
-  return rows.length > 0;
+  });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { changingMetering } from "@/db/metering-changes";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { providerKeys, type KeyStatus, type ProviderKey, type ProviderKind } from "@/db/schema";
@@ -59,37 +60,41 @@ export interface SaveProviderKey {
 
 /** Adds the key, or replaces the one the user already has for that provider (or endpoint name). */
 export async function upsertProviderKey(values: SaveProviderKey, executor?: DbExecutor): Promise<ProviderKey> {
-  const db = executor ?? (await getDb());
-  const now = new Date();
-  const [row] = await db
-    .insert(providerKeys)
-    .values({ ...values, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [providerKeys.userId, providerKeys.provider, providerKeys.name],
-      set: {
-        baseUrl: values.baseUrl,
-        encryptedKey: values.encryptedKey,
-        keyLast4: values.keyLast4,
-        status: values.status,
-        statusMessage: values.statusMessage,
-        models: values.models,
-        lastVerifiedAt: values.lastVerifiedAt,
-        createdAt: now,
-        updatedAt: now,
-      },
-    })
-    .returning();
-  return row!;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const now = new Date();
+    const [row] = await db
+      .insert(providerKeys)
+      .values({ ...values, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [providerKeys.userId, providerKeys.provider, providerKeys.name],
+        set: {
+          baseUrl: values.baseUrl,
+          encryptedKey: values.encryptedKey,
+          keyLast4: values.keyLast4,
+          status: values.status,
+          statusMessage: values.statusMessage,
+          models: values.models,
+          lastVerifiedAt: values.lastVerifiedAt,
+          createdAt: now,
+          updatedAt: now,
+        },
+      })
+      .returning();
+    return row!;
+  });
 }
 
 export async function deleteProviderKey({ userId, id }: { userId: string; id: string }, executor?: DbExecutor): Promise<ProviderKey | undefined> {
-  if (!isUuid(id)) return undefined;
-  const db = executor ?? (await getDb());
-  const [row] = await db
-    .delete(providerKeys)
-    .where(and(eq(providerKeys.userId, userId), eq(providerKeys.id, id)))
-    .returning();
-  return row;
+  return changingMetering(async () => {
+    if (!isUuid(id)) return undefined;
+    const db = executor ?? (await getDb());
+    const [row] = await db
+      .delete(providerKeys)
+      .where(and(eq(providerKeys.userId, userId), eq(providerKeys.id, id)))
+      .returning();
+    return row;
+  });
 }
 
 /** For `npm run keys:rotate`: every stored ciphertext with its owner. */
@@ -102,6 +107,8 @@ export async function listAllEncryptedKeys(executor?: DbExecutor): Promise<{ id:
 }
 
 export async function replaceEncryptedKey({ id, encryptedKey }: { id: string; encryptedKey: string }, executor?: DbExecutor): Promise<void> {
-  const db = executor ?? (await getDb());
-  await db.update(providerKeys).set({ encryptedKey }).where(eq(providerKeys.id, id));
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    await db.update(providerKeys).set({ encryptedKey }).where(eq(providerKeys.id, id));
+  });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { changingMetering } from "@/db/metering-changes";
 import { and, eq } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { budgets, teamMembers, teams, userSettings, users, type Budget, type BudgetMode } from "@/db/schema";
@@ -15,16 +16,20 @@ export async function getUserSettings(
 }
 
 export async function setDefaultModel({ userId, defaultModel }: { userId: string; defaultModel: string | null }, executor?: DbExecutor): Promise<void> {
-  const db = executor ?? (await getDb());
-  await db
-    .insert(userSettings)
-    .values({ userId, defaultModel })
-    .onConflictDoUpdate({ target: userSettings.userId, set: { defaultModel, updatedAt: new Date() } });
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    await db
+      .insert(userSettings)
+      .values({ userId, defaultModel })
+      .onConflictDoUpdate({ target: userSettings.userId, set: { defaultModel, updatedAt: new Date() } });
+  });
 }
 
 export async function setTimeZone({ userId, timeZone }: { userId: string; timeZone: string }, executor?: DbExecutor): Promise<void> {
-  const db = executor ?? (await getDb());
-  await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, userId));
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, userId));
+  });
 }
 
 /** The organisation's default budget: every user is under it beside their own budget and an admin cap. */
@@ -126,21 +131,25 @@ export async function upsertBudget(
   },
   executor?: DbExecutor,
 ): Promise<Budget> {
-  const db = executor ?? (await getDb());
-  const [row] = await db
-    .insert(budgets)
-    .values({ userId, source, ...newRowDefaults, ...values })
-    .onConflictDoUpdate({ target: [budgets.userId, budgets.source], set: { ...values, updatedAt: new Date() } })
-    .returning();
-  return row!;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const [row] = await db
+      .insert(budgets)
+      .values({ userId, source, ...newRowDefaults, ...values })
+      .onConflictDoUpdate({ target: [budgets.userId, budgets.source], set: { ...values, updatedAt: new Date() } })
+      .returning();
+    return row!;
+  });
 }
 
 /** Removes a budget row; returns it, or undefined when there was none. */
 export async function deleteBudget({ userId, source }: { userId: string; source: Budget["source"] }, executor?: DbExecutor): Promise<Budget | undefined> {
-  const db = executor ?? (await getDb());
-  const [row] = await db
-    .delete(budgets)
-    .where(and(eq(budgets.userId, userId), eq(budgets.source, source)))
-    .returning();
-  return row;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const [row] = await db
+      .delete(budgets)
+      .where(and(eq(budgets.userId, userId), eq(budgets.source, source)))
+      .returning();
+    return row;
+  });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { changingMetering } from "@/db/metering-changes";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { teamMembers, teams, usageEvents, users, type BudgetMode, type Team } from "@/db/schema";
@@ -40,15 +41,19 @@ export async function updateTeam(
   { id, values }: { id: string; values: Partial<{ name: string; monthlyCostLimitNano: number | null; mode: BudgetMode }> },
   executor?: DbExecutor,
 ): Promise<Team | undefined> {
-  const db = executor ?? (await getDb());
-  const [row] = await db.update(teams).set({ ...values, updatedAt: new Date() }).where(eq(teams.id, id)).returning();
-  return row;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const [row] = await db.update(teams).set({ ...values, updatedAt: new Date() }).where(eq(teams.id, id)).returning();
+    return row;
+  });
 }
 
 export async function deleteTeam({ id }: { id: string }, executor?: DbExecutor): Promise<Team | undefined> {
-  const db = executor ?? (await getDb());
-  const [row] = await db.delete(teams).where(eq(teams.id, id)).returning();
-  return row;
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    const [row] = await db.delete(teams).where(eq(teams.id, id)).returning();
+    return row;
+  });
 }
 
 export interface Membership {
@@ -72,15 +77,17 @@ export async function setMembership(
   { userId, teamId, isAdmin }: { userId: string; teamId: string | null; isAdmin: boolean },
   executor?: DbExecutor,
 ): Promise<void> {
-  const db = executor ?? (await getDb());
-  if (teamId === null) {
-    await db.delete(teamMembers).where(eq(teamMembers.userId, userId));
-    return;
-  }
-  await db
-    .insert(teamMembers)
-    .values({ userId, teamId, isAdmin })
-    .onConflictDoUpdate({ target: teamMembers.userId, set: { teamId, isAdmin, addedAt: sql`case when ${teamMembers.teamId} = ${teamId}::uuid then ${teamMembers.addedAt} else now() end` } });
+  return changingMetering(async () => {
+    const db = executor ?? (await getDb());
+    if (teamId === null) {
+      await db.delete(teamMembers).where(eq(teamMembers.userId, userId));
+      return;
+    }
+    await db
+      .insert(teamMembers)
+      .values({ userId, teamId, isAdmin })
+      .onConflictDoUpdate({ target: teamMembers.userId, set: { teamId, isAdmin, addedAt: sql`case when ${teamMembers.teamId} = ${teamId}::uuid then ${teamMembers.addedAt} else now() end` } });
+  });
 }
 
 /** The team's admins who may be notified (enabled, active accounts). */

@@ -60,6 +60,8 @@ export interface Reservation {
   maxOutputTokens: number;
   amountNano: number;
   tokens: number;
+  /** Taken from this process's budget lease (lib/budgets/leases.ts), not held by a row of its own: its id. */
+  leaseId?: string;
 }
 
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
@@ -89,7 +91,8 @@ export interface PlanRows extends Pick<LedgerRows, "month" | "day"> {
   scopes?: Map<string, Pick<ScopeRow, "spentNano" | "reservedNano">>;
 }
 
-function rowFor(limit: BudgetLimit, rows: PlanRows): LedgerUsage {
+/** The row a limit counts, as it reads it. */
+export function ledgerUsageFor(limit: BudgetLimit, rows: PlanRows): LedgerUsage {
   if (isSharedLimit(limit)) {
     const shared = rows.scopes?.get(limit.scopeKey ?? "");
     return { spentNano: shared?.spentNano ?? 0, reservedNano: shared?.reservedNano ?? 0, tokensUsed: 0, tokensReserved: 0 };
@@ -109,7 +112,7 @@ export function planReservation(limits: BudgetLimit[], rows: PlanRows, estimate:
   let maxOutputTokens = estimate.maxOutputTokens;
   let refusal: { limit: BudgetLimit; row: LedgerUsage; fits: number } | null = null;
   for (const limit of limits) {
-    const row = rowFor(limit, rows);
+    const row = ledgerUsageFor(limit, rows);
     let fits: number;
     if (isTokenLimit(limit.kind)) fits = limit.limit - row.tokensUsed - row.tokensReserved - estimate.inputTokens;
     else if (priced) fits = outputThatFits(limit.limit - row.spentNano - row.reservedNano, estimate.inputCostNano!, estimate.outputNanoPerMTok!);
@@ -189,6 +192,12 @@ export interface ReserveContext {
   now?: Date;
 }
 
+/** The limits a call is held back by: the user's budgets and the call's extra limits in `enforce` mode. */
+export async function enforcedLimits(userId: string, context: ReserveContext, executor?: DbExecutor): Promise<BudgetLimit[]> {
+  const budgets = context.budgets ?? (await getBudgets({ userId }, executor));
+  return [...limitsOf(budgets), ...(context.extraLimits ?? [])].filter((l) => l.mode === "enforce");
+}
+
 /**
  * Reserves the most a model call may cost against every enforced budget, atomically (the ledger rows are locked
  * for the transaction). The output cap is clamped to what the tightest budget has left; when not even the input
@@ -197,10 +206,11 @@ export interface ReserveContext {
  * nothing to reserve: null.
  *
  * With `executor` (a transaction the caller holds, e.g. the chat turn's), the reservation joins it; else it runs in
- * its own transaction, retried once if the database fails.
+ * its own transaction, retried once if the database fails. (Model calls reserve through lib/budgets/leases.ts, which
+ * takes most reservations from a budget lease in memory and comes here near a limit.)
  */
 export async function reserveBudget(userId: string, estimate: CallEstimate, context: ReserveContext = {}, executor?: DbExecutor): Promise<Reservation | null> {
-  const limits = [...limitsOf(context.budgets ?? (await getBudgets({ userId }, executor))), ...(context.extraLimits ?? [])].filter((l) => l.mode === "enforce");
+  const limits = await enforcedLimits(userId, context, executor);
   // No enforced limit: nothing to hold back, and no lock to take (the recorder still keeps the ledger).
   if (limits.length === 0) return null;
   const now = context.now ?? new Date();
@@ -218,15 +228,30 @@ export async function reserveBudget(userId: string, estimate: CallEstimate, cont
   });
 }
 
-async function reserveIn(
+/** The rows a reservation is decided on, locked, and the plan they allow. */
+export interface LockedPlan {
+  plan: ReservationPlan;
+  rows: PlanRows;
+  periods: Periods;
+  /** The shared rows the limits count (teams, then tokens, then the organisation: the lock order). */
+  scopes: string[];
+  scopePeriod: { start: Date; end: Date };
+}
+
+/**
+ * Locks the user's ledger rows of the periods `now` falls in and the shared rows the limits count (giving back the
+ * holds of requests that died first), and plans the reservation on them. `free` is held on every one of those rows
+ * by the caller itself and counts as available (a budget lease's unused part).
+ */
+export async function lockAndPlan(
   executor: DbExecutor,
-  id: string,
   userId: string,
   limits: BudgetLimit[],
   estimate: CallEstimate,
   timeZone: string,
   now: Date,
-): Promise<Reservation> {
+  free: { nano: number; tokens: number } = { nano: 0, tokens: 0 },
+): Promise<LockedPlan> {
   const periods = periodsAt(timeZone, now);
   let rows = await lockLedgerRows({ userId, periods, now }, executor);
   // Holds of requests that died without settling are given back first (rarely any: then read the rows again).
@@ -245,8 +270,38 @@ async function reserveIn(
     }
     shared = locked.rows;
   }
-  const plan = planReservation(limits, { ...rows, scopes: shared }, estimate);
-  if (!plan.ok) throw await exceeded(executor, userId, plan.limit, plan.row, periods, timeZone, now);
+  const planRows: PlanRows = {
+    month: freed(rows.month, free),
+    day: freed(rows.day, free),
+    scopes: shared && new Map([...shared].map(([key, row]) => [key, { ...row, reservedNano: Math.max(0, row.reservedNano - free.nano) }])),
+  };
+  return { plan: planReservation(limits, planRows, estimate), rows: planRows, periods, scopes, scopePeriod };
+}
+
+/** A user's ledger row as a plan sees it when `free` of what it holds is the caller's own. */
+function freed<T extends LedgerUsage>(row: T, free: { nano: number; tokens: number }): T {
+  if (free.nano === 0 && free.tokens === 0) return row;
+  return { ...row, reservedNano: Math.max(0, row.reservedNano - free.nano), tokensReserved: Math.max(0, row.tokensReserved - free.tokens) };
+}
+
+/** The refusal for a plan that did not fit (see `exceeded`). */
+export function refusalOf(executor: DbExecutor, userId: string, locked: LockedPlan, timeZone: string, now: Date): Promise<AppError> {
+  if (locked.plan.ok) throw new Error("the plan fits");
+  return exceeded(executor, userId, locked.plan.limit, locked.plan.row, locked.periods, timeZone, now);
+}
+
+async function reserveIn(
+  executor: DbExecutor,
+  id: string,
+  userId: string,
+  limits: BudgetLimit[],
+  estimate: CallEstimate,
+  timeZone: string,
+  now: Date,
+): Promise<Reservation> {
+  const locked = await lockAndPlan(executor, userId, limits, estimate, timeZone, now);
+  const { plan, periods, scopes, scopePeriod } = locked;
+  if (!plan.ok) throw await refusalOf(executor, userId, locked, timeZone, now);
   const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
   await holdReservation({ id, userId, periods, amountNano: plan.amountNano, tokens: plan.tokens, expiresAt, now }, executor);
   await holdOnScopes({ reservationId: id, scopes, period: scopePeriod, amountNano: plan.amountNano, expiresAt, now }, executor);

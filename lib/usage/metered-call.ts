@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Budget, UsageSource } from "@/db/schema";
-import { reserveBudget, releaseReservation, type CallEstimate, type Reservation } from "@/lib/budgets/ledger";
+import type { CallEstimate, Reservation } from "@/lib/budgets/ledger";
+import { releaseCall, reserveCall } from "@/lib/budgets/leases";
 import type { BudgetLimit } from "@/lib/budgets/limits";
 import { costAt, lookupPrice, priceLevelFor, toolFeeFor, type PriceLookup, type PriceOverride, type ServerTool, type TokenUsage } from "@/lib/pricing/price-book";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
@@ -256,7 +257,7 @@ export class MeteredCall {
       reservation = held.reservation;
     } else {
       // The prompt grew after the reservation made ahead (or there was none): reserve for what it is now.
-      if (held?.reservation) await releaseReservation(held.reservation.id);
+      if (held?.reservation) await releaseCall(held.reservation);
       reservation = await this.reserveFor(request);
     }
     return {
@@ -270,7 +271,7 @@ export class MeteredCall {
   private async reserveFor(request: StepRequest): Promise<Reservation | null> {
     if (this.context.enforceBudget === false) return null;
     const { userId, budgets, timeZone, extraLimits } = this.context;
-    return reserveBudget(userId, this.estimate(request), { budgets, timeZone, extraLimits });
+    return reserveCall(userId, this.estimate(request), { budgets, timeZone, extraLimits });
   }
 
   /** Counts a step as running (its record comes with `endStep`). */
@@ -285,7 +286,7 @@ export class MeteredCall {
 
   /** Gives back a step's reservation when its upstream call never started. */
   async cancelStep(step: Step): Promise<void> {
-    if (step.reservation) await releaseReservation(step.reservation.id);
+    if (step.reservation) await releaseCall(step.reservation);
   }
 
   /**
@@ -335,7 +336,7 @@ export class MeteredCall {
       unpricedUsageFields: lines && lines.unpricedFields.length > 0 ? lines.unpricedFields : null,
       startedAt: new Date(step.startedAt),
       finishedAt: new Date(finishedAt),
-      reservationId: step.reservation?.id ?? null,
+      ...reservationOf(step.reservation),
     };
   }
 
@@ -428,6 +429,13 @@ function withBillLines(usage: TokenUsage, lines: BillLines): TokenUsage {
     audioOutput: Math.min(lines.audioOutput, usage.output - usage.reasoning),
     ...serverTools,
   };
+}
+
+/** How a record gives its reservation back when it is stored: a row of its own, or its share of a budget lease. */
+function reservationOf(reservation: Reservation | null): Pick<UsageRecord, "reservationId" | "leaseHold"> {
+  if (!reservation) return { reservationId: null, leaseHold: null };
+  if (!reservation.leaseId) return { reservationId: reservation.id, leaseHold: null };
+  return { reservationId: null, leaseHold: { leaseId: reservation.leaseId, amountNano: reservation.amountNano, tokens: reservation.tokens } };
 }
 
 function errorMessageOf(error: unknown): string {

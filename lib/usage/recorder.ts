@@ -1,12 +1,13 @@
 import "server-only";
 import type { DbExecutor } from "@/db";
-import { addSpend, closeReservation, readLedger } from "@/db/queries/ledger";
+import { addSpend, adjustReservation, closeReservation, readLedger } from "@/db/queries/ledger";
 import { getBudgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
 import { insertUsageEvents, timeZonesOf } from "@/db/queries/usage-events";
 import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
+import { leaseCallsSettled } from "@/lib/budgets/leases";
 import { limitsOf, periodsAt } from "@/lib/budgets/limits";
 import { localDay } from "@/lib/budgets/periods";
 import { describeError, logFailure } from "@/lib/log";
@@ -55,6 +56,8 @@ export interface UsageRecord {
   finishedAt: Date;
   /** The budget reservation this call held; closed in the same transaction. */
   reservationId?: string | null;
+  /** What the call took from a budget lease (lib/budgets/leases.ts); the lease shrinks by it in the same transaction. */
+  leaseHold?: { leaseId: string; amountNano: number; tokens: number } | null;
   /** The API token the call came through (gateway) or that reported it (track). */
   apiTokenId?: string | null;
   /** Tags an app sent: its skill and session (`x-spendboard-skill` / `-session`, `/api/track` `skill_id` / `session_id`). */
@@ -180,7 +183,7 @@ class SideWriteFailed {
 /** Writes the records in one transaction; returns the budget alert notifications it created. */
 async function writeUsage(records: UsageRecord[], options: RecordOptions): Promise<{ alerts: Notification[]; sideFailure?: SideWriteFailed }> {
   const userIds = [...new Set(records.map((r) => r.userId))];
-  return inTransaction(async (tx) => {
+  const written = await inTransaction(async (tx) => {
     let sideFailure: SideWriteFailed | undefined;
     if (options.alongside) {
       try {
@@ -200,6 +203,10 @@ async function writeUsage(records: UsageRecord[], options: RecordOptions): Promi
     }
     return { alerts, sideFailure };
   });
+  // Committed: the leases these calls were taken from now hold that much less (whether shrunk now or by an earlier
+  // write of the same records whose commit was not confirmed).
+  leaseCallsSettled(records.flatMap((r) => (r.leaseHold ? [r.leaseHold] : [])));
+  return written;
 }
 
 /**
@@ -223,6 +230,17 @@ async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (use
   }
   for (const group of spend.values()) await addSpend(group, tx);
   for (const record of records) if (record.reservationId) await closeReservation({ id: record.reservationId, now: record.finishedAt }, tx);
+  // A lease shrinks by what its calls stored now had taken (a retried write's calls shrank it when first stored).
+  const leases = new Map<string, { nano: number; tokens: number; now: Date }>();
+  for (const { record } of entries) {
+    if (!record.leaseHold || !stored.has(record.requestId)) continue;
+    const lease = leases.get(record.leaseHold.leaseId) ?? { nano: 0, tokens: 0, now: record.finishedAt };
+    lease.nano += record.leaseHold.amountNano;
+    lease.tokens += record.leaseHold.tokens;
+    if (record.finishedAt > lease.now) lease.now = record.finishedAt;
+    leases.set(record.leaseHold.leaseId, lease);
+  }
+  for (const [id, lease] of leases) await adjustReservation({ id, deltaNano: -lease.nano, deltaTokens: -lease.tokens, now: lease.now }, tx);
 }
 
 async function alertsFor(tx: DbExecutor, userId: string, timeZone: string, at: Date): Promise<Notification[]> {

@@ -1,4 +1,5 @@
 import "server-only";
+import { releaseIdleLeases } from "@/lib/budgets/leases";
 import { logFailure } from "@/lib/log";
 import { waitForBackgroundWork } from "./background";
 import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
@@ -18,7 +19,8 @@ import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
  * from then on records are written at once instead of waiting for the next tick, and the queue is flushed until it and
  * the background work feeding it (usage of answers still finishing) are empty. Under `next start`, Next's own handler
  * stops accepting connections, waits for open requests and for their `after()` work — every queued write's promise is
- * such work (runInBackground) — then exits; a process without another handler exits once the drain is done.
+ * such work (runInBackground) — then exits; a process without another handler exits once the drain is done. After the
+ * drain the process's budget leases are given back.
  */
 export const usageQueue = { intervalMs: 5, maxRows: 500, drainTimeoutMs: 20_000 };
 
@@ -163,6 +165,7 @@ export function installUsageDrainOnShutdown(): void {
     started = true;
     const alone = process.listenerCount(signal) === 1;
     void drainUsageQueue()
+      .then(releaseIdleLeases)
       .catch((error: unknown) => logFailure("usage", "draining the usage queue", error))
       .finally(() => {
         if (alone) process.exit(signal === "SIGTERM" ? 143 : 130);

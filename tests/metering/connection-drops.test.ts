@@ -1,3 +1,4 @@
+import { releaseIdleLeases } from "@/lib/budgets/leases";
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import pg from "pg";
@@ -67,6 +68,8 @@ describe.skipIf(!SERVER_URL)("the database drops connections mid-write (PostgreS
     for (const spy of quiet) spy.mockRestore();
     const after = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message: userMessage("still there? [[reply:yes]]") });
     await waitForBackgroundWork();
+    // The budget lease is given back (as after a second without calls), with whatever its calls did not spend.
+    await releaseIdleLeases();
 
     const upstreamCalls = llm.current().requests.slice(before).filter((r) => r.method === "POST").length;
     const events = await db.current().db.select().from(usageEvents).where(eq(usageEvents.userId, user.id));

@@ -56,7 +56,10 @@ describe("reservations include per-request tool fees and the 1-hour cache-write 
       maxRetries: 0,
     });
     expect(result.text).toBe("Found.");
-    const [held] = await db.current().db.select().from(budgetReservations).where(eq(budgetReservations.id, allowed.records[0]!.reservationId!));
+    // The call's hold (taken from the user's budget lease, or a reservation of its own) and the row holding it.
+    const record = allowed.records[0]!;
+    const [held] = await db.current().db.select().from(budgetReservations).where(eq(budgetReservations.id, record.leaseHold?.leaseId ?? record.reservationId!));
+    expect(record.leaseHold?.amountNano ?? held!.amountNano).toBeGreaterThanOrEqual(10_000_000);
     expect(held!.amountNano).toBeGreaterThanOrEqual(10_000_000);
     await allowed.record();
   });

@@ -72,15 +72,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * next file's database, and hold that file's waits.
  */
 async function settleBackgroundWork(): Promise<void> {
-  const [{ waitForBackgroundWork }, { flushUsageQueue, queuedUsageRows }, { clearApiTokenCache }] = await Promise.all([
+  const [{ waitForBackgroundWork }, { flushUsageQueue, queuedUsageRows }, { clearApiTokenCache }, { forgetBudgetLeases }, { forgetMeteringContexts }] = await Promise.all([
     import("@/lib/usage/background"),
     import("@/lib/usage/usage-queue"),
     import("@/lib/api-tokens/authenticate"),
+    import("@/lib/budgets/leases"),
+    import("@/lib/usage/metering-context"),
   ]);
   await waitForBackgroundWork();
   while (queuedUsageRows() > 0) await flushUsageQueue();
   await waitForBackgroundWork();
   clearApiTokenCache();
+  forgetBudgetLeases();
+  forgetMeteringContexts();
 }
 
 /** Gives the calling test file its own fresh database, installed as the process database. */
