@@ -169,7 +169,9 @@ export async function reserveCall(userId: string, estimate: CallEstimate, contex
   const timeZone = context.timeZone ?? (await getUserById({ id: userId }))?.timeZone ?? "UTC";
   const key = keyOf(userId, limits, timeZone, now);
   const cost = fullCost(estimate);
-  for (let attempt = 0; attempt < 4; attempt++) {
+  // Callers arriving while the lease grows wait for it and try again, growing it themselves if it is still too small:
+  // one transaction at a time per lease, as reservations of their own would queue on the ledger rows' locks.
+  for (let attempt = 0; attempt < 1000; attempt++) {
     const lease = currentLease(key, userId);
     if (lease.growing) {
       await lease.growing;
@@ -177,6 +179,8 @@ export async function reserveCall(userId: string, estimate: CallEstimate, contex
     }
     const taken = take(lease, cost, estimate.maxOutputTokens);
     if (taken) return taken;
+    // A new lease (the budgets or the periods changed): the user's older leases here give back what they hold unused.
+    if (!lease.stored) await Promise.all(othersOf(lease).map(shrinkToUse));
     let outcome: Grown | Error | undefined;
     lease.growing = grow(lease, limits, estimate, timeZone, now).then(
       (grown) => void (outcome = grown),
@@ -199,9 +203,15 @@ export async function reserveCall(userId: string, estimate: CallEstimate, contex
   return reserveBudget(userId, estimate, { ...context, timeZone, now });
 }
 
-/** Gives back the part of the lease no call has taken. */
+/** This process's other leases of the same user that still take calls. */
+function othersOf(lease: Lease): Lease[] {
+  return [...pool.byId.values()].filter((other) => other !== lease && other.userId === lease.userId && !other.retired);
+}
+
+/** Takes no more calls on the lease and gives back the part of it no call has taken. */
 async function shrinkToUse(lease: Lease): Promise<void> {
   retire(lease);
+  if (lease.growing) await lease.growing;
   const free = { nano: lease.heldNano - lease.usedNano, tokens: lease.heldTokens - lease.usedTokens };
   if (!lease.stored || (free.nano <= 0 && free.tokens <= 0)) return;
   await inTransactionRetried((tx) => adjustReservation({ id: lease.id, deltaNano: -free.nano, deltaTokens: -free.tokens, now: new Date() }, tx), { attempts: 1 }).then(

@@ -7,7 +7,7 @@ import { DEFAULT_TOOL_REQUESTS, type StepRequest } from "@/lib/usage/metered-cal
 import { estimatePromptTokens, type ProviderUsage } from "@/lib/usage/tokens";
 import { authenticateGateway, readGatewayBody, startGatewayCall } from "./caller";
 import { gatewayError, scrubbed } from "./errors";
-import { answered, forward } from "./forward";
+import { answered, AS_SENT, forward } from "./forward";
 import { relayEvents, type StreamObserver } from "./relay";
 
 /**
@@ -158,7 +158,7 @@ export async function anthropicCountTokens(request: Request): Promise<Response> 
       signal: request.signal,
     });
     const text = scrubbed(await upstream.text(), resolved.upstream.apiKey);
-    return new Response(text, { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" } });
+    return new Response(text, { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json", ...AS_SENT } });
   } catch (error) {
     return gatewayError("anthropic", error, request);
   }

@@ -16,5 +16,5 @@ export async function benchPassthrough(request: Request): Promise<Response> {
     body: await request.text(),
     signal: request.signal,
   });
-  return new Response(upstream.body, { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" } });
+  return new Response(upstream.body, { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json", "cache-control": "no-transform" } });
 }

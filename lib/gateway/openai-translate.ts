@@ -7,6 +7,7 @@ import type { ResolvedModel } from "@/lib/providers/resolve-model";
 import type { MeteredCall } from "@/lib/usage/metered-call";
 import { runInBackground } from "@/lib/usage/background";
 import { meteredModel } from "@/lib/usage/model-middleware";
+import { AS_SENT } from "./forward";
 
 /**
  * Anthropic and Gemini models behind the OpenAI-compatible endpoint: the chat-completions request is translated to the
@@ -130,7 +131,7 @@ export async function translatedChatCompletion(options: {
       model,
       choices: [{ index: 0, message: { role: "assistant", content: result.text || null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) }, finish_reason: FINISH[result.finishReason] ?? "stop" }],
       usage: usageOf(call),
-    });
+    }, { headers: AS_SENT });
   }
   const result = streamText({ ...settings, onError: () => {} });
   runInBackground(`gateway ${call.requestId}`, async () => {

@@ -121,3 +121,21 @@ export function apiMethodAnswer(method: string, pathname: string): Response | nu
     headers: { Allow: allow },
   });
 }
+
+const METHOD_ANSWER = Symbol.for("spendboard.methodAnswer");
+
+/**
+ * The proxy's answers (above) as route exports, for the routes its matcher skips — the gateway's, so that a model
+ * call does not pay for a proxy pass: a route file exports these for the methods it does not have, e.g.
+ * `export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodAnswers();` beside its POST.
+ */
+export function methodAnswers() {
+  const answer = async (request: Request): Promise<Response> => apiMethodAnswer(request.method, new URL(request.url).pathname) ?? notFoundAnswer();
+  Object.defineProperty(answer, METHOD_ANSWER, { value: true });
+  return { GET: answer, POST: answer, PUT: answer, PATCH: answer, DELETE: answer, OPTIONS: answer };
+}
+
+/** Whether a route export is one of `methodAnswers()` (not a method the route has). */
+export function isMethodAnswer(handler: unknown): boolean {
+  return typeof handler === "function" && (handler as unknown as Record<symbol, unknown>)[METHOD_ANSWER] === true;
+}

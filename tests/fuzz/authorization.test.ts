@@ -14,6 +14,7 @@ import { recordSpend, session, signIn } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 import { checkAction, Recorder } from "./harness";
 import { actionFiles, examplePath, HTTP_METHODS, ROOT, routeFiles, type ActionFile, type RouteFile } from "./inventory";
+import { isMethodAnswer } from "@/lib/http/api-routes";
 
 /**
  * The authorization matrix, generated from the same lists as the fuzz suites (every route handler under app/api, every
@@ -147,7 +148,7 @@ beforeAll(async () => {
 
   for (const route of ROUTES) {
     const exports = (await import(/* @vite-ignore */ path.join(ROOT, route.file))) as Record<string, unknown>;
-    for (const method of HTTP_METHODS) if (typeof exports[method] === "function") handlers.push({ route, method, handler: exports[method] as Handler });
+    for (const method of HTTP_METHODS) if (typeof exports[method] === "function" && !isMethodAnswer(exports[method])) handlers.push({ route, method, handler: exports[method] as Handler });
   }
   for (const file of ACTION_FILES) {
     const exports = (await import(/* @vite-ignore */ path.join(ROOT, file.file))) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { API_ROUTES, apiMethodAnswer, findApiRoute } from "@/lib/http/api-routes";
+import { API_ROUTES, apiMethodAnswer, findApiRoute, isMethodAnswer } from "@/lib/http/api-routes";
 
 // Importing the route modules must not start Auth.js; only their exports matter here.
 vi.mock("@/app/(auth)/auth", () => ({
@@ -26,7 +26,7 @@ function routeFiles(): { routePath: string; file: string }[] {
 
 async function exportedMethods(file: string): Promise<string[]> {
   const routeModule = (await import(file)) as Record<string, unknown>;
-  return METHODS.filter((method) => typeof routeModule[method] === "function");
+  return METHODS.filter((method) => typeof routeModule[method] === "function" && !isMethodAnswer(routeModule[method]));
 }
 
 describe("the API route registry", () => {
@@ -41,6 +41,25 @@ describe("the API route registry", () => {
     // A new route file or method that is not in lib/http/api-routes.ts (or a stale entry there) fails here.
     expect(fromRegistry).toEqual(fromFiles);
   }, 120_000);
+
+  it("routes the proxy skips (the gateway's) answer the other methods as the proxy would", async () => {
+    const { config } = await import("@/proxy");
+    const matcher = new RegExp(`^${config.matcher[0]}$`);
+    const skipped = routeFiles().filter((f) => f.routePath !== FALLBACK && !matcher.test(f.routePath.replace(/\[([^\]]+)\]/g, "x")));
+    expect(skipped.map((f) => f.routePath)).toEqual(expect.arrayContaining(["/api/v1/chat/completions", "/api/anthropic/v1/messages"]));
+    for (const { routePath, file } of skipped) {
+      const routeModule = (await import(file)) as Record<string, ((request: Request) => Promise<Response>) | undefined>;
+      const url = `http://localhost${routePath}`;
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+        const handler = routeModule[method];
+        expect(handler, `${routePath} ${method}`).toBeDefined();
+        if (!isMethodAnswer(handler)) continue;
+        const expected = apiMethodAnswer(method, routePath)!;
+        const actual = await handler!(new Request(url, { method }));
+        expect([actual.status, actual.headers.get("allow"), await actual.text()], `${routePath} ${method}`).toEqual([expected.status, expected.headers.get("allow"), await expected.text()]);
+      }
+    }
+  });
 
   it("has a fallback route that answers every method with 404 JSON", async () => {
     const fallback = routeFiles().find((f) => f.routePath === FALLBACK);
