@@ -167,6 +167,37 @@ export async function closeReservation({ id, now }: { id: string; now: Date }, e
 }
 
 /**
+ * Locks the rows a reservation holds on — the user's month and day rows, then its shared rows in the shared order —
+ * before a transaction of its own changes or closes it, so that it takes them in the order every other transaction
+ * does (a settle locks the ledger rows before it touches a lease's reservation). Two statements.
+ */
+export async function lockReservationRows({ id }: { id: string }, executor: DbExecutor): Promise<void> {
+  await executor.execute(sql`
+    select 1 from ${budgetLedger} l join ${budgetReservations} r on l.user_id = r.user_id
+      and ((l.period_kind = 'month' and l.period_start = r.month_start) or (l.period_kind = 'day' and l.period_start = r.day_start))
+    where r.id = ${id}
+    order by l.period_kind = 'day'
+    for update of l`);
+  await executor.execute(sql`
+    select 1 from ${scopeLedger} s join ${scopeHolds} h on h.scope = s.scope and h.period_start = s.period_start
+    where h.reservation_id = ${id}
+    order by s.scope = 'org', s.scope
+    for update of s`);
+}
+
+/**
+ * Closes a reservation in a transaction of its own, its rows locked first (see lockReservationRows): a request
+ * that never reached the provider, a budget lease given back.
+ */
+export async function closeReservationAlone({ id, now }: { id: string; now: Date }): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await lockReservationRows({ id }, tx);
+    await closeReservation({ id, now }, tx);
+  });
+}
+
+/**
  * Changes what an open reservation holds by `deltaNano` / `deltaTokens` (a budget lease growing, or shrinking by what a
  * settled call had taken from it), on the reservation, the user's two ledger rows and its shared holds and rows. The
  * caller holds the rows' locks (a reservation's transaction, or the recorder's after `addSpend`). One statement.
@@ -227,14 +258,15 @@ async function releaseScopeHolds(holds: ReleasedHold[], now: Date, executor: DbE
 
 /**
  * Adds a recorded call's cost and tokens to the ledger rows of the periods it happened in, creating them where
- * missing. Call it after the call's event is stored: a new row is seeded from the stored events (this one included),
- * an existing row gets the amounts added. One statement; locks month before day.
+ * missing, and returns the user's two rows as they now are. Call it after the call's event is stored: a new row is
+ * seeded from the stored events (this one included), an existing row gets the amounts added. One statement for the
+ * user's rows (month locked before day), one for the shared rows.
  */
 export async function addSpend(
   { userId, periods, costNano, tokens, now, apiTokenId = null }: { userId: string; periods: LedgerPeriods; costNano: number; tokens: number; now: Date; apiTokenId?: string | null },
   executor: DbExecutor,
-): Promise<void> {
-  await executor
+): Promise<{ month: PeriodUsage; day: PeriodUsage }> {
+  const rows = await executor
     .insert(budgetLedger)
     .values(ledgerValues(userId, periods, now))
     .onConflictDoUpdate({
@@ -244,7 +276,8 @@ export async function addSpend(
         tokensUsed: sql`${budgetLedger.tokensUsed} + ${tokens}`,
         updatedAt: now,
       },
-    });
+    })
+    .returning({ periodKind: budgetLedger.periodKind, spentNano: budgetLedger.spentNano, tokensUsed: budgetLedger.tokensUsed, reservedNano: budgetLedger.reservedNano });
   // The user's team's row, the API token's (for calls made with one) and the organisation's (after the user's rows:
   // the lock order). A token's row is kept only while it has a budget of its own (a missing row is seeded from its
   // calls).
@@ -254,6 +287,11 @@ export async function addSpend(
   const shared = sql`(select 'team:' || m.team_id::text as scope, 0 as ord, m.team_id, null::uuid as token_id from ${teamMembers} m where m.user_id = ${userId}
     ${token} union all select 'org', 1, null::uuid, null::uuid) s`;
   await upsertScopeRows(shared, scopePeriodOf(now), now, executor, sql`${scopeLedger.spentNano} + ${costNano}`);
+  const usage = (kind: "month" | "day"): PeriodUsage => {
+    const { spentNano, tokensUsed, reservedNano } = rows.find((r) => r.periodKind === kind)!;
+    return { spentNano, tokensUsed, reservedNano };
+  };
+  return { month: usage("month"), day: usage("day") };
 }
 
 /** The shared rows' period: the calendar month in UTC (as lib/budgets/limits.ts scopePeriodAt). */

@@ -39,7 +39,7 @@ export async function raiseBudgetAlerts(
       const body = `${format(value)} of ${format(limit.limit)} used this ${limit.period}; it resets ${resets}.${
         threshold >= 100 && limit.mode === "enforce" ? " New requests are refused until then." : ""
       }`;
-      const inserted = await insertNotificationOnce(
+      const inserted = await insertAlertOnce(
         {
           userId,
           kind: "budget_threshold",
@@ -55,6 +55,24 @@ export async function raiseBudgetAlerts(
   }
   if (shared.length > 0) created.push(...(await raiseSharedAlerts(tx, shared)));
   return created;
+}
+
+/**
+ * Alerts this process knows are stored (an insert found them there, so they are committed): a crossed threshold is
+ * not inserted again on every later write of the period.
+ */
+const KNOWN = Symbol.for("spendboard.storedAlerts");
+const stored: Set<string> = ((globalThis as Record<symbol, Set<string> | undefined>)[KNOWN] ??= new Set());
+
+async function insertAlertOnce(values: Parameters<typeof insertNotificationOnce>[0] & { dedupeKey: string }, tx: DbExecutor): Promise<Notification | undefined> {
+  const key = `${values.userId}|${values.dedupeKey}`;
+  if (stored.has(key)) return undefined;
+  const inserted = await insertNotificationOnce(values, tx);
+  if (!inserted) {
+    if (stored.size >= 100_000) stored.clear();
+    stored.add(key);
+  }
+  return inserted;
 }
 
 /** Team and organisation thresholds: one notification per recipient, threshold and month (UTC). */
@@ -76,7 +94,7 @@ async function raiseSharedAlerts(tx: DbExecutor, limits: BudgetLimit[]): Promise
         threshold >= 100 && limit.mode === "enforce" ? " New requests are refused until then." : ""
       }`;
       for (const recipient of recipients) {
-        const inserted = await insertNotificationOnce(
+        const inserted = await insertAlertOnce(
           {
             userId: recipient,
             kind: "budget_threshold",

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { adjustReservation, closeReservation, holdOnScopes, holdReservation } from "@/db/queries/ledger";
+import type { DbExecutor } from "@/db";
+import { adjustReservation, closeReservationAlone, holdOnScopes, holdReservation, lockReservationRows } from "@/db/queries/ledger";
 import { inTransactionRetried } from "@/db/queries/transaction";
 import { getUserById } from "@/db/queries/users";
 import { logFailure } from "@/lib/log";
@@ -214,7 +215,11 @@ async function shrinkToUse(lease: Lease): Promise<void> {
   if (lease.growing) await lease.growing;
   const free = { nano: lease.heldNano - lease.usedNano, tokens: lease.heldTokens - lease.usedTokens };
   if (!lease.stored || (free.nano <= 0 && free.tokens <= 0)) return;
-  await inTransactionRetried((tx) => adjustReservation({ id: lease.id, deltaNano: -free.nano, deltaTokens: -free.tokens, now: new Date() }, tx), { attempts: 1 }).then(
+  const giveBack = async (tx: DbExecutor) => {
+    await lockReservationRows({ id: lease.id }, tx);
+    await adjustReservation({ id: lease.id, deltaNano: -free.nano, deltaTokens: -free.tokens, now: new Date() }, tx);
+  };
+  await inTransactionRetried(giveBack, { attempts: 1 }).then(
     () => {
       lease.heldNano -= free.nano;
       lease.heldTokens -= free.tokens;
@@ -240,7 +245,7 @@ async function release(lease: Lease): Promise<void> {
   pool.byId.delete(lease.id);
   if (!lease.stored) return;
   lease.stored = false;
-  await closeReservation({ id: lease.id, now: new Date() }).catch((error: unknown) => logFailure("budget", "giving back a budget lease", error));
+  await closeReservationAlone({ id: lease.id, now: new Date() }).catch((error: unknown) => logFailure("budget", "giving back a budget lease", error));
 }
 
 function callEnded(lease: Lease): void {
@@ -270,7 +275,7 @@ export function leaseCallsSettled(holds: { leaseId: string; amountNano: number; 
 /** Gives a reservation back without recording anything (the call never reached the provider). */
 export async function releaseCall(reservation: Reservation): Promise<void> {
   if (!reservation.leaseId) {
-    await closeReservation({ id: reservation.id, now: new Date() });
+    await closeReservationAlone({ id: reservation.id, now: new Date() });
     return;
   }
   const lease = pool.byId.get(reservation.leaseId);

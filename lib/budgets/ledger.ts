@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { DbExecutor } from "@/db";
 import {
-  closeReservation,
+  closeReservationAlone,
   countOpenReservations,
   countScopeHolds,
   holdOnScopes,
@@ -223,7 +223,7 @@ export async function reserveBudget(userId: string, estimate: CallEstimate, cont
     onFailure: async () => {
       const failed = id;
       id = randomUUID();
-      await closeReservation({ id: failed, now: new Date() });
+      await closeReservationAlone({ id: failed, now: new Date() });
     },
   });
 }
@@ -306,11 +306,6 @@ async function reserveIn(
   await holdReservation({ id, userId, periods, amountNano: plan.amountNano, tokens: plan.tokens, expiresAt, now }, executor);
   await holdOnScopes({ reservationId: id, scopes, period: scopePeriod, amountNano: plan.amountNano, expiresAt, now }, executor);
   return { id, maxOutputTokens: plan.maxOutputTokens, amountNano: plan.amountNano, tokens: plan.tokens };
-}
-
-/** Gives a reservation back without recording anything (the call never reached the provider). */
-export async function releaseReservation(reservationId: string, executor?: DbExecutor): Promise<void> {
-  await closeReservation({ id: reservationId, now: new Date() }, executor);
 }
 
 /** Spent and reserved in the user's current periods, for settings and dashboards. Reads only. */

@@ -59,7 +59,8 @@ export function relayEvents(options: {
   const cap = step.reservation?.maxOutputTokens;
   let buffer = "";
   let text = "";
-  let outputTokens = 0;
+  // UTF-8 bytes of the text: a bound on its tokens (a token is at least a byte), so the text is only tokenized near the cap.
+  let textBytes = 0;
   let ttftMs: number | null = null;
   let completed = false;
   let streamError: string | undefined;
@@ -98,8 +99,8 @@ export function relayEvents(options: {
             if (seen.text) {
               if (ttftMs === null) ttftMs = Date.now() - step.startedAt;
               text += seen.text;
-              outputTokens += estimateTokens(seen.text);
-              if (cap !== undefined && outputTokens > cap && estimateTokens(text) > cap) {
+              textBytes += Buffer.byteLength(seen.text);
+              if (cap !== undefined && textBytes > cap && estimateTokens(text) > cap) {
                 // Past what the reservation covers: end here, as if the cap was reached.
                 if (out) controller.enqueue(encoder.encode(out));
                 if (observer.closing) controller.enqueue(encoder.encode(observer.closing));

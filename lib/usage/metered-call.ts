@@ -355,6 +355,7 @@ export class MeteredCall {
       feature: ctx.feature,
       source: ctx.source,
       keySource,
+      timeZone: ctx.timeZone ?? null,
       apiTokenId: ctx.apiTokenId ?? null,
       skill: ctx.skill ?? null,
       sessionTag: ctx.sessionTag ?? null,

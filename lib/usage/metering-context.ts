@@ -72,6 +72,13 @@ export async function loadMeteringContext(userId: string): Promise<MeteringConte
   return entry.value;
 }
 
+/** The user's budgets from a cached context this process may still trust, if it has one (no database read). */
+export async function cachedBudgets(userId: string): Promise<MeteringContext["budgets"] | undefined> {
+  const entry = entries.get(userId);
+  if (!entry || entry.changes !== meteringChanges() || performance.now() - entry.startedAt >= meteringContextCache.trustMs) return undefined;
+  return entry.value.then((context) => context.budgets, () => undefined);
+}
+
 /** Forgets every cached context (a test's database is about to be dropped). */
 export function forgetMeteringContexts(): void {
   entries.clear();

@@ -1,18 +1,19 @@
 import "server-only";
 import type { DbExecutor } from "@/db";
-import { addSpend, adjustReservation, closeReservation, readLedger } from "@/db/queries/ledger";
-import { getBudgets } from "@/db/queries/settings";
+import { addSpend, adjustReservation, closeReservation, readLedger, type PeriodUsage } from "@/db/queries/ledger";
+import { getBudgets, type Budgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
 import { insertUsageEvents, timeZonesOf } from "@/db/queries/usage-events";
 import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import { leaseCallsSettled } from "@/lib/budgets/leases";
-import { limitsOf, periodsAt } from "@/lib/budgets/limits";
+import { limitsOf, periodsAt, type Periods } from "@/lib/budgets/limits";
 import { localDay } from "@/lib/budgets/periods";
 import { describeError, logFailure } from "@/lib/log";
 import type { TokenUsage } from "@/lib/pricing/price-book";
 import { runInBackground } from "./background";
+import { cachedBudgets } from "./metering-context";
 import { totalTokens } from "./tokens";
 
 /** One model call, ready to be stored. */
@@ -54,6 +55,8 @@ export interface UsageRecord {
   rawUsage?: unknown;
   startedAt: Date;
   finishedAt: Date;
+  /** The user's time zone as the caller read it (their days and months); read again when absent. */
+  timeZone?: string | null;
   /** The budget reservation this call held; closed in the same transaction. */
   reservationId?: string | null;
   /** What the call took from a budget lease (lib/budgets/leases.ts); the lease shrinks by it in the same transaction. */
@@ -183,6 +186,8 @@ class SideWriteFailed {
 /** Writes the records in one transaction; returns the budget alert notifications it created. */
 async function writeUsage(records: UsageRecord[], options: RecordOptions): Promise<{ alerts: Notification[]; sideFailure?: SideWriteFailed }> {
   const userIds = [...new Set(records.map((r) => r.userId))];
+  // The budgets the alerts are checked against, where this process read them within the second (the caller did).
+  const budgets = new Map(await Promise.all(userIds.map(async (userId) => [userId, await cachedBudgets(userId)] as const)));
   const written = await inTransaction(async (tx) => {
     let sideFailure: SideWriteFailed | undefined;
     if (options.alongside) {
@@ -193,13 +198,15 @@ async function writeUsage(records: UsageRecord[], options: RecordOptions): Promi
       }
     }
     if (records.length === 0) return { alerts: [], sideFailure };
-    const zones = await timeZonesOf({ userIds }, tx);
+    // The callers' reading of the users' time zones, else the users' rows.
+    const known = new Map(records.flatMap((r) => (r.timeZone ? [[r.userId, r.timeZone] as const] : [])));
+    const zones = userIds.every((userId) => known.has(userId)) ? known : await timeZonesOf({ userIds }, tx);
     const zoneOf = (userId: string) => zones.get(userId) ?? "UTC";
-    await writeRecords(tx, records, zoneOf);
+    const ledgers = await writeRecords(tx, records, zoneOf);
     const alerts: Notification[] = [];
     for (const userId of userIds) {
       const latest = Math.max(...records.filter((r) => r.userId === userId).map((r) => r.finishedAt.getTime()));
-      alerts.push(...(await alertsFor(tx, userId, zoneOf(userId), new Date(latest))));
+      alerts.push(...(await alertsFor(tx, { userId, timeZone: zoneOf(userId), at: new Date(latest), budgets: budgets.get(userId), ledgers })));
     }
     return { alerts, sideFailure };
   });
@@ -213,7 +220,12 @@ async function writeUsage(records: UsageRecord[], options: RecordOptions): Promi
  * The events (one statement), their rollups (one), the ledger's spend once per user and pair of periods, and the
  * release of each call's reservation. Spend is added only for events stored now (a retried write adds nothing).
  */
-async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string): Promise<void> {
+/** The user's ledger rows as the spend left them, by user and periods (`ledgerKey`). */
+type LedgerAfter = Map<string, { month: PeriodUsage; day: PeriodUsage }>;
+
+const ledgerKey = (userId: string, periods: Periods) => `${userId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
+
+async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string): Promise<LedgerAfter> {
   const entries = records.map((record) => ({ record, event: toEventRow(record), day: localDay(record.finishedAt, zoneOf(record.userId)) }));
   const stored = await insertUsageEvents(entries, tx);
   const spend = new Map<string, { userId: string; apiTokenId: string | null; periods: ReturnType<typeof periodsAt>; costNano: number; tokens: number; now: Date }>();
@@ -228,7 +240,8 @@ async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (use
     if (record.finishedAt > group.now) group.now = record.finishedAt;
     spend.set(key, group);
   }
-  for (const group of spend.values()) await addSpend(group, tx);
+  const ledgers: LedgerAfter = new Map();
+  for (const group of spend.values()) ledgers.set(ledgerKey(group.userId, group.periods), await addSpend(group, tx));
   for (const record of records) if (record.reservationId) await closeReservation({ id: record.reservationId, now: record.finishedAt }, tx);
   // A lease shrinks by what its calls stored now had taken (a retried write's calls shrank it when first stored).
   const leases = new Map<string, { nano: number; tokens: number; now: Date }>();
@@ -241,11 +254,17 @@ async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (use
     leases.set(record.leaseHold.leaseId, lease);
   }
   for (const [id, lease] of leases) await adjustReservation({ id, deltaNano: -lease.nano, deltaTokens: -lease.tokens, now: lease.now }, tx);
+  return ledgers;
 }
 
-async function alertsFor(tx: DbExecutor, userId: string, timeZone: string, at: Date): Promise<Notification[]> {
-  const limits = limitsOf(await getBudgets({ userId }, tx));
+/** The budget alerts the user's spend crossed, on the ledger rows this write left (read again if it added none there). */
+async function alertsFor(
+  tx: DbExecutor,
+  { userId, timeZone, at, budgets, ledgers }: { userId: string; timeZone: string; at: Date; budgets: Budgets | undefined; ledgers: LedgerAfter },
+): Promise<Notification[]> {
+  const limits = limitsOf(budgets ?? (await getBudgets({ userId }, tx)));
   if (limits.length === 0) return [];
   const periods = periodsAt(timeZone, at);
-  return raiseBudgetAlerts(tx, userId, limits, periods, await readLedger({ userId, periods }, tx), timeZone);
+  const used = ledgers.get(ledgerKey(userId, periods)) ?? (await readLedger({ userId, periods }, tx));
+  return raiseBudgetAlerts(tx, userId, limits, periods, used, timeZone);
 }
