@@ -83,9 +83,28 @@ export function startOfLocalDay(year: number, month: number, day: number, timeZo
   return new Date(instant);
 }
 
+/**
+ * The last period (or day name) worked out per zone: every call and every recorded event asks for the period it falls
+ * in, nearly always the same one, and working it out takes ten Intl calls. Periods partition time, so an instant
+ * inside the remembered one has that period.
+ */
+const lastPeriods = new Map<string, Period>();
+const lastDays = new Map<string, { start: number; end: number; day: string }>();
+
+function remembered<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= 1_000) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** The calendar day of an instant in a time zone, "YYYY-MM-DD" — the day usage rollups are filed under. */
 export function localDay(instant: Date, timeZone: string): string {
-  return cachedFormat(dayFormats, timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })).format(instant);
+  const t = instant.getTime();
+  const last = lastDays.get(timeZone);
+  if (last && t >= last.start && t < last.end) return last.day;
+  const day = cachedFormat(dayFormats, timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })).format(instant);
+  const period = currentPeriod("day", timeZone, instant);
+  return remembered(lastDays, timeZone, { start: period.start.getTime(), end: period.end.getTime(), day }).day;
 }
 
 /** "YYYY-MM-DD" plus `days` calendar days (negative to go back). */
@@ -95,6 +114,16 @@ export function addDays(day: string, days: number): string {
 }
 
 export function currentPeriod(kind: PeriodKind, timeZone: string, now: Date = new Date()): Period {
+  const key = `${kind} ${timeZone}`;
+  const last = lastPeriods.get(key);
+  const t = now.getTime();
+  if (last && t >= last.start.getTime() && t < last.end.getTime()) return { kind, start: new Date(last.start), end: new Date(last.end) };
+  const period = workOutPeriod(kind, timeZone, now);
+  remembered(lastPeriods, key, period);
+  return { kind, start: new Date(period.start), end: new Date(period.end) };
+}
+
+function workOutPeriod(kind: PeriodKind, timeZone: string, now: Date): Period {
   const p = partsIn(now, timeZone);
   if (kind === "day") {
     const start = startOfLocalDay(p.year, p.month, p.day, timeZone);

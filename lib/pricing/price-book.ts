@@ -259,7 +259,24 @@ function fillCachePrices(target: ModelPrice, source: ModelPrice): ModelPrice {
   return filled;
 }
 
+/**
+ * Catalog answers by provider, model and hour: every metered call looks its price up, and matching the bundled data
+ * (id normalisation, several candidates, date constraints) costs more than the rest of the call's pricing. Prices in
+ * the data change on dates, so an answer holds for its hour. Callers treat the answer as read-only.
+ */
+const catalogAnswers = new Map<string, PriceLookup | null>();
+
 function lookupCatalog(provider: ProviderId, modelId: string, at: Date): PriceLookup | null {
+  const key = `${provider}\u0000${modelId}\u0000${Math.floor(at.getTime() / 3_600_000)}`;
+  const known = catalogAnswers.get(key);
+  if (known !== undefined) return known;
+  const found = matchCatalogCandidates(provider, modelId, at);
+  if (catalogAnswers.size >= 10_000) catalogAnswers.clear();
+  catalogAnswers.set(key, found);
+  return found;
+}
+
+function matchCatalogCandidates(provider: ProviderId, modelId: string, at: Date): PriceLookup | null {
   const candidates = catalogCandidates(provider, modelId);
   for (const [i, candidate] of candidates.entries()) {
     const hit = matchCatalog(candidate, at);
