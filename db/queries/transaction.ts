@@ -26,13 +26,25 @@ export interface RetryOptions {
  * connection). An AppError is the answer (a refusal, a conflict) and is thrown at once; when the last try fails too,
  * `database_unavailable` (503).
  */
-export async function inTransactionRetried<T>(work: (tx: DbExecutor) => Promise<T>, { attempts = 2, delayMs = 50, onFailure }: RetryOptions = {}): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await inTransaction(async (tx) => {
+export async function inTransactionRetried<T>(work: (tx: DbExecutor) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  return retried(
+    () =>
+      inTransaction(async (tx) => {
         await asyncCommit(tx);
         return work(tx);
-      });
+      }),
+    options,
+  );
+}
+
+/**
+ * Runs `work` (e.g. one statement, which is its own transaction), and again when the database fails. An AppError is
+ * the answer and is thrown at once; when the last try fails too, `database_unavailable` (503).
+ */
+export async function retried<T>(work: () => Promise<T>, { attempts = 2, delayMs = 50, onFailure }: RetryOptions = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
       await onFailure?.().catch(() => undefined);

@@ -9,9 +9,9 @@ import {
   type UIMessage,
   type UIMessageChunk,
 } from "ai";
-import { conversationOfMessage, getAssistantWithDelegates, getConversation, upsertOwnConversation } from "@/db/queries/chat-turn";
+import { conversationOfMessage, getAssistantWithDelegates, getConversation, upsertOwnConversation, writeTurnAtOnce } from "@/db/queries/chat-turn";
 import { deleteMessagesFrom, insertMessage, listMessages } from "@/db/queries/conversations";
-import { inTransactionRetried } from "@/db/queries/transaction";
+import { inTransactionRetried, retried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
 import { AppError, toAppError } from "@/lib/errors";
 import { currentTiming, markTiming } from "@/lib/http/server-timing";
@@ -114,6 +114,8 @@ function planTurn(body: ChatBody, stored: Message[]): TurnPlan {
   return { history: after ? stored.filter((m) => m.seq < after.seq) : stored, deleteFromSeq: after?.seq };
 }
 
+const MESSAGE_ID_TAKEN = "That message id is already used in another conversation; send it as a new message.";
+
 /**
  * The turn's writes, in one transaction: the conversation (created or updated), the removal of an edited message or
  * of the answer being regenerated, and the user's message. They run while the model call starts (everything they
@@ -121,14 +123,22 @@ function planTurn(body: ChatBody, stored: Message[]): TurnPlan {
  * are safe to repeat).
  */
 async function writeTurn(user: User, body: ChatBody, plan: TurnPlan, turn: { modelRef: string; assistant?: Assistant }): Promise<void> {
+  const conversation = { id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null };
+  if (plan.deleteFromSeq === undefined) {
+    // The usual turn (nothing to delete): one statement.
+    const message = plan.message ? { id: plan.message.id, parts: plan.message.parts } : null;
+    const written = await retried(() => writeTurnAtOnce({ ...conversation, message }), { attempts: 3 });
+    if (!written.conversation) throw new AppError("conversation_not_found");
+    if (!written.message) throw new AppError("bad_request", MESSAGE_ID_TAKEN);
+    return;
+  }
   await inTransactionRetried(
     async (tx) => {
-      const conversation = await upsertOwnConversation({ id: body.id, userId: user.id, model: turn.modelRef, assistantId: turn.assistant?.id ?? null }, tx);
       // Created by someone else in between.
-      if (!conversation) throw new AppError("conversation_not_found");
-      if (plan.deleteFromSeq !== undefined) await deleteMessagesFrom({ conversationId: body.id, seq: plan.deleteFromSeq }, tx);
+      if (!(await upsertOwnConversation(conversation, tx))) throw new AppError("conversation_not_found");
+      await deleteMessagesFrom({ conversationId: body.id, seq: plan.deleteFromSeq! }, tx);
       if (plan.message && !(await insertMessage({ id: plan.message.id, conversationId: body.id, role: "user", parts: plan.message.parts }, tx))) {
-        throw new AppError("bad_request", "That message id is already used in another conversation; send it as a new message.");
+        throw new AppError("bad_request", MESSAGE_ID_TAKEN);
       }
     },
     { attempts: 3 },

@@ -55,12 +55,27 @@ function chunkText(chunk: { choices?: { delta?: { content?: unknown; reasoning?:
   return text;
 }
 
+/** A chunk that may carry usage or an error (`"usage": {…}`, `"error"` as a key: inside a string they are escaped). */
+const NOTEWORTHY = /"usage"\s*:\s*\{|"error"/;
+
+/** The text a chunk generated (0 when it is not a chunk). */
+function textOfChunk(data: string): string {
+  try {
+    return chunkText(JSON.parse(data) as Parameters<typeof chunkText>[0]);
+  } catch {
+    return "";
+  }
+}
+
 function observer(clientWantsUsage: boolean): StreamObserver {
   let usage: Record<string, unknown> | undefined;
   return {
     closing: "data: [DONE]\n\n",
+    textOf: textOfChunk,
     see(data) {
       if (data === "[DONE]") return { done: true };
+      // An ordinary content chunk: its text is read only if the relay needs it.
+      if (!NOTEWORTHY.test(data)) return { deferred: true };
       let chunk: Record<string, unknown>;
       try {
         chunk = JSON.parse(data) as Record<string, unknown>;

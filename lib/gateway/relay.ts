@@ -19,6 +19,8 @@ export interface SeenEvent {
   done?: boolean;
   /** The provider reported an error inside the stream. */
   error?: string;
+  /** The event may hold text the observer did not read: `textOf(data)` reads it when the relay needs it. */
+  deferred?: boolean;
 }
 
 export interface StreamObserver {
@@ -27,6 +29,8 @@ export interface StreamObserver {
   outcome(): Pick<StepOutcome, "usage" | "wireUsage" | "partial" | "providerMetadata">;
   /** The bytes that end a stream the gateway cut off (e.g. `data: [DONE]`), if the protocol has some. */
   closing?: string;
+  /** The text of an event `see` deferred. */
+  textOf?(data: string): string;
 }
 
 const encoder = new TextEncoder();
@@ -59,17 +63,27 @@ export function relayEvents(options: {
   const cap = step.reservation?.maxOutputTokens;
   let buffer = "";
   let text = "";
-  // UTF-8 bytes of the text: a bound on its tokens (a token is at least a byte), so the text is only tokenized near the cap.
+  // UTF-8 bytes of the text (and of deferred events' data): a bound on its tokens (a token is at least a byte), so the
+  // text is only tokenized near the cap.
   let textBytes = 0;
   let ttftMs: number | null = null;
   let completed = false;
   let streamError: string | undefined;
   let ended = false;
 
+  // Events whose text is read only when needed: the first (time to first token), near the cap, and at the end when
+  // the provider reported no usage (the text is then the output's estimate). Their data's bytes bound their text's.
+  let deferred: string[] = [];
+  const readDeferred = () => {
+    for (const data of deferred) text += observer.textOf!(data);
+    deferred = [];
+  };
   const finish = (status: StepOutcome["status"], extra: Partial<StepOutcome> = {}) => {
     if (ended) return;
     ended = true;
-    call.endStep(call.recordOf(step, { ...observer.outcome(), status, partialText: text, ttftMs, ...extra }));
+    const outcome = observer.outcome();
+    if (!outcome.usage) readDeferred();
+    call.endStep(call.recordOf(step, { ...outcome, status, partialText: text, ttftMs, ...extra }));
     runInBackground(`gateway ${call.requestId}`, () => call.record());
   };
 
@@ -96,11 +110,21 @@ export function relayEvents(options: {
             const seen = data ? observer.see(data, event) : {};
             if (seen.error) streamError = seen.error;
             if (seen.done) completed = true;
+            if (seen.deferred) {
+              if (ttftMs === null) seen.text = observer.textOf!(data);
+              else {
+                deferred.push(data);
+                textBytes += Buffer.byteLength(data);
+              }
+            }
             if (seen.text) {
               if (ttftMs === null) ttftMs = Date.now() - step.startedAt;
               text += seen.text;
               textBytes += Buffer.byteLength(seen.text);
-              if (cap !== undefined && textBytes > cap && estimateTokens(text) > cap) {
+            }
+            if (cap !== undefined && textBytes > cap) {
+              readDeferred();
+              if (estimateTokens(text) > cap) {
                 // Past what the reservation covers: end here, as if the cap was reached.
                 if (out) controller.enqueue(encoder.encode(out));
                 if (observer.closing) controller.enqueue(encoder.encode(observer.closing));

@@ -95,6 +95,34 @@ describe("the OpenAI-compatible gateway through the official openai client", () 
     expect(events.every((e) => e.source === "gateway" && e.ttftMs !== null)).toBe(true);
   });
 
+  it("keeps what was streamed when the client hangs up mid-stream: one aborted event, its output estimated from the text", async () => {
+    const { user, token } = await gatewayUser();
+    const client = new OpenAI({ apiKey: token, baseURL: "http://app.test/api/v1", fetch: app().fetch, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      stream: true,
+      messages: [{ role: "user", content: `Long ${randomUUID()} [[reply:${"word ".repeat(60)}]] [[delay:10]] [[usage:prompt=700,completion=60]]` }],
+    });
+    let text = "";
+    let chunks = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (++chunks === 6) {
+        stream.controller.abort();
+        break;
+      }
+    }
+    const events = await eventsOf(user.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: "aborted", stopReason: "client", estimated: true, estimatedParts: ["input", "output"] });
+    // The provider's usage never came: the output is counted from the text streamed before the hang-up (at least what
+    // the client read), the input from the prompt.
+    expect(events[0]!.outputTokens).toBeGreaterThanOrEqual(text.trim().split(/\s+/).length);
+    expect(events[0]!.outputTokens).toBeLessThan(60);
+    expect(events[0]!.inputNoCacheTokens).toBeGreaterThan(0);
+    expect(events[0]!.ttftMs).not.toBeNull();
+  });
+
   it("refuses what the budget cannot hold with a 429 in OpenAI's format that the SDK does not retry", async () => {
     const { user, token } = await gatewayUser({ budgetUsd: 0.000001 });
     const { fetch, seen } = app();
