@@ -71,7 +71,8 @@ function fullCost(estimate: CallEstimate): { nano: number; tokens: number } {
 function currentLease(key: string, userId: string): Lease {
   const found = pool.byKey.get(key);
   if (found && !found.retired && performance.now() - found.createdAt < leaseTuning.maxAgeMs) return found;
-  if (found) retire(found);
+  // Too old: it takes no more calls and gives back what they have not taken (its calls settle against it still).
+  if (found) void shrinkToUse(found);
   const lease: Lease = {
     id: randomUUID(),
     key,

@@ -193,9 +193,14 @@ export class MeteredCall {
   /**
    * Waits for every step, then stores the records: with `options.alongside`, in one transaction of their own with that
    * write; otherwise in the next group commit of the usage queue (lib/usage/usage-queue.ts). Resolves once committed.
+   * The call's last act: what it reserved ahead and never used is given back.
    */
   async record(options?: RecordOptions): Promise<void> {
     await this.idle();
+    // A reservation made ahead for a step that never started (the request ended first) is given back.
+    const held = this.held;
+    this.held = null;
+    if (held?.reservation) await releaseCall(held.reservation);
     if (options?.alongside) await recordUsage([...this.steps.records], options);
     else await enqueueUsage([...this.steps.records]);
   }

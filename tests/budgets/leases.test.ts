@@ -162,4 +162,15 @@ describe("budget leases", () => {
     await releaseIdleLeases();
     expect(await month(user.id)).toMatchObject({ spentNano: COST, reservedNano: 0 });
   });
+
+  it("a reservation made ahead for a step that never started is given back when the call records", async () => {
+    const user = await userWithBudget(100_000_000_000);
+    const call = meteredCall(target, { userId: user.id, feature: "test", source: "chat", overrides: [] });
+    await call.reserveAhead({ promptTokens: 100, maxOutputTokens: 1_000 });
+    expect((await month(user.id)).reservedNano).toBe(33 * HOLD);
+    leaseTuning.idleMs = 20;
+    await call.record();
+    await vi.waitFor(async () => expect(await openRows(user.id)).toHaveLength(0), { timeout: 2000, interval: 20 });
+    expect(await month(user.id)).toMatchObject({ spentNano: 0, reservedNano: 0 });
+  });
 });
