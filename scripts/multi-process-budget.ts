@@ -10,7 +10,8 @@
  * Then the gateway: a second user with an API token (scope gateway) and a budget that fits ten answers sends 200
  * parallel `/api/v1/chat/completions` requests, half to each server, with the same checks (zero overshoot, a 429 costs
  * no upstream call, one usage event per upstream call, nothing held) — its usage goes through each server's usage
- * queue (group commits).
+ * queue (group commits). Then the same with a budget that fits 120 answers, where each process serves most calls from
+ * a budget lease.
  * Prints the figures, drops its database, exits non-zero on failure. Ports: MULTI_PROCESS_PORT and the next one
  * (default 3310, 3311).
  */
@@ -30,6 +31,8 @@ import { runOnServer, startNextServer } from "./bench-support";
 const CHATS = 60;
 const GATEWAY_REQUESTS = 200;
 const ANSWERS_THAT_FIT = 10;
+/** The third case's budget: room for many answers, so that calls are served from budget leases until near the end. */
+const LEASED_ANSWERS = 120;
 const MAX_OUTPUT_TOKENS = 1000;
 const PORT = Number(process.env.MULTI_PROCESS_PORT ?? 3310);
 const SERVER_URL = (process.env.PG_TEST_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres").trim();
@@ -144,6 +147,14 @@ try {
     values: { monthlyCostLimitNano: LIMIT_NANO, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
   });
   const { token: apiToken } = await createApiToken(gatewayUser, { name: "multi-process", scopes: ["gateway"], expiresOn: null, defaultFeature: null, monthlyUsd: null });
+  const leasedUser = await registerWithPassword({ email: `multi-lease-${randomUUID()}@example.test`, password });
+  await saveProviderKey(leasedUser.id, { provider: "openai", apiKey: "sk-test-multi-0002" } as Parameters<typeof saveProviderKey>[1]);
+  await upsertBudget({
+    userId: leasedUser.id,
+    source: "user",
+    values: { monthlyCostLimitNano: LEASED_ANSWERS * PER_ANSWER_NANO, dailyCostLimitNano: null, monthlyTokenLimit: null, mode: "enforce", alertThresholds: [50, 80, 100] },
+  });
+  const { token: leasedToken } = await createApiToken(leasedUser, { name: "multi-process-leased", scopes: ["gateway"], expiresOn: null, defaultFeature: null, monthlyUsd: null });
   uninstallDatabase();
   await handle.close();
 
@@ -214,49 +225,54 @@ try {
     all.ledgerReserved !== 0 && `ledger still holds ${all.ledgerReserved} nano-USD`,
   ].filter((f): f is string => typeof f === "string");
 
-  // The gateway: 200 parallel requests with an API token, half to each server.
-  const gatewayBefore = fake.requests.length;
-  const gatewayStarted = performance.now();
-  const gatewayStatuses = await Promise.all(
-    Array.from({ length: GATEWAY_REQUESTS }, async (_, i) => {
-      const response = await fetch(`${servers[i % 2]!.base}/api/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${apiToken}` },
-        body: JSON.stringify({ model: "openai:gpt-4o-mini", max_tokens: MAX_OUTPUT_TOKENS, messages: [{ role: "user", content: REPLY }] }),
-      });
-      await response.text();
-      return response.status;
-    }),
-  );
-  const gatewaySeconds = (performance.now() - gatewayStarted) / 1000;
-  const settled = await settle(gatewayUser.id, gatewayBefore, "api");
-  const gw: Figures = {
-    answered: gatewayStatuses.filter((s) => s === 200).length,
-    refused: gatewayStatuses.filter((s) => s === 429).length,
-    other: gatewayStatuses.filter((s) => s !== 200 && s !== 429),
-    upstreamCalls: settled.upstreamCalls,
-    ...settled.figures,
+  /** The gateway: 200 parallel requests with an API token, half to each server, against a budget of `fits` answers. */
+  const gatewayCase = async (label: string, userId: string, token: string, fits: number): Promise<string[]> => {
+    const limit = fits * PER_ANSWER_NANO;
+    const gatewayBefore = fake.requests.length;
+    const gatewayStarted = performance.now();
+    const gatewayStatuses = await Promise.all(
+      Array.from({ length: GATEWAY_REQUESTS }, async (_, i) => {
+        const response = await fetch(`${servers[i % 2]!.base}/api/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ model: "openai:gpt-4o-mini", max_tokens: MAX_OUTPUT_TOKENS, messages: [{ role: "user", content: REPLY }] }),
+        });
+        await response.text();
+        return response.status;
+      }),
+    );
+    const gatewaySeconds = (performance.now() - gatewayStarted) / 1000;
+    const settled = await settle(userId, gatewayBefore, "api");
+    const gw: Figures = {
+      answered: gatewayStatuses.filter((s) => s === 200).length,
+      refused: gatewayStatuses.filter((s) => s === 429).length,
+      other: gatewayStatuses.filter((s) => s !== 200 && s !== 429),
+      upstreamCalls: settled.upstreamCalls,
+      ...settled.figures,
+    };
+    const share = (v: number) => `${((v / limit) * 100).toFixed(1)}%`;
+    console.log(`  ${label} — ${GATEWAY_REQUESTS} parallel /api/v1/chat/completions (API token) over the 2 processes, in ${gatewaySeconds.toFixed(1)} s`);
+    console.log(`  budget ${limit} nano-USD (fits ${fits} answers); ${gw.answered} answered (200), ${gw.refused} refused (429)${gw.other.length ? `, other: ${gw.other.join(", ")}` : ""}`);
+    console.log(`  upstream calls ${gw.upstreamCalls}; usage events ${gw.events}`);
+    console.log(`  spent: ledger ${gw.ledgerSpent} (${share(gw.ledgerSpent)}), events ${gw.eventSum} (${share(gw.eventSum)}); overshoot ${Math.max(0, gw.ledgerSpent - limit, gw.eventSum - limit)} nano-USD`);
+    console.log(`  still held: ${gw.ledgerReserved} nano-USD in ${gw.openReservations} open reservations`);
+    return [
+      gw.other.length > 0 && `${label}: unexpected statuses: ${gw.other.join(", ")}`,
+      gw.answered < 1 && `${label}: no request was answered`,
+      gw.refused < 1 && `${label}: no request was refused: the budget did not bind`,
+      gw.ledgerSpent > limit && `${label}: ledger spend ${gw.ledgerSpent} exceeds the limit ${limit}`,
+      gw.eventSum > limit && `${label}: events sum ${gw.eventSum} exceeds the limit ${limit}`,
+      gw.ledgerSpent !== gw.eventSum && `${label}: ledger spend ${gw.ledgerSpent} != sum of events ${gw.eventSum}`,
+      gw.events !== gw.answered && `${label}: usage events ${gw.events} != answered requests ${gw.answered} (a refused request reached the provider, or an answer was not recorded)`,
+      gw.events !== gw.upstreamCalls && `${label}: usage events ${gw.events} != upstream calls ${gw.upstreamCalls}`,
+      gw.openReservations !== 0 && `${label}: ${gw.openReservations} reservations still open`,
+      gw.ledgerReserved !== 0 && `${label}: ledger still holds ${gw.ledgerReserved} nano-USD`,
+    ].filter((f): f is string => typeof f === "string");
   };
+  failures.push(...(await gatewayCase("gateway", gatewayUser.id, apiToken, ANSWERS_THAT_FIT)));
+  // Room for many answers: each process serves most calls from a budget lease (lib/budgets/leases.ts).
+  failures.push(...(await gatewayCase("gateway, leased", leasedUser.id, leasedToken, LEASED_ANSWERS)));
   await client.end();
-  console.log(`  gateway — ${GATEWAY_REQUESTS} parallel /api/v1/chat/completions (API token) over the 2 processes, in ${gatewaySeconds.toFixed(1)} s`);
-  console.log(`  budget ${LIMIT_NANO} nano-USD (fits ${ANSWERS_THAT_FIT} answers); ${gw.answered} answered (200), ${gw.refused} refused (429)${gw.other.length ? `, other: ${gw.other.join(", ")}` : ""}`);
-  console.log(`  upstream calls ${gw.upstreamCalls}; usage events ${gw.events}`);
-  console.log(`  spent: ledger ${gw.ledgerSpent} (${pct(gw.ledgerSpent)}), events ${gw.eventSum} (${pct(gw.eventSum)}); overshoot ${Math.max(0, gw.ledgerSpent - LIMIT_NANO, gw.eventSum - LIMIT_NANO)} nano-USD`);
-  console.log(`  still held: ${gw.ledgerReserved} nano-USD in ${gw.openReservations} open reservations`);
-  failures.push(
-    ...[
-      gw.other.length > 0 && `gateway: unexpected statuses: ${gw.other.join(", ")}`,
-      gw.answered < 1 && "gateway: no request was answered",
-      gw.refused < 1 && "gateway: no request was refused: the budget did not bind",
-      gw.ledgerSpent > LIMIT_NANO && `gateway: ledger spend ${gw.ledgerSpent} exceeds the limit ${LIMIT_NANO}`,
-      gw.eventSum > LIMIT_NANO && `gateway: events sum ${gw.eventSum} exceeds the limit ${LIMIT_NANO}`,
-      gw.ledgerSpent !== gw.eventSum && `gateway: ledger spend ${gw.ledgerSpent} != sum of events ${gw.eventSum}`,
-      gw.events !== gw.answered && `gateway: usage events ${gw.events} != answered requests ${gw.answered} (a refused request reached the provider, or an answer was not recorded)`,
-      gw.events !== gw.upstreamCalls && `gateway: usage events ${gw.events} != upstream calls ${gw.upstreamCalls}`,
-      gw.openReservations !== 0 && `gateway: ${gw.openReservations} reservations still open`,
-      gw.ledgerReserved !== 0 && `gateway: ledger still holds ${gw.ledgerReserved} nano-USD`,
-    ].filter((f): f is string => typeof f === "string"),
-  );
 } catch (error) {
   const cause = (error as { cause?: unknown }).cause;
   failures = [`crashed: ${(error as Error).stack ?? String(error)}${cause ? `\n    cause: ${String((cause as Error).stack ?? cause)}` : ""}`];
