@@ -181,10 +181,13 @@ export async function reserveCall(userId: string, estimate: CallEstimate, contex
     }
     const taken = take(lease, cost, estimate.maxOutputTokens);
     if (taken) return taken;
-    // A new lease (the budgets or the periods changed): the user's older leases here give back what they hold unused.
-    if (!lease.stored) await Promise.all(othersOf(lease).map(shrinkToUse));
     let outcome: Grown | Error | undefined;
-    lease.growing = grow(lease, limits, estimate, timeZone, now).then(
+    // Set before anything is awaited: one grow at a time per lease, the others wait for it.
+    lease.growing = (async () => {
+      // A new lease (the budgets or the periods changed): the user's older leases here give back what they hold unused.
+      if (!lease.stored) await Promise.all(othersOf(lease).map(shrinkToUse));
+      return grow(lease, limits, estimate, timeZone, now);
+    })().then(
       (grown) => void (outcome = grown),
       (error: unknown) => void (outcome = error instanceof Error ? error : new Error(String(error))),
     );

@@ -1,12 +1,12 @@
 import type { LanguageModel } from "ai";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { upsertBudget } from "@/db/queries/settings";
+import { getBudgets, upsertBudget } from "@/db/queries/settings";
 import { budgetLedger, budgetReservations, usageEvents } from "@/db/schema";
 import { reserveBudget } from "@/lib/budgets/ledger";
 import { leaseTuning, releaseCall, releaseIdleLeases, reserveCall } from "@/lib/budgets/leases";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
-import { meteredCall, type MeteredCall, type Step } from "@/lib/usage/metered-call";
+import { meteredCall, type CallerContext, type MeteredCall, type Step } from "@/lib/usage/metered-call";
 import { newUser } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
@@ -26,8 +26,8 @@ async function userWithBudget(monthlyCostLimitNano: number) {
   return user;
 }
 
-async function start(userId: string, maxOutputTokens = 1_000): Promise<{ call: MeteredCall; step: Step }> {
-  const call = meteredCall(target, { userId, feature: "test", source: "gateway", overrides: [] });
+async function start(userId: string, maxOutputTokens = 1_000, known: Pick<CallerContext, "budgets" | "timeZone"> = {}): Promise<{ call: MeteredCall; step: Step }> {
+  const call = meteredCall(target, { userId, feature: "test", source: "gateway", overrides: [], ...known });
   const step = await call.startStep({ promptTokens: 100, maxOutputTokens });
   return { call, step };
 }
@@ -112,10 +112,12 @@ describe("budget leases", () => {
 
   it("50 parallel calls against a budget of 40 calls' worth never overshoot it", async () => {
     const user = await userWithBudget(40 * HOLD);
+    // The budgets and time zone known up front (as the gateway's cached context has them): all 50 reach the lease at once.
+    const known = { budgets: await getBudgets({ userId: user.id }), timeZone: "UTC" };
     // Each answer uses its whole output cap: it costs exactly what it holds.
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, () =>
-        start(user.id).then(
+        start(user.id, 1_000, known).then(
           (started) => finish(started, 1_000).then(() => "answered" as const),
           (error: { code?: string }) => (error.code === "budget_exceeded" ? ("refused" as const) : Promise.reject(error)),
         ),
@@ -130,6 +132,9 @@ describe("budget leases", () => {
     // Refusals come only when what is left (after what running calls hold) cannot take a whole call.
     expect(answered).toBe(40);
     expect((await month(user.id)).spentNano).toBe(spent);
+    // The calls shared a few lease rows (one grows at a time), rather than each reserving on its own.
+    const rows = await db.current().db.select().from(budgetReservations).where(eq(budgetReservations.userId, user.id));
+    expect(rows.length).toBeLessThan(10);
     await releaseIdleLeases();
     expect(await month(user.id)).toMatchObject({ reservedNano: 0 });
     expect(await openRows(user.id)).toHaveLength(0);
