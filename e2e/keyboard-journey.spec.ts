@@ -110,6 +110,8 @@ test("the header's search button opens the palette (with the shortcut shown), an
   await expect(palette.getByRole("combobox", { name: "Command palette" })).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(palette).toBeHidden();
+  // Focus goes back to the button that opened it, not to the page.
+  await expect(button).toBeFocused();
 
   // At 390 px the header keeps to the screen (the button moves into the menu) on the pages people open most.
   await page.setViewportSize({ width: 390, height: 844 });

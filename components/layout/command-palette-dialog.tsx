@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef } from "react";
 import { pickChatModel } from "@/components/chat/chat-commands";
 import { modelPriceLabel } from "@/components/chat/model-picker";
 import { useConversationList, useModels } from "@/components/chat/use-chat-data";
@@ -121,6 +121,15 @@ interface PaletteDialogProps extends CommandPaletteProps {
 export function PaletteDialog({ open, onOpenChange: setOpen, ...props }: PaletteDialogProps) {
   const router = useRouter();
   const labels = useShortcutLabels();
+  // What had focus when the palette opened (the header's button, the composer), read before the dialog takes focus
+  // (layout effects run before its focus effect): focus goes back there when it closes.
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (!open) return;
+    const active = document.activeElement;
+    opener.current = active instanceof HTMLElement && active !== document.body ? active : null;
+  }, [open]);
+  const returnFocusTo = useCallback(() => opener.current, []);
 
   const run = (action: () => void) => {
     setOpen(false);
@@ -131,6 +140,7 @@ export function PaletteDialog({ open, onOpenChange: setOpen, ...props }: Palette
     <CommandDialog
       open={open}
       onOpenChange={setOpen}
+      returnFocusTo={returnFocusTo}
       title="Command palette"
       description="Go to a page, open a conversation, switch the model or start a new chat."
       commandProps={{ vimBindings: false }}

@@ -21,13 +21,27 @@ interface CommandDialogProps extends ComponentProps<typeof Dialog> {
   commandProps?: ComponentProps<typeof CommandPrimitive>;
   contentClassName?: string;
   "data-testid"?: string;
+  /** Where focus goes when the dialog closes (a dialog opened without a Radix trigger has none of its own). */
+  returnFocusTo?: () => HTMLElement | null;
 }
 
 /** The command list inside the app's Radix dialog: focus trapped, Esc closes, focus returns to where it was. */
-export function CommandDialog({ title, description, children, commandProps, contentClassName, "data-testid": testId, ...props }: CommandDialogProps) {
+export function CommandDialog({ title, description, children, commandProps, contentClassName, "data-testid": testId, returnFocusTo, ...props }: CommandDialogProps) {
+  const onCloseAutoFocus = returnFocusTo
+    ? (event: Event) => {
+        const target = returnFocusTo();
+        if (!target?.isConnected) return;
+        event.preventDefault();
+        target.focus();
+      }
+    : undefined;
   return (
     <Dialog {...props}>
-      <DialogContent className={cn("top-[15vh] max-w-xl translate-y-0 gap-0 overflow-hidden p-0", contentClassName)} data-testid={testId}>
+      <DialogContent
+        className={cn("top-[15vh] max-w-xl translate-y-0 gap-0 overflow-hidden p-0", contentClassName)}
+        data-testid={testId}
+        onCloseAutoFocus={onCloseAutoFocus}
+      >
         <DialogTitle className="sr-only">{title}</DialogTitle>
         <DialogDescription className="sr-only">{description}</DialogDescription>
         <Command label={title} {...commandProps}>

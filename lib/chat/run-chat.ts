@@ -271,6 +271,7 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   markTiming("first-content");
   // The user's message must be stored before the answer is shown; if it could not be, the answer is stopped.
   const writeError = await writing.then(() => undefined, (error: unknown) => error);
+  markTiming("turn-written");
   if (writeError || upstreamError) {
     stop.abort();
     await reader.cancel().catch(() => undefined);

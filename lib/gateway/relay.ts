@@ -100,6 +100,9 @@ export function relayEvents(options: {
             controller.close();
             return;
           }
+          // A read that holds whole events only, none left out, goes to the client as the very bytes that came.
+          const startsClean = buffer === "";
+          let dropped = false;
           buffer += decoder.decode(value, { stream: true });
           let out = "";
           for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
@@ -136,9 +139,10 @@ export function relayEvents(options: {
               }
             }
             if (!seen.drop) out += raw;
+            else dropped = true;
           }
           if (out) {
-            controller.enqueue(encoder.encode(out));
+            controller.enqueue(startsClean && !dropped && buffer === "" ? value : encoder.encode(out));
             return;
           }
         }

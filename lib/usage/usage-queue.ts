@@ -6,7 +6,7 @@ import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
 
 /**
  * The usage write queue: group commits. Records handed to `enqueueUsage` by many concurrent requests are stored
- * together — every `intervalMs` (5 ms) or as soon as `maxRows` are waiting — in ONE transaction per flush, by the
+ * together — every `intervalMs` (10 ms) or as soon as `maxRows` are waiting — in ONE transaction per flush, by the
  * recorder's own batch write (events, rollups, ledger spend, reservations closed, budget alerts; exact nano-USD, request
  * ids keep it idempotent). One flush runs at a time; records arriving meanwhile wait for the next. If a flush fails, each
  * caller's records are written again on their own with the recorder's retries, so one bad record cannot lose the others.
@@ -22,7 +22,13 @@ import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
  * such work (runInBackground) — then exits; a process without another handler exits once the drain is done. After the
  * drain the process's budget leases are given back.
  */
-export const usageQueue = { intervalMs: 5, maxRows: 500, drainTimeoutMs: 20_000 };
+export const usageQueue = { intervalMs: flushInterval(), maxRows: 500, drainTimeoutMs: 20_000 };
+
+/** `USAGE_FLUSH_MS` (1–1000, default 10): how long records wait for others to share their commit. */
+function flushInterval(): number {
+  const configured = Number(process.env.USAGE_FLUSH_MS);
+  return Number.isInteger(configured) && configured >= 1 && configured <= 1000 ? configured : 10;
+}
 
 interface Waiting {
   records: UsageRecord[];
