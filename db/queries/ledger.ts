@@ -257,13 +257,21 @@ async function releaseScopeHolds(holds: ReleasedHold[], now: Date, executor: DbE
 }
 
 /**
- * Adds a recorded call's cost and tokens to the ledger rows of the periods it happened in, creating them where
- * missing, and returns the user's two rows as they now are. Call it after the call's event is stored: a new row is
+ * Adds a recorded call's cost and tokens to the ledger rows of the periods it happened in (the user's month and day,
+ * and the shared rows' `scopePeriod`: lib/budgets/limits.ts scopePeriodAt), creating them where missing, and returns the user's two rows as they now are. Call it after the call's event is stored: a new row is
  * seeded from the stored events (this one included), an existing row gets the amounts added. One statement for the
  * user's rows (month locked before day), one for the shared rows.
  */
 export async function addSpend(
-  { userId, periods, costNano, tokens, now, apiTokenId = null }: { userId: string; periods: LedgerPeriods; costNano: number; tokens: number; now: Date; apiTokenId?: string | null },
+  {
+    userId,
+    periods,
+    scopePeriod,
+    costNano,
+    tokens,
+    now,
+    apiTokenId = null,
+  }: { userId: string; periods: LedgerPeriods; scopePeriod: { start: Date; end: Date }; costNano: number; tokens: number; now: Date; apiTokenId?: string | null },
   executor: DbExecutor,
 ): Promise<{ month: PeriodUsage; day: PeriodUsage }> {
   const rows = await executor
@@ -286,7 +294,7 @@ export async function addSpend(
     : sql``;
   const shared = sql`(select 'team:' || m.team_id::text as scope, 0 as ord, m.team_id, null::uuid as token_id from ${teamMembers} m where m.user_id = ${userId}
     ${token} union all select 'org', 1, null::uuid, null::uuid) s`;
-  await upsertScopeRows(shared, scopePeriodOf(now), now, executor, sql`${scopeLedger.spentNano} + ${costNano}`);
+  await upsertScopeRows(shared, scopePeriod, now, executor, sql`${scopeLedger.spentNano} + ${costNano}`);
   const usage = (kind: "month" | "day"): PeriodUsage => {
     const { spentNano, tokensUsed, reservedNano } = rows.find((r) => r.periodKind === kind)!;
     return { spentNano, tokensUsed, reservedNano };
@@ -294,10 +302,6 @@ export async function addSpend(
   return { month: usage("month"), day: usage("day") };
 }
 
-/** The shared rows' period: the calendar month in UTC (as lib/budgets/limits.ts scopePeriodAt). */
-export function scopePeriodOf(now: Date): { start: Date; end: Date } {
-  return { start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
-}
 
 /**
  * Creates shared rows where missing (seeded from the stored events of everyone in the scope this period: a team's

@@ -8,7 +8,7 @@ import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
 import { leaseCallsSettled } from "@/lib/budgets/leases";
-import { limitsOf, periodsAt, type Periods } from "@/lib/budgets/limits";
+import { limitsOf, periodsAt, scopePeriodAt, type Periods } from "@/lib/budgets/limits";
 import { localDay } from "@/lib/budgets/periods";
 import { describeError, logFailure } from "@/lib/log";
 import type { TokenUsage } from "@/lib/pricing/price-book";
@@ -228,13 +228,15 @@ const ledgerKey = (userId: string, periods: Periods) => `${userId}|${periods.mon
 async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string): Promise<LedgerAfter> {
   const entries = records.map((record) => ({ record, event: toEventRow(record), day: localDay(record.finishedAt, zoneOf(record.userId)) }));
   const stored = await insertUsageEvents(entries, tx);
-  const spend = new Map<string, { userId: string; apiTokenId: string | null; periods: ReturnType<typeof periodsAt>; costNano: number; tokens: number; now: Date }>();
+  const spend = new Map<string, Parameters<typeof addSpend>[0]>();
   for (const { record } of entries) {
     if (!stored.has(record.requestId)) continue;
     const periods = periodsAt(zoneOf(record.userId), record.finishedAt);
+    // The shared rows' month (UTC) may differ from the user's own month at its edges.
+    const scopePeriod = scopePeriodAt(record.finishedAt);
     const apiTokenId = record.apiTokenId ?? null;
-    const key = `${record.userId}|${apiTokenId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
-    const group = spend.get(key) ?? { userId: record.userId, apiTokenId, periods, costNano: 0, tokens: 0, now: record.finishedAt };
+    const key = `${ledgerKey(record.userId, periods)}|${apiTokenId}|${scopePeriod.start.toISOString()}`;
+    const group = spend.get(key) ?? { userId: record.userId, apiTokenId, periods, scopePeriod, costNano: 0, tokens: 0, now: record.finishedAt };
     group.costNano += record.costNano ?? 0;
     group.tokens += totalTokens(record.usage);
     if (record.finishedAt > group.now) group.now = record.finishedAt;
