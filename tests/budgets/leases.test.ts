@@ -2,7 +2,9 @@ import type { LanguageModel } from "ai";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getBudgets, upsertBudget } from "@/db/queries/settings";
-import { budgetLedger, budgetReservations, usageEvents } from "@/db/schema";
+import { budgetLedger, budgetReservations, scopeLedger, usageEvents } from "@/db/schema";
+import { createApiToken } from "@/lib/api-tokens/tokens";
+import { apiTokenLimit, scopePeriodAt, tokenScope } from "@/lib/budgets/limits";
 import { reserveBudget } from "@/lib/budgets/ledger";
 import { leaseTuning, releaseCall, releaseIdleLeases, reserveCall } from "@/lib/budgets/leases";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
@@ -177,5 +179,29 @@ describe("budget leases", () => {
     await call.record();
     await vi.waitFor(async () => expect(await openRows(user.id)).toHaveLength(0), { timeout: 2000, interval: 20 });
     expect(await month(user.id)).toMatchObject({ spentNano: 0, reservedNano: 0 });
+  });
+
+  it("hold on a shared row too (an API token's own budget): held there, settled there, given back there", async () => {
+    const user = await userWithBudget(100_000_000_000);
+    const { view } = await createApiToken(user, { name: "lease", scopes: ["gateway"], expiresOn: null, defaultFeature: null, monthlyUsd: 100_000_000_000 });
+    const limit = apiTokenLimit({ id: view.id, name: "lease", monthlyBudgetNano: 100_000_000_000 })!;
+    const tokenRow = async () => {
+      const [row] = await db.current().db.select().from(scopeLedger).where(and(eq(scopeLedger.scope, tokenScope(view.id)), eq(scopeLedger.periodStart, scopePeriodAt().start)));
+      return row!;
+    };
+    const startWithToken = async () => {
+      const call = meteredCall(target, { userId: user.id, feature: "test", source: "gateway", overrides: [], apiTokenId: view.id, extraLimits: [limit] });
+      return { call, step: await call.startStep({ promptTokens: 100, maxOutputTokens: 1_000 }) };
+    };
+    const a = await startWithToken();
+    const b = await startWithToken();
+    expect(b.step.reservation?.leaseId).toBe(a.step.reservation?.leaseId);
+    expect((await tokenRow()).reservedNano).toBe(33 * HOLD);
+    expect((await month(user.id)).reservedNano).toBe(33 * HOLD);
+    await Promise.all([finish(a), finish(b)]);
+    expect(await tokenRow()).toMatchObject({ spentNano: 2 * COST, reservedNano: 31 * HOLD });
+    await releaseIdleLeases();
+    expect(await tokenRow()).toMatchObject({ spentNano: 2 * COST, reservedNano: 0 });
+    expect(await month(user.id)).toMatchObject({ spentNano: 2 * COST, reservedNano: 0 });
   });
 });
