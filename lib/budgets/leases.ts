@@ -5,7 +5,7 @@ import { adjustReservation, closeReservationAlone, holdOnScopes, holdReservation
 import { inTransactionRetried } from "@/db/queries/transaction";
 import { getUserById } from "@/db/queries/users";
 import { logFailure } from "@/lib/log";
-import { enforcedLimits, ledgerUsageFor, lockAndPlan, outputCostCeil, reserveBudget, RESERVATION_TTL_MS, type CallEstimate, type PlanRows, type Reservation, type ReserveContext } from "./ledger";
+import { enforcedLimits, holdFor, ledgerUsageFor, lockAndPlan, reserveBudget, RESERVATION_TTL_MS, type CallEstimate, type PlanRows, type Reservation, type ReserveContext } from "./ledger";
 import { isTokenLimit, periodsAt, scopePeriodAt, type BudgetLimit } from "./limits";
 
 /**
@@ -59,15 +59,6 @@ function keyOf(userId: string, limits: BudgetLimit[], timeZone: string, now: Dat
   return [userId, periods.month.start.getTime(), periods.day.start.getTime(), scopePeriodAt(now).start.getTime(), ...limitKeys].join("|");
 }
 
-/** The most a call can cost without a clamp: what the lease must have free to take it. */
-function fullCost(estimate: CallEstimate): { nano: number; tokens: number } {
-  const priced = estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null;
-  return {
-    nano: priced ? estimate.inputCostNano! + outputCostCeil(estimate.maxOutputTokens, estimate.outputNanoPerMTok!) : 0,
-    tokens: estimate.inputTokens + estimate.maxOutputTokens,
-  };
-}
-
 function currentLease(key: string, userId: string): Lease {
   const found = pool.byKey.get(key);
   if (found && !found.retired && performance.now() - found.createdAt < leaseTuning.maxAgeMs) return found;
@@ -93,17 +84,19 @@ function currentLease(key: string, userId: string): Lease {
   return lease;
 }
 
-function take(lease: Lease, cost: { nano: number; tokens: number }, maxOutputTokens: number): Reservation | null {
+/** A call's whole hold (its output cap unclamped), from the lease's free part when it has room. */
+function take(lease: Lease, estimate: CallEstimate): Reservation | null {
   if (lease.retired || !lease.stored || lease.growing) return null;
-  if (lease.heldNano - lease.usedNano < cost.nano || lease.heldTokens - lease.usedTokens < cost.tokens) return null;
-  lease.usedNano += cost.nano;
-  lease.usedTokens += cost.tokens;
+  const hold = holdFor(estimate, estimate.maxOutputTokens);
+  if (lease.heldNano - lease.usedNano < hold.amountNano || lease.heldTokens - lease.usedTokens < hold.tokens) return null;
+  lease.usedNano += hold.amountNano;
+  lease.usedTokens += hold.tokens;
   lease.calls++;
   if (lease.idle) {
     clearTimeout(lease.idle);
     lease.idle = null;
   }
-  return { id: randomUUID(), leaseId: lease.id, maxOutputTokens, amountNano: cost.nano, tokens: cost.tokens };
+  return { id: randomUUID(), leaseId: lease.id, maxOutputTokens: estimate.maxOutputTokens, ...hold };
 }
 
 /**
@@ -170,7 +163,6 @@ export async function reserveCall(userId: string, estimate: CallEstimate, contex
   const now = context.now ?? new Date();
   const timeZone = context.timeZone ?? (await getUserById({ id: userId }))?.timeZone ?? "UTC";
   const key = keyOf(userId, limits, timeZone, now);
-  const cost = fullCost(estimate);
   // Callers arriving while the lease grows wait for it and try again, growing it themselves if it is still too small:
   // one transaction at a time per lease, as reservations of their own would queue on the ledger rows' locks.
   for (let attempt = 0; attempt < 1000; attempt++) {
@@ -179,7 +171,7 @@ export async function reserveCall(userId: string, estimate: CallEstimate, contex
       await lease.growing;
       continue;
     }
-    const taken = take(lease, cost, estimate.maxOutputTokens);
+    const taken = take(lease, estimate);
     if (taken) return taken;
     let outcome: Grown | Error | undefined;
     // Set before anything is awaited: one grow at a time per lease, the others wait for it.

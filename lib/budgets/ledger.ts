@@ -79,6 +79,18 @@ export function outputThatFits(headroomNano: number, inputCostNano: number, nano
   return Number((BigInt(left) * 1_000_000n) / BigInt(nanoPerMTok));
 }
 
+/**
+ * What a call holds with this output cap: its input and at most `maxOutputTokens` of output, at the estimate's prices
+ * (nothing in nano-USD when the model is unpriced), and those tokens.
+ */
+export function holdFor(estimate: CallEstimate, maxOutputTokens: number): { amountNano: number; tokens: number } {
+  const priced = estimate.inputCostNano !== null && estimate.outputNanoPerMTok !== null;
+  return {
+    amountNano: priced ? estimate.inputCostNano! + outputCostCeil(maxOutputTokens, estimate.outputNanoPerMTok!) : 0,
+    tokens: estimate.inputTokens + maxOutputTokens,
+  };
+}
+
 /** What a ledger row holds, as a limit reads it (a user's row, or a shared row with no token counts). */
 export type LedgerUsage = Pick<BudgetLedgerRow, "spentNano" | "reservedNano" | "tokensUsed" | "tokensReserved">;
 
@@ -124,8 +136,7 @@ export function planReservation(limits: BudgetLimit[], rows: PlanRows, estimate:
     maxOutputTokens = Math.min(maxOutputTokens, fits);
   }
   if (refusal) return { ok: false, limit: refusal.limit, row: refusal.row };
-  const amountNano = priced ? estimate.inputCostNano! + outputCostCeil(maxOutputTokens, estimate.outputNanoPerMTok!) : 0;
-  return { ok: true, maxOutputTokens, amountNano, tokens: estimate.inputTokens + maxOutputTokens };
+  return { ok: true, maxOutputTokens, ...holdFor(estimate, maxOutputTokens) };
 }
 
 /**
@@ -284,12 +295,6 @@ function freed<T extends LedgerUsage>(row: T, free: { nano: number; tokens: numb
   return { ...row, reservedNano: Math.max(0, row.reservedNano - free.nano), tokensReserved: Math.max(0, row.tokensReserved - free.tokens) };
 }
 
-/** The refusal for a plan that did not fit (see `exceeded`). */
-export function refusalOf(executor: DbExecutor, userId: string, locked: LockedPlan, timeZone: string, now: Date): Promise<AppError> {
-  if (locked.plan.ok) throw new Error("the plan fits");
-  return exceeded(executor, userId, locked.plan.limit, locked.plan.row, locked.periods, timeZone, now);
-}
-
 async function reserveIn(
   executor: DbExecutor,
   id: string,
@@ -299,9 +304,8 @@ async function reserveIn(
   timeZone: string,
   now: Date,
 ): Promise<Reservation> {
-  const locked = await lockAndPlan(executor, userId, limits, estimate, timeZone, now);
-  const { plan, periods, scopes, scopePeriod } = locked;
-  if (!plan.ok) throw await refusalOf(executor, userId, locked, timeZone, now);
+  const { plan, periods, scopes, scopePeriod } = await lockAndPlan(executor, userId, limits, estimate, timeZone, now);
+  if (!plan.ok) throw await exceeded(executor, userId, plan.limit, plan.row, periods, timeZone, now);
   const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
   await holdReservation({ id, userId, periods, amountNano: plan.amountNano, tokens: plan.tokens, expiresAt, now }, executor);
   await holdOnScopes({ reservationId: id, scopes, period: scopePeriod, amountNano: plan.amountNano, expiresAt, now }, executor);

@@ -52,6 +52,11 @@ function load(userId: string): Entry {
   return entry;
 }
 
+/** Whether an entry may still be used: no change made here since its reads started, and under `trustMs` old. */
+function trusted(entry: Entry | undefined, now = performance.now()): entry is Entry {
+  return entry !== undefined && entry.changes === meteringChanges() && now - entry.startedAt < meteringContextCache.trustMs;
+}
+
 function sweep(): void {
   const now = performance.now();
   for (const [userId, entry] of entries) if (now - entry.startedAt >= meteringContextCache.trustMs) entries.delete(userId);
@@ -59,13 +64,13 @@ function sweep(): void {
 
 export async function loadMeteringContext(userId: string): Promise<MeteringContext> {
   const entry = entries.get(userId);
-  const age = entry ? performance.now() - entry.startedAt : Infinity;
-  if (!entry || entry.changes !== meteringChanges() || age >= meteringContextCache.trustMs) {
+  const now = performance.now();
+  if (!trusted(entry, now)) {
     const fresh = load(userId);
     entries.set(userId, fresh);
     return fresh.value;
   }
-  if (age >= meteringContextCache.trustMs / 2 && !entry.refreshing) {
+  if (now - entry.startedAt >= meteringContextCache.trustMs / 2 && !entry.refreshing) {
     entry.refreshing = true;
     load(userId).value.catch(() => undefined);
   }
@@ -75,7 +80,7 @@ export async function loadMeteringContext(userId: string): Promise<MeteringConte
 /** The user's budgets from a cached context this process may still trust, if it has one (no database read). */
 export async function cachedBudgets(userId: string): Promise<MeteringContext["budgets"] | undefined> {
   const entry = entries.get(userId);
-  if (!entry || entry.changes !== meteringChanges() || performance.now() - entry.startedAt >= meteringContextCache.trustMs) return undefined;
+  if (!trusted(entry)) return undefined;
   return entry.value.then((context) => context.budgets, () => undefined);
 }
 
