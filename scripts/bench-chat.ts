@@ -25,6 +25,8 @@ const WARMUP = 10;
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
 /** A monthly budget for the bench user (USD), so every call reserves and settles against it; empty = none. */
 const BUDGET_USD = process.env.BENCH_BUDGET_USD ?? "1000";
+/** Turns per conversation: 1 = every turn opens a new conversation (whose title is then generated, a second call). */
+const TURNS = Math.max(1, Number(process.env.BENCH_TURNS ?? 1));
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
 const REPLY = "[[reply:Metering adds a reservation before the call and a write after it; this answer is short.]]";
 
@@ -102,7 +104,7 @@ const session = await createSession({ userId: user.id, now: new Date(), expiresA
 uninstallDatabase();
 await handle.close();
 
-const { base, stop } = await startNextServer(PORT, env);
+const { base, stop, cpuMs } = await startNextServer(PORT, env);
 try {
   const cookie = await sessionCookie({ userId: user.id, role: user.role, sessionId: session!.id, sessionVersion: session!.sessionVersion }, env.AUTH_SECRET);
   const me = await fetch(`${base}/api/me`, { headers: { cookie } });
@@ -117,12 +119,15 @@ try {
     });
     return ttft(response, started, (text) => text.includes('"content":"'));
   };
+  let conversationId = randomUUID();
+  let turn = 0;
   const viaRoute = async () => {
+    if (turn++ % TURNS === 0) conversationId = randomUUID();
     const started = performance.now();
     const response = await fetch(`${base}/api/chat`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie },
-      body: JSON.stringify({ id: randomUUID(), message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: `Hello ${REPLY}` }] } }),
+      body: JSON.stringify({ id: conversationId, message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: `Hello ${REPLY}` }] } }),
     });
     notePhases(response);
     return ttft(response, started, (text) => text.includes('"type":"text-delta"'));
@@ -146,15 +151,19 @@ try {
     for (let i = 0; i < WARMUP; i++) await fn();
     const samples: number[] = [];
     const started = performance.now();
+    const cpuBefore = cpuMs();
     for (let i = 0; i < REQUESTS; i++) {
       samples.push(await fn());
       if (GAP_MS > 0) await new Promise((r) => setTimeout(r, GAP_MS));
     }
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${label.padEnd(26)} TTFT p50 ${ms(percentile(samples, 50)).padStart(9)}  p99 ${ms(percentile(samples, 99)).padStart(9)}  (${REQUESTS} requests in ${seconds.toFixed(1)} s)`);
+    const cpu = (cpuMs() - cpuBefore) / REQUESTS;
+    console.log(
+      `${label.padEnd(26)} TTFT p50 ${ms(percentile(samples, 50)).padStart(9)}  p99 ${ms(percentile(samples, 99)).padStart(9)}  (${REQUESTS} requests in ${seconds.toFixed(1)} s; our server's CPU ${cpu.toFixed(1)} ms per request)`,
+    );
     return samples;
   };
-  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}`);
+  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${TURNS === 1 ? "each turn in a new conversation" : `${TURNS} turns per conversation`}, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}`);
   const a = await run("fake upstream directly", direct);
   phases.clear();
   const b = await run("through /api/chat", viaRoute);

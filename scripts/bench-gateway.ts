@@ -6,7 +6,8 @@
  *   (b) a bare pass-through route in the same server (no token, no metering, no database);
  *   (c) /api/v1/chat/completions with an API token and an enforced budget.
  * c=1 (BENCH_REQUESTS each, p50/p99; streaming: time to first byte) and c=BENCH_CONCURRENCY (default 32) for
- * BENCH_SECONDS (default 5): requests per second. Needs `npm run build` first.
+ * BENCH_SECONDS (default 6, taken in BENCH_ROUNDS turns of the three paths): requests per second, with our server's CPU time per request (from /proc; robust to a noisy
+ * machine). BENCH_KINDS=json or =stream measures one kind only. Needs `npm run build` first.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -23,8 +24,12 @@ import { percentile, runOnServer, startNextServer } from "./bench-support";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+/** Turns the paths take at c=CONCURRENCY (each path gets SECONDS in all). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 6));
 const WARMUP = 20;
+/** Which answers to measure: "json", "stream" or both (comma-separated). */
+const KINDS = (process.env.BENCH_KINDS ?? "json,stream").split(",").map((kind) => kind.trim()).filter((kind) => kind === "json" || kind === "stream");
 const PORT = Number(process.env.BENCH_PORT ?? 3210);
 const SERVER_URL = process.env.BENCH_DATABASE_URL?.trim();
 const PG_DB = "spendboard_bench_gateway";
@@ -66,7 +71,7 @@ const { token } = await createApiToken(user, { name: "bench", scopes: ["gateway"
 uninstallDatabase();
 await handle.close();
 
-const { base, stop } = await startNextServer(PORT, env);
+const { base, stop, cpuMs } = await startNextServer(PORT, env);
 const prompt = "Hello [[reply:Metering adds a reservation before the call and a write after it.]]";
 const paths = {
   "(a) upstream directly": { url: `${fake.baseUrls.openai}/chat/completions`, auth: "Bearer sk-test-bench-0000", model: "gpt-4o-mini" },
@@ -100,8 +105,10 @@ async function latency(target: (typeof paths)[keyof typeof paths], stream: boole
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-async function throughput(target: (typeof paths)[keyof typeof paths], stream: boolean): Promise<number> {
-  const until = performance.now() + SECONDS * 1000;
+/** Requests done at c=CONCURRENCY for `seconds`, and our server's CPU time meanwhile (ms). */
+async function load(target: (typeof paths)[keyof typeof paths], stream: boolean, seconds: number): Promise<{ done: number; cpu: number }> {
+  const until = performance.now() + seconds * 1000;
+  const cpuBefore = cpuMs();
   let done = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -111,17 +118,38 @@ async function throughput(target: (typeof paths)[keyof typeof paths], stream: bo
       }
     }),
   );
-  return done / SECONDS;
+  return { done, cpu: cpuMs() - cpuBefore };
+}
+
+/**
+ * Requests per second of each path at c=CONCURRENCY, and our server's CPU per request: the paths take turns in
+ * ROUNDS slices of SECONDS/ROUNDS each, so that a machine that slows down or speeds up meanwhile (other virtual
+ * machines on the host) weighs on every path alike and the ratios hold.
+ */
+async function throughputs(stream: boolean): Promise<Record<string, { rps: number; cpu: number }>> {
+  const totals = Object.fromEntries(Object.keys(paths).map((label) => [label, { done: 0, cpu: 0 }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [label, target] of Object.entries(paths)) {
+      const { done, cpu } = await load(target, stream, SECONDS / ROUNDS);
+      totals[label]!.done += done;
+      totals[label]!.cpu += cpu;
+    }
+  }
+  return Object.fromEntries(Object.entries(totals).map(([label, t]) => [label, { rps: t.done / SECONDS, cpu: t.cpu / t.done }]));
 }
 
 try {
-  console.log(`bench:gateway — ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}; c=1: ${REQUESTS} requests after ${WARMUP} warm-up; c=${CONCURRENCY}: ${SECONDS} s`);
-  for (const stream of [false, true]) {
-    const rows: Record<string, { p50: number; p99: number; rps: number }> = {};
-    for (const [label, target] of Object.entries(paths)) {
-      const { p50, p99 } = await latency(target, stream);
-      rows[label] = { p50, p99, rps: await throughput(target, stream) };
-      console.log(`${stream ? "stream (TTFB)" : "JSON         "} ${label.padEnd(30)} p50 ${ms(p50)}  p99 ${ms(p99)}  c=${CONCURRENCY} ${rows[label].rps.toFixed(0).padStart(5)} req/s`);
+  console.log(`bench:gateway — ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}; c=1: ${REQUESTS} requests after ${WARMUP} warm-up; c=${CONCURRENCY}: ${SECONDS} s per path, in ${ROUNDS} turns`);
+  for (const stream of KINDS.map((kind) => kind === "stream")) {
+    const rows: Record<string, { p50: number; p99: number; rps: number; cpu: number }> = {};
+    const latencies: Record<string, { p50: number; p99: number }> = {};
+    for (const [label, target] of Object.entries(paths)) latencies[label] = await latency(target, stream);
+    const rates = await throughputs(stream);
+    for (const label of Object.keys(paths)) {
+      const { p50, p99 } = latencies[label]!;
+      rows[label] = { p50, p99, ...rates[label]! };
+      const cpu = label.startsWith("(a)") ? "" : `  (our server's CPU ${rows[label].cpu.toFixed(2)} ms per request)`;
+      console.log(`${stream ? "stream (TTFB)" : "JSON         "} ${label.padEnd(30)} p50 ${ms(p50)}  p99 ${ms(p99)}  c=${CONCURRENCY} ${rows[label].rps.toFixed(0).padStart(5)} req/s${cpu}`);
     }
     const a = rows["(a) upstream directly"]!;
     const b = rows["(b) bare pass-through"]!;

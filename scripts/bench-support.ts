@@ -1,5 +1,6 @@
 /** What the benchmark scripts share: percentiles, a `next start` they own, session cookies, SQL on the server. */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
@@ -14,7 +15,7 @@ export function percentile(values: number[], p: number): number {
  * Starts `next start` (the production build) on 127.0.0.1:port with this environment and waits until it is healthy.
  * The Next.js CLI runs directly (not through npx), so that `stop()` really stops the server.
  */
-export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Promise<{ base: string; stop: () => Promise<void> }> {
+export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Promise<{ base: string; stop: () => Promise<void>; cpuMs: () => number }> {
   const base = `http://127.0.0.1:${port}`;
   if (await fetch(`${base}/api/health`).then(() => true, () => false)) {
     throw new Error(`something already listens on port ${port}; stop it or set BENCH_PORT`);
@@ -31,12 +32,26 @@ export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Pro
     await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)));
   };
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return { base, stop };
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return { base, stop, cpuMs: () => processCpuMs(server.pid!) };
     if (i > 240) {
       await stop();
       throw new Error("the server did not become healthy in 60 s (did you run `npm run build`?)");
     }
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux). Unlike latency, it hardly moves when
+ * other virtual machines steal the host's cores, so a change's effect shows even on a noisy machine. NaN elsewhere.
+ */
+export function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return Number.NaN;
   }
 }
 
