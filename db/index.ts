@@ -1,7 +1,7 @@
 import "server-only";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import {
   MIGRATIONS_FOLDER,
   migrateDatabase,
@@ -102,8 +102,24 @@ export async function getDb(): Promise<Db> {
  * commit (the usage recorder's) flushes it along. Not on Neon (its durability is its safekeepers').
  */
 export async function asyncCommit(tx: DbExecutor): Promise<void> {
+  if (commitsAsynchronously()) await tx.execute(sql`set local synchronous_commit = off`);
+}
+
+/** Whether the process database takes asynchronous commits (PostgreSQL and PGlite; not Neon). */
+export function commitsAsynchronously(): boolean {
   const kind = holder.__spendboardDb?.kind;
-  if (kind === "postgres" || kind === "pglite") await tx.execute(sql`set local synchronous_commit = off`);
+  return kind === "postgres" || kind === "pglite";
+}
+
+/**
+ * asyncCommit for a statement that is its own transaction: a `WITH` item to add to it, which turns
+ * `synchronous_commit` off until that transaction (the statement) commits. The statement must reference it
+ * (`select … from async_commit`): PostgreSQL skips a plain `WITH` query nobody reads. Empty where commits stay
+ * synchronous (Neon).
+ */
+export function asyncCommitItem(): { item: SQL; read: SQL } {
+  if (!commitsAsynchronously()) return { item: sql``, read: sql`` };
+  return { item: sql`async_commit as (select set_config('synchronous_commit', 'off', true) as setting), `, read: sql`, (select setting from async_commit) as commit_mode` };
 }
 
 /** For /api/health: never waits for a migration to finish. */

@@ -43,6 +43,9 @@ function notePhases(response: Response): void {
   }
 }
 
+/** When the routed responses' headers arrived (ms after their request started). */
+const headersAt: number[] = [];
+
 /** Reads a streamed response until `isFirst(text so far)` holds; returns the TTFT and drains the rest. */
 async function ttft(response: Response, started: number, isFirst: (text: string) => boolean): Promise<number> {
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
@@ -129,6 +132,7 @@ try {
       headers: { "content-type": "application/json", cookie },
       body: JSON.stringify({ id: conversationId, message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: `Hello ${REPLY}` }] } }),
     });
+    headersAt.push(performance.now() - started);
     notePhases(response);
     return ttft(response, started, (text) => text.includes('"type":"text-delta"'));
   };
@@ -166,9 +170,12 @@ try {
   console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${TURNS === 1 ? "each turn in a new conversation" : `${TURNS} turns per conversation`}, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}`);
   const a = await run("fake upstream directly", direct);
   phases.clear();
+  headersAt.length = 0;
   const b = await run("through /api/chat", viaRoute);
   if (phases.size > 0) {
-    console.log(`inside the route (Server-Timing, p50 of each phase): ${[...phases].map(([name, v]) => `${name} ${percentile(v, 50).toFixed(1)}`).join(" · ")} ms`);
+    const sum = [...phases.values()].reduce((total, v) => total + percentile(v, 50), 0);
+    console.log(`inside the route (Server-Timing, p50 of each phase): ${[...phases].map(([name, v]) => `${name} ${percentile(v, 50).toFixed(1)}`).join(" · ")} ms (sum ${sum.toFixed(1)} ms)`);
+    console.log(`the response's headers reached the client after ${ms(percentile(headersAt, 50))} (p50): the rest is outside the route's phases (Next.js, the proxy, the network)`);
   }
   console.log(`metering + proxy overhead   p50 +${ms(percentile(b, 50) - percentile(a, 50))}, p99 +${ms(percentile(b, 99) - percentile(a, 99))}`);
 } finally {

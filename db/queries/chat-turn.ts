@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, type DbExecutor } from "@/db";
+import { asyncCommitItem, getDb, type DbExecutor } from "@/db";
 import { assistants, conversations, messages, type Assistant, type Conversation } from "@/db/schema";
 
 /** A conversation by id whoever owns it (the chat turn refuses someone else's, and reusing their id). */
@@ -78,13 +78,16 @@ export async function writeTurnAtOnce(
         on conflict (id) do update set parts = excluded.parts, metadata = excluded.metadata where ${messages}.conversation_id = ${values.id}
         returning id)`
     : sql``;
+  // As its own transaction, the user's message commits without waiting for the disk, as the budget hold does
+  // (db/index.ts asyncCommit): the answer waits for this write. Inside a caller's transaction, that is the caller's call.
+  const asyncCommit = executor ? { item: sql``, read: sql`` } : asyncCommitItem();
   const result = (await db.execute(sql`
-    with conv as (
+    with ${asyncCommit.item}conv as (
       insert into ${conversations} (id, user_id, model, assistant_id) values (${values.id}, ${values.userId}, ${values.model}, ${values.assistantId})
       on conflict (id) do update set model = excluded.model, assistant_id = excluded.assistant_id, updated_at = ${now}::timestamptz
       where ${conversations}.user_id = ${values.userId}
       returning id)${message}
-    select exists (select 1 from conv) as conversation, ${values.message ? sql`exists (select 1 from msg)` : sql`true`} as message`)) as unknown as {
+    select exists (select 1 from conv) as conversation, ${values.message ? sql`exists (select 1 from msg)` : sql`true`} as message${asyncCommit.read}`)) as unknown as {
     rows: { conversation: boolean; message: boolean }[];
   };
   const row = result.rows[0]!;

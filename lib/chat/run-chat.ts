@@ -251,7 +251,7 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     // The answer and its usage commit together; if storing the answer fails, the usage is still committed.
     const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
     await metered.record(stored && parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx) } : {});
-    if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides });
+    if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" });
   });
 
   // Wait for the answer to start: an error before any content gets its own HTTP status instead of a 200 stream.

@@ -7,6 +7,7 @@ import { describeError } from "@/lib/log";
 import type { PriceOverride } from "@/lib/pricing/price-book";
 import { resolveModelFrom, type ModelSources } from "@/lib/providers/resolve-model";
 import { meteredCall } from "@/lib/usage/metered-call";
+import { cachedBudgets } from "@/lib/usage/metering-context";
 import { meteredModel } from "@/lib/usage/model-middleware";
 import { smallAnswerSettings } from "@/lib/usage/thinking";
 
@@ -27,9 +28,10 @@ export async function generateConversationTitle(options: {
   conversationId: string;
   modelRef: string | null;
   firstMessage: string;
-  /** What the chat turn read: the user's model sources and the price overrides. */
+  /** What the chat turn read: the user's model sources, the price overrides and the user's time zone. */
   sources: ModelSources;
   overrides: PriceOverride[];
+  timeZone?: string;
 }): Promise<string | null> {
   let resolved;
   try {
@@ -45,6 +47,10 @@ export async function generateConversationTitle(options: {
     conversationId: options.conversationId,
     requestId: `title-${options.conversationId}-${Date.now()}`,
     overrides: options.overrides,
+    // The budgets as this process read them within the second, if it did (else the reservation reads them); the
+    // turn's own copy may be as old as its answer is long.
+    budgets: await cachedBudgets(options.userId),
+    timeZone: options.timeZone,
   });
   const model = meteredModel(call);
   let title: string | null = null;
