@@ -6,8 +6,9 @@
  *   (b) a bare pass-through route in the same server (no token, no metering, no database);
  *   (c) /api/v1/chat/completions with an API token and an enforced budget.
  * c=1 (BENCH_REQUESTS each, p50/p99; streaming: time to first byte) and c=BENCH_CONCURRENCY (default 32) for
- * BENCH_SECONDS (default 6, taken in BENCH_ROUNDS turns of the three paths): requests per second, with our server's CPU time per request (from /proc; robust to a noisy
- * machine). BENCH_KINDS=json or =stream measures one kind only. Needs `npm run build` first.
+ * BENCH_SECONDS (default 6, taken in BENCH_ROUNDS turns of the three paths): requests per second, with our server's
+ * CPU time per request (from /proc; robust to a noisy machine). BENCH_KINDS=json or =stream measures one kind only.
+ * Needs `npm run build` first.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";

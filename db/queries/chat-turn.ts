@@ -67,9 +67,8 @@ export async function conversationOfMessage({ id }: { id: string }, executor?: D
  */
 export async function writeTurnAtOnce(
   values: { id: string; userId: string; model: string; assistantId: string | null; message: { id: string; parts: unknown[] } | null },
-  executor?: DbExecutor,
 ): Promise<{ conversation: boolean; message: boolean }> {
-  const db = executor ?? (await getDb());
+  const db = await getDb();
   const now = new Date().toISOString();
   const message = values.message
     ? sql`, msg as (
@@ -78,9 +77,9 @@ export async function writeTurnAtOnce(
         on conflict (id) do update set parts = excluded.parts, metadata = excluded.metadata where ${messages}.conversation_id = ${values.id}
         returning id)`
     : sql``;
-  // As its own transaction, the user's message commits without waiting for the disk, as the budget hold does
-  // (db/index.ts asyncCommit): the answer waits for this write. Inside a caller's transaction, that is the caller's call.
-  const asyncCommit = executor ? { item: sql``, read: sql`` } : asyncCommitItem();
+  // The user's message commits without waiting for the disk, as the budget hold does (db/index.ts asyncCommit): the
+  // answer waits for this write.
+  const asyncCommit = asyncCommitItem();
   const result = (await db.execute(sql`
     with ${asyncCommit.item}conv as (
       insert into ${conversations} (id, user_id, model, assistant_id) values (${values.id}, ${values.userId}, ${values.model}, ${values.assistantId})

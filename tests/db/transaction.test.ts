@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { asyncCommitItem, commitsAsynchronously, getDb } from "@/db";
+import { asyncCommitItem, commitsAsynchronously } from "@/db";
 import { insertNotificationOnce, listRecentNotifications } from "@/db/queries/notifications";
 import { inTransaction } from "@/db/queries/transaction";
+import { rowsOf } from "@/db/queries/usage-rows";
 import { newUser } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
@@ -51,19 +52,17 @@ describe("inTransaction", () => {
 
 describe("asyncCommitItem (a one-statement transaction that commits without waiting for the disk)", () => {
   it("turns synchronous_commit off for the statement's own transaction only", async () => {
-    const db = await getDb();
-    const rows = async (statement: ReturnType<typeof sql>) => ((await db.execute(statement)) as unknown as { rows: Record<string, unknown>[] }).rows;
     const { item, read } = asyncCommitItem();
     // Inside one transaction: after the statement the setting is off until that transaction ends, then on again.
     const inside = await inTransaction(async (tx) => {
-      await tx.execute(sql`with ${item}x as (select 1 as one) select one${read} from x`);
-      return ((await tx.execute(sql`show synchronous_commit`)) as unknown as { rows: { synchronous_commit: string }[] }).rows[0]!.synchronous_commit;
+      await rowsOf(sql`with ${item}x as (select 1 as one) select one${read} from x`, tx);
+      return (await rowsOf(sql`show synchronous_commit`, tx))[0]!.synchronous_commit;
     });
     expect(inside).toBe(commitsAsynchronously() ? "off" : "on");
-    const [alone] = await rows(sql`with ${item}x as (select 1 as one) select one${read} from x`);
+    const [alone] = await rowsOf(sql`with ${item}x as (select 1 as one) select one${read} from x`);
     expect(alone!.one).toBe(1);
     if (commitsAsynchronously()) expect(alone!.commit_mode).toBe("off");
     // Nothing leaks to the connection's later transactions (PGlite has only the one connection).
-    for (let i = 0; i < 3; i++) expect((await rows(sql`show synchronous_commit`))[0]!.synchronous_commit).toBe("on");
+    for (let i = 0; i < 3; i++) expect((await rowsOf(sql`show synchronous_commit`))[0]!.synchronous_commit).toBe("on");
   });
 });
