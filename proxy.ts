@@ -44,9 +44,9 @@ export async function proxy(request: NextRequest): Promise<Response> {
 }
 
 export const config = {
-  // Everything but static assets and the gateway's paths goes through the gate. The gateway's handlers authenticate
-  // their API token themselves and export the proxy's method answers (lib/http/api-routes.ts methodAnswers): a proxy
-  // pass costs a model call about a millisecond and buffers its body. Unknown paths below them reach the JSON 404 of
-  // app/api/[[...path]].
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1/|api/anthropic/|api/bench/|.*\\.(?:png|svg|ico|jpg|jpeg|webp|txt)$).*)"],
+  // Everything but static assets and the model-call paths (the gateway's and the chat's) goes through the gate. Their
+  // handlers authenticate the API token or the session themselves and export the proxy's method answers
+  // (lib/http/api-routes.ts methodAnswers): a proxy pass costs a model call one to two milliseconds and buffers its
+  // body. Unknown paths below them reach the JSON 404 of app/api/[[...path]].
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1/|api/anthropic/|api/bench/|api/chat$|.*\\.(?:png|svg|ico|jpg|jpeg|webp|txt)$).*)"],
 };

@@ -1,13 +1,29 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { asyncCommitItem, getDb, type DbExecutor } from "@/db";
-import { assistants, conversations, messages, type Assistant, type Conversation } from "@/db/schema";
+import { assistants, conversations, messages, type Assistant, type Conversation, type Message } from "@/db/schema";
 
-/** A conversation by id whoever owns it (the chat turn refuses someone else's, and reusing their id). */
-export async function getConversation({ id }: { id: string }, executor?: DbExecutor): Promise<Conversation | undefined> {
+/**
+ * What a chat turn reads of its conversation, in one statement: the conversation by id whoever owns it (the turn
+ * refuses someone else's), its messages in order, and which conversation the new message's id is stored in already.
+ */
+export async function readConversationTurn(
+  { id, messageId }: { id: string; messageId: string | null },
+  executor?: DbExecutor,
+): Promise<{ conversation: Conversation | undefined; messages: Message[]; messageHome: string | undefined }> {
   const db = executor ?? (await getDb());
-  const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
-  return row;
+  const home = messageId ? sql<string | null>`(select stored.conversation_id from ${messages} as stored where stored.id = ${messageId})` : sql<null>`null`;
+  const rows = await db
+    .select({ conversation: conversations, message: messages, home })
+    .from(sql`(values (1)) as turn(one)`)
+    .leftJoin(conversations, eq(conversations.id, id))
+    .leftJoin(messages, eq(messages.conversationId, conversations.id))
+    .orderBy(asc(messages.seq));
+  return {
+    conversation: rows[0]?.conversation ?? undefined,
+    messages: rows.flatMap((row) => (row.message ? [row.message] : [])),
+    messageHome: rows[0]?.home ?? undefined,
+  };
 }
 
 /** One of the user's assistants and the ones it may delegate to (its own, other than itself), in one query. */
@@ -50,13 +66,6 @@ export async function upsertOwnConversation(
     })
     .returning();
   return row;
-}
-
-/** The conversation a message id is stored in, if any (an id reused from another conversation is refused). */
-export async function conversationOfMessage({ id }: { id: string }, executor?: DbExecutor): Promise<string | undefined> {
-  const db = executor ?? (await getDb());
-  const [row] = await db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id));
-  return row?.conversationId;
 }
 
 /**

@@ -14,12 +14,35 @@ import { accountNotActiveError } from "@/lib/registration/account-status";
  * id (issued before sessions could be ended) are refused.
  */
 export async function getCurrentUser(): Promise<User | null> {
+  const claim = await currentSessionClaim();
+  return claim ? userOfClaim(claim) : null;
+}
+
+/** Who the session cookie says is calling, before the database has confirmed it (no query). */
+export interface SessionClaim {
+  userId: string;
+  sessionId: string;
+  sessionVersion: number;
+}
+
+export async function currentSessionClaim(): Promise<SessionClaim | null> {
   const session = await auth();
   const id = session?.user?.id;
   const { sid, sv } = session ?? {};
   if (!id || typeof sid !== "string" || typeof sv !== "number") return null;
-  const user = await getUserForSession({ userId: id, sessionId: sid, sessionVersion: sv, now: new Date() });
+  return { userId: id, sessionId: sid, sessionVersion: sv };
+}
+
+/** The claim's user, if its session still holds (getCurrentUser's one query). */
+async function userOfClaim(claim: SessionClaim): Promise<User | null> {
+  const user = await getUserForSession({ ...claim, now: new Date() });
   if (!user || user.disabledAt) return null;
+  return user;
+}
+
+function usable(user: User | null): User {
+  if (!user) throw new AppError("unauthorized");
+  if (user.status !== "active") throw accountNotActiveError(user.status);
   return user;
 }
 
@@ -28,10 +51,20 @@ export async function getCurrentUser(): Promise<User | null> {
  * the reason on every route and action: it reaches nothing, so it costs nothing.
  */
 export async function requireUser(): Promise<User> {
-  const user = await getCurrentUser();
-  if (!user) throw new AppError("unauthorized");
-  if (user.status !== "active") throw accountNotActiveError(user.status);
-  return user;
+  return usable(await getCurrentUser());
+}
+
+/**
+ * requireUser in two halves, for a route that reads for the claimed user while the session is checked: the claim
+ * (401 at once without a valid cookie) and the check, already started. Nothing read may be answered or written before
+ * `user` resolved.
+ */
+export async function requireClaimedUser(): Promise<{ id: string; user: Promise<User> }> {
+  const claim = await currentSessionClaim();
+  if (!claim) throw new AppError("unauthorized");
+  const user = userOfClaim(claim).then(usable);
+  user.catch(() => undefined); // awaited by the route; never an unhandled rejection
+  return { id: claim.userId, user };
 }
 
 export async function requireAdmin(): Promise<User> {

@@ -8,9 +8,10 @@ import {
   toUIMessageStream,
   type UIMessage,
   type UIMessageChunk,
+  UI_MESSAGE_STREAM_HEADERS,
 } from "ai";
-import { conversationOfMessage, getAssistantWithDelegates, getConversation, upsertOwnConversation, writeTurnAtOnce } from "@/db/queries/chat-turn";
-import { deleteMessagesFrom, insertMessage, listMessages } from "@/db/queries/conversations";
+import { getAssistantWithDelegates, readConversationTurn, upsertOwnConversation, writeTurnAtOnce } from "@/db/queries/chat-turn";
+import { deleteMessagesFrom, insertMessage } from "@/db/queries/conversations";
 import { inTransactionRetried, retried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
 import { AppError, toAppError } from "@/lib/errors";
@@ -24,11 +25,14 @@ import { meteredModel } from "@/lib/usage/model-middleware";
 import { estimatePromptTokens } from "@/lib/usage/tokens";
 import { MAX_MESSAGE_CHARS, type ChatMessageMetadata, type chatRequestSchema } from "./contract";
 import { delegateTools } from "./delegation";
+import { relayable, relayMessages, relayTurn } from "./relay-turn";
 import { generateConversationTitle } from "./title";
 import { toChatError } from "./upstream-errors";
 import type { z } from "zod";
 
 type ChatBody = z.output<typeof chatRequestSchema>;
+/** The caller as the session cookie names them, and the session check under way (lib/auth/session.ts). */
+type ClaimedUser = { id: string; user: Promise<User> };
 
 /** Steps of an assistant's tool loop (its calls to delegates and its final answer). */
 const MAX_TOOL_STEPS = 5;
@@ -66,18 +70,19 @@ function metadataOf(call: MeteredCall, base: ChatMessageMetadata, status: ChatMe
 const DECISIVE = new Set(["text-delta", "reasoning-delta", "tool-input-start", "tool-input-available", "finish", "error", "abort"]);
 
 /**
- * What a turn reads, all at once (one round trip's wait on PostgreSQL): the conversation and its messages, where the
- * new message's id is stored already, the assistant with its delegates, the model's sources (default model, keys,
- * deployment-key policy), the budgets and the price overrides. Only an assistant named by a stored conversation (not
- * by the request) takes a second read.
+ * What a turn reads, all at once (one round trip's wait on PostgreSQL): the session check, the conversation with its
+ * messages and where the new message's id is stored already (one statement), the assistant with its delegates, and the
+ * model's sources (default model, keys, deployment-key policy), budgets and price overrides, which this process read
+ * within the second (lib/usage/metering-context.ts). Only an assistant named by a stored conversation (not by the
+ * request) takes a second read. Nothing read is used before the session check has passed.
  */
-async function readTurn(user: User, body: ChatBody) {
-  const [conversation, stored, messageHome, named, { sources, budgets, overrides }] = await Promise.all([
-    getConversation({ id: body.id }),
-    listMessages({ conversationId: body.id }),
-    body.message ? conversationOfMessage({ id: body.message.id }) : Promise.resolve(undefined),
-    body.assistantId ? getAssistantWithDelegates({ id: body.assistantId, userId: user.id }) : Promise.resolve(undefined),
-    loadMeteringContext(user.id),
+async function readTurn(claimed: ClaimedUser, body: ChatBody) {
+  const userId = claimed.id;
+  const [user, { conversation, messages: stored, messageHome }, named, { sources, budgets, overrides }] = await Promise.all([
+    claimed.user,
+    readConversationTurn({ id: body.id, messageId: body.message?.id ?? null }),
+    body.assistantId ? getAssistantWithDelegates({ id: body.assistantId, userId }) : Promise.resolve(undefined),
+    loadMeteringContext(userId),
   ]);
   if (conversation && conversation.userId !== user.id) throw new AppError("conversation_not_found");
   if (!conversation && body.trigger === "regenerate-message") throw new AppError("conversation_not_found");
@@ -88,7 +93,7 @@ async function readTurn(user: User, body: ChatBody) {
   const found = assistantId ? (named ?? (await getAssistantWithDelegates({ id: assistantId, userId: user.id }))) : undefined;
   if (assistantId && !found) throw new AppError("not_found", "That assistant does not exist.");
   const history = conversation ? stored : [];
-  return { conversation, history, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides };
+  return { user, conversation, history, assistant: found?.assistant, delegates: found?.delegates ?? [], sources, budgets, overrides };
 }
 
 /** What a turn changes in the conversation: the history the model sees, and the writes that make it so. */
@@ -155,9 +160,9 @@ async function writeTurn(user: User, body: ChatBody, plan: TurnPlan, turn: { mod
  * Before the first upstream byte there are two waits on the database: the reads (in parallel), then the budget
  * reservation, while the conversation's writes run beside it and beside the upstream call.
  */
-export async function runChatTurn(user: User, body: ChatBody, signal: AbortSignal): Promise<Response> {
+export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: AbortSignal): Promise<Response> {
   if (body.message) validateMessage(body.message);
-  const { conversation, history: stored, assistant, delegates, sources, budgets, overrides } = await readTurn(user, body);
+  const { user, conversation, history: stored, assistant, delegates, sources, budgets, overrides } = await readTurn(claimed, body);
   markTiming("read");
 
   // Resolving the model checks the key: no usable key → api_key_required before anything is stored or called.
@@ -169,8 +174,11 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   const plan = planTurn(body, stored);
   const history = plan.history;
   const isFirstTurn = history.filter((m) => m.role === "user").length === 1 && !conversation?.title;
-  const uiMessages = toUiMessages(history);
-  const modelMessages = await convertToModelMessages(uiMessages);
+  // The fast path (lib/chat/relay-turn.ts) for a text-only turn on an OpenAI-style API; else the AI SDK's pipeline.
+  const relay = relayable(resolved, history, delegates.length > 0);
+  const uiMessages = relay ? [] : toUiMessages(history);
+  const relayed = relay ? relayMessages(system, history) : [];
+  const modelMessages = relay ? [] : await convertToModelMessages(uiMessages);
 
   const metered = meteredCall(resolved, {
     userId: user.id,
@@ -185,8 +193,9 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   });
   const writing = writeTurn(user, body, plan, { modelRef, assistant });
   writing.catch(() => undefined); // awaited below; never an unhandled rejection
+  let promptTokens = 0;
   try {
-    const promptTokens = estimatePromptTokens([...(system ? [{ role: "system", content: system }] : []), ...modelMessages]);
+    promptTokens = estimatePromptTokens(relay ? relayed : [...(system ? [{ role: "system", content: system }] : []), ...modelMessages]);
     await metered.reserveAhead({ promptTokens, maxOutputTokens: defaultMaxOutputTokens() });
   } catch (error) {
     // A refusal keeps the user's message all the same (a failing write is the worse news, so it wins).
@@ -195,25 +204,9 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
   }
   markTiming("reserve");
   const conversationId = body.id;
-  const tools = delegates.length > 0 ? delegateTools({ call: metered, delegates, sources }) : undefined;
   // Stops the model call when the browser goes away, or when the turn's writes fail.
   const stop = new AbortController();
-
-  const result = streamText({
-    model: meteredModel(metered),
-    system,
-    messages: modelMessages,
-    tools,
-    stopWhen: stepCountIs(tools ? MAX_TOOL_STEPS : 1),
-    maxOutputTokens: defaultMaxOutputTokens(),
-    abortSignal: AbortSignal.any([signal, stop.signal]),
-    maxRetries: 1,
-    onError: () => {}, // surfaced as an `error` chunk and mapped below
-  });
-  // Keeps the generation (and its usage) going to the end even if nobody reads the response any more.
-  void result.consumeStream({ onError: () => {} });
-  markTiming("sdk");
-
+  const abortSignal = AbortSignal.any([signal, stop.signal]);
   const base: ChatMessageMetadata = { model: modelRef, provider: resolved.provider, createdAt: new Date().toISOString() };
   let failure: AppError | undefined;
   let ended: ((event: { responseMessage: UIMessage; isAborted: boolean }) => void) | undefined;
@@ -221,6 +214,66 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
     ended = resolve;
     setTimeout(() => resolve(null), 15 * 60_000).unref?.();
   });
+
+  const firstMessage = textOf(history.find((m) => m.role === "user")?.parts ?? []);
+  runInBackground(`chat ${metered.requestId}`, async () => {
+    const end = await endedPromise;
+    await metered.idle();
+    // The answer follows the user's message; when that could not be stored, only the usage is.
+    const stored = await writing.then(() => true, () => false);
+    const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
+    const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
+    // The answer and its usage commit together; if storing the answer fails, the usage is still committed.
+    const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
+    await metered.record(stored && parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx) } : {});
+    if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" });
+  });
+
+  if (relay) {
+    const turn = await relayTurn({
+      call: metered,
+      resolved,
+      messages: relayed,
+      promptTokens,
+      maxOutputTokens: defaultMaxOutputTokens(),
+      signal: abortSignal,
+      messageId: assistantMessageId,
+      start: base,
+      finish: () => metadataOf(metered, base, "ok"),
+      onEnd: (end) => {
+        failure ??= end.failure;
+        ended?.({ responseMessage: { id: assistantMessageId, role: "assistant", parts: end.parts }, isAborted: end.isAborted });
+      },
+      settle: () => undefined, // recorded with the stored answer, above
+    });
+    markTiming("first-content");
+    const writeError = await writing.then(() => undefined, (error: unknown) => error);
+    markTiming("turn-written");
+    if (writeError || turn.kind === "error") {
+      stop.abort();
+      if (turn.kind === "stream") await turn.stream.cancel().catch(() => undefined);
+      const error = writeError ? toAppError(writeError) : (turn as { error: AppError }).error;
+      return Response.json(error.toJSON(), { status: error.status });
+    }
+    const timing = currentTiming()?.header();
+    return new Response(turn.stream, { headers: { ...UI_MESSAGE_STREAM_HEADERS, "cache-control": "no-cache, no-transform", ...(timing ? { "server-timing": timing } : {}) } });
+  }
+
+  const tools = delegates.length > 0 ? delegateTools({ call: metered, delegates, sources }) : undefined;
+  const result = streamText({
+    model: meteredModel(metered),
+    system,
+    messages: modelMessages,
+    tools,
+    stopWhen: stepCountIs(tools ? MAX_TOOL_STEPS : 1),
+    maxOutputTokens: defaultMaxOutputTokens(),
+    abortSignal,
+    maxRetries: 1,
+    onError: () => {}, // surfaced as an `error` chunk and mapped below
+  });
+  // Keeps the generation (and its usage) going to the end even if nobody reads the response any more.
+  void result.consumeStream({ onError: () => {} });
+  markTiming("sdk");
 
   const uiStream = toUIMessageStream({
     stream: result.stream,
@@ -238,20 +291,6 @@ export async function runChatTurn(user: User, body: ChatBody, signal: AbortSigna
       return failure.message;
     },
     onEnd: ({ responseMessage, isAborted }) => ended?.({ responseMessage, isAborted }),
-  });
-
-  const firstMessage = textOf(history.find((m) => m.role === "user")?.parts ?? []);
-  runInBackground(`chat ${metered.requestId}`, async () => {
-    const end = await endedPromise;
-    await metered.idle();
-    // The answer follows the user's message; when that could not be stored, only the usage is.
-    const stored = await writing.then(() => true, () => false);
-    const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
-    const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
-    // The answer and its usage commit together; if storing the answer fails, the usage is still committed.
-    const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
-    await metered.record(stored && parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx) } : {});
-    if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" });
   });
 
   // Wait for the answer to start: an error before any content gets its own HTTP status instead of a 200 stream.

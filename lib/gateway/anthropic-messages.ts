@@ -123,7 +123,7 @@ export async function anthropicMessages(request: Request): Promise<Response> {
     const forwarded = await forward({
       call,
       step,
-      request,
+      signal: request.signal,
       url: `${resolved.upstream.baseUrl}/messages`,
       headers: upstreamHeaders(request, resolved.upstream.apiKey, body.stream === true),
       body: upstreamBody,

@@ -23,37 +23,41 @@ export type Forwarded =
   | { kind: "answer"; upstream: Response; contentType: string; abort: AbortController }
   | { kind: "refused"; response: Response };
 
-function finish(call: MeteredCall, step: Step, outcome: StepOutcome): void {
+function finish(call: MeteredCall, step: Step, outcome: StepOutcome, settle?: () => void): void {
   call.endStep(call.recordOf(step, outcome));
-  runInBackground(`gateway ${call.requestId}`, () => call.record());
+  if (settle) settle();
+  else runInBackground(`gateway ${call.requestId}`, () => call.record());
 }
 
 export async function forward(options: {
   call: MeteredCall;
   step: Step;
-  request: Request;
+  /** The client's: the upstream request is aborted with it. */
+  signal: AbortSignal;
   url: string;
   headers: Record<string, string>;
   body: unknown;
   apiKey: string | undefined;
+  /** Runs once a failed step's record is made; by default the call is recorded in the background. */
+  settle?: () => void;
 }): Promise<Forwarded> {
-  const { call, step, request } = options;
+  const { call, step, signal } = options;
   const abort = new AbortController();
-  request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  signal.addEventListener("abort", () => abort.abort(), { once: true });
   call.beginStep();
   let upstream: Response;
   try {
     upstream = await upstreamFetch(options.url, { method: "POST", headers: options.headers, body: JSON.stringify(options.body), signal: abort.signal });
   } catch (error) {
-    const aborted = request.signal.aborted;
-    finish(call, step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null });
+    const aborted = signal.aborted;
+    finish(call, step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }, options.settle);
     if (aborted) throw error;
     throw new AppError("upstream_failed", "The provider could not be reached. Try again shortly.");
   }
   const contentType = upstream.headers.get("content-type") ?? "application/json";
   if (!upstream.ok || !upstream.body) {
     const text = scrubbed(await upstream.text(), options.apiKey);
-    finish(call, step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) });
+    finish(call, step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) }, options.settle);
     return { kind: "refused", response: new Response(text, { status: upstream.status, headers: { "content-type": contentType, ...AS_SENT } }) };
   }
   return { kind: "answer", upstream, contentType, abort };

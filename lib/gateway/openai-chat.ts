@@ -124,7 +124,7 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
     const forwarded = await forward({
       call,
       step,
-      request,
+      signal: request.signal,
       url: `${resolved.upstream.baseUrl}/chat/completions`,
       headers: { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
       body: upstreamBody,

@@ -35,7 +35,7 @@ export async function openAIEmbeddings(request: Request): Promise<Response> {
     const forwarded = await forward({
       call,
       step,
-      request,
+      signal: request.signal,
       url: `${resolved.upstream.baseUrl}/embeddings`,
       headers: { "content-type": "application/json", ...(resolved.upstream.apiKey ? { authorization: `Bearer ${resolved.upstream.apiKey}` } : {}) },
       body: { ...body, model: resolved.modelId },

@@ -1,6 +1,7 @@
 import "server-only";
 import { runInBackground } from "@/lib/usage/background";
 import type { MeteredCall, Step, StepOutcome } from "@/lib/usage/metered-call";
+import { ProviderStreamBroke } from "@/lib/usage/stream-errors";
 import { estimateTokens } from "@/lib/usage/tokens";
 
 /**
@@ -33,6 +34,16 @@ export interface StreamObserver {
   textOf?(data: string): string;
 }
 
+/**
+ * Writes a relayed stream in another protocol (the chat's UI message stream): each kept event's bytes are replaced
+ * by `event`'s, and `end` closes the stream once the step's record is made.
+ */
+export interface EventRewrite {
+  event(data: string, seen: SeenEvent): string;
+  /** The closing bytes, given how the step ended (as recorded). A client that hung up reads nothing more. */
+  end(status: StepOutcome["status"], how: Partial<StepOutcome>): string;
+}
+
 const encoder = new TextEncoder();
 
 /** `data:` and `event:` of one SSE event (data lines joined). */
@@ -56,7 +67,11 @@ export function relayEvents(options: {
   /** The client's request: when it is aborted the provider's stream ends with an abort error, which is a hang-up. */
   clientSignal: AbortSignal;
   headers: HeadersInit;
+  rewrite?: EventRewrite;
+  /** Runs once the step's record is made; by default the call is recorded in the background. */
+  settle?: () => void;
 }): Response {
+  const { rewrite } = options;
   const { upstream, call, step, observer } = options;
   const reader = upstream.body!.getReader();
   const decoder = new TextDecoder();
@@ -79,12 +94,14 @@ export function relayEvents(options: {
     deferred = [];
   };
   const finish = (status: StepOutcome["status"], extra: Partial<StepOutcome> = {}) => {
-    if (ended) return;
+    if (ended) return "";
     ended = true;
     const outcome = observer.outcome();
     if (!outcome.usage) readDeferred();
     call.endStep(call.recordOf(step, { ...outcome, status, partialText: text, ttftMs, ...extra }));
-    runInBackground(`gateway ${call.requestId}`, () => call.record());
+    if (options.settle) options.settle();
+    else runInBackground(`gateway ${call.requestId}`, () => call.record());
+    return rewrite ? rewrite.end(status, extra) : "";
   };
 
   const stream = new ReadableStream<Uint8Array>({
@@ -93,10 +110,12 @@ export function relayEvents(options: {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) {
-            if (buffer.trim()) controller.enqueue(encoder.encode(buffer));
-            if (streamError) finish("error", { error: new Error(streamError) });
-            else if (completed || observer.outcome().usage) finish("ok");
-            else finish("error", { error: new Error("The provider ended the stream without finishing.") });
+            if (buffer.trim() && !rewrite) controller.enqueue(encoder.encode(buffer));
+            let closing: string;
+            if (streamError) closing = finish("error", { error: new Error(streamError) });
+            else if (completed || observer.outcome().usage) closing = finish("ok");
+            else closing = finish("error", { error: new Error("The provider ended the stream without finishing.") });
+            if (closing) controller.enqueue(encoder.encode(closing));
             controller.close();
             return;
           }
@@ -129,27 +148,39 @@ export function relayEvents(options: {
               readDeferred();
               if (estimateTokens(text) > cap) {
                 // Past what the reservation covers: end here, as if the cap was reached.
+                const closing = finish("aborted", { stopReason: "budget", outputCap: cap });
+                if (rewrite) out += closing;
+                else if (observer.closing) out += observer.closing;
                 if (out) controller.enqueue(encoder.encode(out));
-                if (observer.closing) controller.enqueue(encoder.encode(observer.closing));
-                finish("aborted", { stopReason: "budget", outputCap: cap });
                 options.abortUpstream();
                 await reader.cancel("budget").catch(() => undefined);
                 controller.close();
                 return;
               }
             }
-            if (!seen.drop) out += raw;
-            else dropped = true;
+            if (seen.drop) dropped = true;
+            else out += rewrite ? rewrite.event(data, seen) : raw;
           }
           if (out) {
-            controller.enqueue(startsClean && !dropped && buffer === "" ? value : encoder.encode(out));
+            controller.enqueue(startsClean && !dropped && !rewrite && buffer === "" ? value : encoder.encode(out));
             return;
           }
         }
       } catch (error) {
-        if (options.clientSignal.aborted) finish("aborted", { stopReason: "client" });
-        else finish("error", { error });
-        controller.error(error);
+        if (options.clientSignal.aborted) {
+          finish("aborted", { stopReason: "client" });
+          controller.error(error);
+          return;
+        }
+        // After content (or the input's usage) came, a broken stream says how much it had streamed, as chat's does.
+        readDeferred();
+        // (named by the fetch's own words, "terminated", not its socket's code, as the AI SDK's streams name it)
+        const broke = ttftMs === null && !observer.outcome().partial ? error : new ProviderStreamBroke(estimateTokens(text), (error as Error)?.message || error);
+        const closing = finish("error", { error: broke });
+        // A rewritten stream says what broke in its own protocol and ends cleanly.
+        if (!rewrite) return controller.error(error);
+        if (closing) controller.enqueue(encoder.encode(closing));
+        controller.close();
       }
     },
     async cancel(reason) {

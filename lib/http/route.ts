@@ -1,15 +1,20 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { User } from "@/db/schema";
-import { requireAdmin, requireUser } from "@/lib/auth/session";
+import { requireAdmin, requireClaimedUser, requireUser } from "@/lib/auth/session";
 import { toAppError } from "@/lib/errors";
 import { logFailure } from "@/lib/log";
 import { ServerTiming, markTiming, runTimed } from "./server-timing";
 
-type Access = "public" | "user" | "admin";
+/**
+ * "session": a signed-in user as for "user", but the handler starts with the cookie's claim while the session is
+ * checked in the database, and must await `user` before it answers or writes anything. Whatever the handler does, a
+ * failed check answers instead (401/403), so an error of the handler never hides it.
+ */
+type Access = "public" | "user" | "admin" | "session";
 type Params = Record<string, string | string[] | undefined>;
 interface Context<A extends Access> {
-  user: A extends "public" ? null : User;
+  user: A extends "public" ? null : A extends "session" ? { id: string; user: Promise<User> } : User;
   params: Params;
 }
 
@@ -22,13 +27,22 @@ export function route<A extends Access>(
   handler: (request: Request, context: Context<A>) => Promise<Response | object>,
 ) {
   return async (request: Request, routeContext?: { params?: Promise<Params> }): Promise<Response> => runTimed(new ServerTiming(), async () => {
+    let claimed: { id: string; user: Promise<User> } | undefined;
     try {
-      const user = access === "admin" ? await requireAdmin() : access === "user" ? await requireUser() : null;
+      const user = access === "admin" ? await requireAdmin() : access === "user" ? await requireUser() : access === "session" ? (claimed = await requireClaimedUser()) : null;
       markTiming("auth");
       const params = (await routeContext?.params) ?? {};
       const result = await handler(request, { user, params } as Context<A>);
+      // (the handler has awaited it already; a refusal stands even if it forgot)
+      if (claimed) {
+        await claimed.user.catch(async (refusal: unknown) => {
+          if (result instanceof Response) await result.body?.cancel().catch(() => undefined);
+          throw refusal;
+        });
+      }
       return result instanceof Response ? result : Response.json(result);
-    } catch (error) {
+    } catch (handlerError) {
+      const error = claimed ? await claimed.user.then(() => handlerError, (refusal: unknown) => refusal) : handlerError;
       const appError = toAppError(error);
       if (appError.code === "internal") {
         const requestId = randomUUID();

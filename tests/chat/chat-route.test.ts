@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { conversations, messages, usageDaily, usageEvents } from "@/db/schema";
 import { waitForBackgroundWork } from "@/lib/usage/background";
-import { addKey, fakeLlmPerFile, newUser, postChat, signIn, streamedText, userMessage } from "@/tests/support/chat";
+import { addKey, fakeLlmPerFile, newUser, postChat, signIn, signInWithSession, streamedText, userMessage } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
 vi.mock("@/app/(auth)/auth", async () => (await import("@/tests/support/chat")).mockAuth());
@@ -57,5 +57,53 @@ describe("a chat turn", () => {
     const rollups = await db.current().db.select().from(usageDaily).where(eq(usageDaily.userId, user.id));
     const chatRollup = rollups.find((r) => r.feature === "chat")!;
     expect(chatRollup).toMatchObject({ requests: 1, costNano: 435_000, outputTokens: 500 });
+  });
+});
+
+describe("a chat turn whose session has ended", () => {
+  // The route reads for the cookie's user while the session is checked (route("session")): the check still decides.
+  it("is refused with 401 whatever the body, and stores and calls nothing", async () => {
+    const { endSession } = await import("@/lib/auth/user-sessions");
+    const user = await newUser();
+    const { sid } = await signInWithSession(user);
+    await addKey(user.id, "openai");
+    await endSession(sid);
+    const id = randomUUID();
+    const valid = await postChat(POST, { id, model: "openai:gpt-4o-mini", message: userMessage("Hello [[reply:never]]") });
+    expect(valid.status).toBe(401);
+    expect(valid.json).toMatchObject({ error: { code: "unauthorized" } });
+    const invalid = await postChat(POST, { id, message: { id: "x", role: "user", parts: [] } });
+    expect(invalid.status).toBe(401);
+    const malformed = await POST(new Request("http://localhost/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
+    expect(malformed.status).toBe(401);
+    await waitForBackgroundWork();
+    expect(await db.current().db.select().from(conversations).where(eq(conversations.id, id))).toEqual([]);
+    expect(await eventsOf(user.id)).toEqual([]);
+
+    // The same user signed in again is answered.
+    await signInWithSession(user);
+    const again = await postChat(POST, { id, model: "openai:gpt-4o-mini", message: userMessage("Hello [[reply:Back again.]]") });
+    expect(again.status).toBe(200);
+    expect(streamedText(again)).toBe("Back again.");
+    await waitForBackgroundWork();
+  });
+});
+
+describe("a message id already stored in another conversation", () => {
+  it("is refused with 400 before the model is called, and nothing is stored", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "openai");
+    const message = userMessage("Hello [[reply:Fine.]]");
+    const first = await postChat(POST, { id: randomUUID(), model: "openai:gpt-4o-mini", message });
+    expect(first.status).toBe(200);
+    await waitForBackgroundWork();
+    const elsewhere = randomUUID();
+    const again = await postChat(POST, { id: elsewhere, model: "openai:gpt-4o-mini", message });
+    expect(again.status).toBe(400);
+    expect(again.json!.error.message).toMatch(/already used in another conversation/);
+    await waitForBackgroundWork();
+    expect(await db.current().db.select().from(conversations).where(eq(conversations.id, elsewhere))).toEqual([]);
+    expect((await eventsOf(user.id)).filter((e) => e.feature === "chat")).toHaveLength(1);
   });
 });

@@ -55,7 +55,7 @@ export function routeFiles(): RouteFile[] {
       const source = readFileSync(path.join(ROOT, file), "utf8");
       const routePath = `/${path.posix.dirname(file).replace(/^app\//, "")}`;
       const params = [...routePath.matchAll(SEGMENT)].map((m) => m[1]!);
-      const wrapped = [...source.matchAll(/route\(\s*"(admin|user|public)"/g)].map((m) => m[1] as RouteFile["access"]);
+      const wrapped = [...source.matchAll(/route\(\s*"(admin|user|session|public)"/g)].map((m) => (m[1] === "session" ? "user" : m[1]) as RouteFile["access"]);
       // The dashboards' one-line routes (lib/dashboard/routes.ts): "me" is the signed-in user's own, "org" and "user" admins'.
       for (const m of source.matchAll(/dashboardRoute\(\s*"(me|org|user)"/g)) wrapped.push(m[1] === "me" ? "user" : "admin");
       const token = /@\/lib\/gateway\/|@\/lib\/track\/api-route|authenticateApiToken/.test(source);

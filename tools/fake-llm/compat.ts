@@ -32,6 +32,7 @@ const COMPAT_FLAVOUR: ChatFlavour = {
   error: compatError,
   usage: compatUsage,
   systemFingerprint: "fp_ollama",
+  reasoningField: "reasoning_content",
 };
 
 async function handleCompat(req: FakeRequest, res: ServerResponse): Promise<void> {

@@ -65,6 +65,8 @@ export interface ChatFlavour {
   /** An SSE comment sent before the first chunk, as OpenRouter's ": OPENROUTER PROCESSING" keep-alive. */
   keepAlive?: string;
   systemFingerprint: string | null;
+  /** Where reasoning text (`[[think:…]]`) goes in a message or delta; none: the flavour shows no reasoning (OpenAI). */
+  reasoningField?: "reasoning_content" | "reasoning";
 }
 
 export const OPENAI_FLAVOUR: ChatFlavour = {
@@ -116,6 +118,7 @@ export async function handleChatCompletions(req: FakeRequest, res: ServerRespons
   const usage = withRawUsage(flavour.usage(resolveUsage(script, messages.map((m) => contentText(m.content)).join("\n"), output), script), script);
   const common = { id, created, model, ...flavour.extra?.(model), system_fingerprint: flavour.systemFingerprint };
   const finishReason = calls.length > 0 ? "tool_calls" : "stop";
+  const thinking = flavour.reasoningField && calls.length === 0 ? script.think : undefined;
 
   if (body.stream !== true) {
     const message =
@@ -126,7 +129,7 @@ export async function handleChatCompletions(req: FakeRequest, res: ServerRespons
             tool_calls: calls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })),
             refusal: null,
           }
-        : { role: "assistant", content: script.reply, refusal: null };
+        : { role: "assistant", content: script.reply, refusal: null, ...(thinking ? { [flavour.reasoningField!]: thinking } : {}) };
     sendJson(res, 200, {
       ...common,
       object: "chat.completion",
@@ -154,6 +157,7 @@ export async function handleChatCompletions(req: FakeRequest, res: ServerRespons
     if (!(await streamPieces(sse, script, pieces, (toolCall) => sse.data(chunk({ tool_calls: [toolCall] }, null))))) return;
   } else {
     sse.data(chunk({ role: "assistant", content: "", refusal: null }, null));
+    if (thinking && !(await streamReply(sse, { ...script, reply: thinking, cutAfter: undefined }, (piece) => sse.data(chunk({ [flavour.reasoningField!]: piece }, null))))) return;
     if (!(await streamReply(sse, script, (piece) => sse.data(chunk({ content: piece }, null))))) return;
   }
   sse.data(chunk({}, finishReason));

@@ -63,6 +63,7 @@ const OPENROUTER_FLAVOUR: ChatFlavour = {
   extra: (model) => ({ provider: UPSTREAM_NAMES[model.split("/")[0] ?? ""] ?? "OpenAI" }),
   keepAlive: "OPENROUTER PROCESSING",
   systemFingerprint: null,
+  reasoningField: "reasoning",
 };
 
 function modelResource(m: (typeof OPENROUTER_MODELS)[number]) {

@@ -24,6 +24,9 @@
  *                                  (the JSON may hold `:`, `}` and `]` but never `]]`; no JSON means `{}`). Several
  *                                  tool directives make several (parallel) tool calls in one answer.
  *   [[tool-rounds:2]]              how many rounds of tool calls to make before answering with text (default 1)
+ *   [[think:Some thoughts]]        OpenAI-compatible and OpenRouter only: stream this reasoning before the reply, in the
+ *                                  field those servers use (`reasoning_content` as vLLM and DeepSeek, OpenRouter's
+ *                                  `reasoning`); OpenAI's chat API shows no reasoning
  *
  * Tool calls: a "round" is one answer's tool calls and the tool results sent back for them. While the conversation
  * holds fewer rounds of tool results than `tool-rounds` after the prompt (the last user message that is more than
@@ -78,6 +81,8 @@ export interface Script {
   toolRounds?: number;
   /** `[[ignore-max-tokens]]`: the output cap is not honoured (a misbehaving provider). */
   ignoreMaxTokens?: boolean;
+  /** `[[think:…]]`: reasoning text streamed before the reply (OpenAI-compatible servers and OpenRouter). */
+  think?: string;
 }
 
 /** One `[[tool:NAME:JSON-ARGS]]` directive. */
@@ -105,6 +110,7 @@ export function parseScript(prompt: string, toolResults: string[] = []): Script 
     const v = (value ?? "").trim();
     if (name === "reply") reply = v;
     else if (name === "ignore-max-tokens") script.ignoreMaxTokens = true;
+    else if (name === "think") script.think = v;
     else if (name === "tool") {
       const call = parseToolDirective(v);
       if (call) (script.tools ??= []).push(call);

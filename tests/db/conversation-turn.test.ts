@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { readConversationTurn, writeTurnAtOnce } from "@/db/queries/chat-turn";
+import { insertMessage } from "@/db/queries/conversations";
+import { newUser } from "@/tests/support/chat";
+import { freshDatabasePerFile } from "@/tests/support/test-db";
+
+freshDatabasePerFile();
+
+describe("readConversationTurn (a chat turn's one read)", () => {
+  it("reads nothing for a new conversation, and where a message id is stored already", async () => {
+    const user = await newUser();
+    const other = randomUUID();
+    const used = randomUUID();
+    await writeTurnAtOnce({ id: other, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: { id: used, parts: [{ type: "text", text: "hi" }] } });
+
+    expect(await readConversationTurn({ id: randomUUID(), messageId: randomUUID() })).toEqual({ conversation: undefined, messages: [], messageHome: undefined });
+    expect(await readConversationTurn({ id: randomUUID(), messageId: used })).toEqual({ conversation: undefined, messages: [], messageHome: other });
+    expect((await readConversationTurn({ id: randomUUID(), messageId: null })).messageHome).toBeUndefined();
+  });
+
+  it("reads the conversation (whoever owns it) and its messages in order", async () => {
+    const user = await newUser();
+    const id = randomUUID();
+    const first = randomUUID();
+    await writeTurnAtOnce({ id, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: { id: first, parts: [{ type: "text", text: "one" }] } });
+    await insertMessage({ id: randomUUID(), conversationId: id, role: "assistant", parts: [{ type: "text", text: "two" }], metadata: { status: "ok" } });
+    await insertMessage({ id: randomUUID(), conversationId: id, role: "user", parts: [{ type: "text", text: "three" }] });
+
+    const read = await readConversationTurn({ id, messageId: first });
+    expect(read.conversation).toMatchObject({ id, userId: user.id, model: "openai:gpt-4o-mini", title: null });
+    expect(read.conversation!.createdAt).toBeInstanceOf(Date);
+    expect(read.messages.map((m) => [m.role, (m.parts as { text: string }[])[0]!.text, m.metadata])).toEqual([
+      ["user", "one", null],
+      ["assistant", "two", { status: "ok" }],
+      ["user", "three", null],
+    ]);
+    const seqs = read.messages.map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(read.messages[0]!.createdAt).toBeInstanceOf(Date);
+    expect(read.messageHome).toBe(id);
+  });
+});
