@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { conversations, messages, type Conversation, type Message } from "@/db/schema";
+import { rowsOf } from "./usage-rows";
 
 /** A conversation by id, only if it belongs to the user (someone else's id reads as "not found"). */
 export async function getOwnConversation({ id, userId }: { id: string; userId: string }, executor?: DbExecutor): Promise<Conversation | undefined> {
@@ -91,6 +92,28 @@ export async function listMessages({ conversationId }: { conversationId: string 
 export async function deleteMessagesFrom({ conversationId, seq }: { conversationId: string; seq: number }, executor?: DbExecutor): Promise<void> {
   const db = executor ?? (await getDb());
   await db.delete(messages).where(and(eq(messages.conversationId, conversationId), gte(messages.seq, seq)));
+}
+
+/**
+ * Stores (or rewrites) an answer beside its usage, as insertMessage does, but only while the conversation exists: a
+ * conversation deleted meanwhile makes it a no-op (false) instead of a failed statement, so the usage transaction it
+ * runs in needs no savepoint. (A delete committing between the check and the insert still fails the statement; the
+ * whole write is then retried and finds the conversation gone.)
+ */
+export async function storeAnswer(
+  values: { id: string; conversationId: string; parts: unknown[]; metadata: Record<string, unknown> | null },
+  executor?: DbExecutor,
+): Promise<boolean> {
+  const rows = await rowsOf(
+    sql`
+    insert into ${messages} (id, conversation_id, role, parts, metadata)
+    select ${values.id}, ${values.conversationId}, 'assistant', ${JSON.stringify(values.parts)}::jsonb, ${values.metadata === null ? null : JSON.stringify(values.metadata)}::jsonb
+    where exists (select 1 from ${conversations} where ${conversations.id} = ${values.conversationId})
+    on conflict (id) do update set parts = excluded.parts, metadata = excluded.metadata where ${messages}.conversation_id = excluded.conversation_id
+    returning id`,
+    executor,
+  );
+  return rows.length > 0;
 }
 
 /** Stores (or rewrites) a message of this conversation; false when the id belongs to another conversation. */

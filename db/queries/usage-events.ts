@@ -1,8 +1,9 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { NO_ASSISTANT, usageDaily, usageEvents, users, type NewUsageEvent } from "@/db/schema";
+import { assistants, conversations, NO_ASSISTANT, usageDaily, usageEvents, users, type NewUsageEvent } from "@/db/schema";
 import { insertText, runText } from "@/db/statement-text";
+import { rowsOf } from "./usage-rows";
 
 type NewUsageDaily = typeof usageDaily.$inferInsert;
 
@@ -37,6 +38,36 @@ function countersOf(event: NewUsageEvent): RollupCounters {
 }
 
 /** Rows per statement: an event has about 40 columns, PostgreSQL takes at most 65,535 parameters. */
+/** Postgres foreign_key_violation, whichever driver (or drizzle wrapper) reports it. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === "23503") return true;
+  }
+  return false;
+}
+
+/**
+ * The events with their conversation and assistant left out where those rows are gone (deleted while the call ran:
+ * the events' references would fail the insert, and the usage must be stored all the same, as a delete afterwards
+ * would have left it). One query; the recorder asks only after an insert failed on a foreign key.
+ */
+export async function withoutDanglingReferences(events: NewUsageEvent[], executor: DbExecutor): Promise<NewUsageEvent[]> {
+  const conversationIds = [...new Set(events.flatMap((e) => (e.conversationId ? [e.conversationId] : [])))];
+  const assistantIds = [...new Set(events.flatMap((e) => (e.assistantId ? [e.assistantId] : [])))];
+  if (conversationIds.length === 0 && assistantIds.length === 0) return events;
+  const found = await rowsOf(
+    sql`select id::text as id from ${conversations} where id = any(${`{${conversationIds.join(",")}}`}::uuid[])
+        union all select id::text from ${assistants} where id = any(${`{${assistantIds.join(",")}}`}::uuid[])`,
+    executor,
+  );
+  const existing = new Set(found.map((row) => String(row.id)));
+  return events.map((e) => ({
+    ...e,
+    conversationId: e.conversationId && existing.has(e.conversationId) ? e.conversationId : null,
+    assistantId: e.assistantId && existing.has(e.assistantId) ? e.assistantId : null,
+  }));
+}
+
 const CHUNK = 500;
 
 function chunks<T>(items: T[]): T[][] {

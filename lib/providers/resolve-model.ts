@@ -72,6 +72,23 @@ function instantiate(ref: ModelRef, baseUrl: string, apiKey: string | undefined)
   }
 }
 
+/**
+ * The resolved model with its AI SDK model made when first asked for: the gateway and the chat's fast path call the
+ * provider without it, and making one costs up to a quarter of a millisecond (createOpenAICompatible).
+ */
+function resolvedAt(ref: ModelRef, baseUrl: string, apiKey: string | undefined, rest: Pick<ResolvedModel, "keySource" | "endpointId" | "endpointName">): ResolvedModel {
+  let model: LanguageModel | undefined;
+  return {
+    get model() {
+      return (model ??= instantiate(ref, baseUrl, apiKey));
+    },
+    provider: ref.provider,
+    modelId: ref.modelId,
+    ...rest,
+    upstream: { baseUrl, apiKey },
+  };
+}
+
 /** What resolving a user's model reads: their default model, their keys and endpoints, the deployment-key policy. */
 export interface ModelSources {
   defaultModel: string | null;
@@ -125,16 +142,7 @@ export function resolveModelFrom(sources: ModelSources, { override, purpose = "c
         details: { settingsUrl: "/settings?tab=keys" },
       });
     }
-    const apiKey = decryptedKey(endpoint);
-    return {
-      model: instantiate(ref, endpoint.baseUrl, apiKey),
-      provider: ref.provider,
-      modelId: ref.modelId,
-      endpointId: endpoint.id,
-      endpointName: endpoint.name,
-      keySource: "user",
-      upstream: { baseUrl: endpoint.baseUrl, apiKey },
-    };
+    return resolvedAt(ref, endpoint.baseUrl, decryptedKey(endpoint), { endpointId: endpoint.id, endpointName: endpoint.name, keySource: "user" });
   }
 
   const provider = ref.provider as BuiltInProvider;
@@ -144,15 +152,12 @@ export function resolveModelFrom(sources: ModelSources, { override, purpose = "c
   const deploymentAllowed = Boolean(deploymentKey) && sources.systemKeyPolicy[provider] === true;
   // Background work (titles) prefers the deployment's key where allowed, still counted against the user.
   if (purpose === "background" && deploymentAllowed && deploymentKey) {
-    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system", upstream: { baseUrl, apiKey: deploymentKey } };
+    return resolvedAt(ref, baseUrl, deploymentKey, { keySource: "system" });
   }
   const own = sources.keys.find((key) => key.provider === provider && key.name === provider);
   if (own && own.status !== "rejected" && own.encryptedKey) {
-    const apiKey = decryptedKey(own);
-    return { model: instantiate(ref, baseUrl, apiKey), provider, modelId: ref.modelId, keySource: "user", upstream: { baseUrl, apiKey } };
+    return resolvedAt(ref, baseUrl, decryptedKey(own), { keySource: "user" });
   }
-  if (deploymentAllowed && deploymentKey) {
-    return { model: instantiate(ref, baseUrl, deploymentKey), provider, modelId: ref.modelId, keySource: "system", upstream: { baseUrl, apiKey: deploymentKey } };
-  }
+  if (deploymentAllowed && deploymentKey) return resolvedAt(ref, baseUrl, deploymentKey, { keySource: "system" });
   throw apiKeyRequired(provider, ref.modelId);
 }

@@ -3,7 +3,7 @@ import type { DbExecutor } from "@/db";
 import { addSpend, adjustReservation, closeReservation, readLedger, type PeriodUsage } from "@/db/queries/ledger";
 import { getBudgets, type Budgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
-import { insertUsageEvents, timeZonesOf } from "@/db/queries/usage-events";
+import { insertUsageEvents, isForeignKeyViolation, timeZonesOf, withoutDanglingReferences } from "@/db/queries/usage-events";
 import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
@@ -133,6 +133,11 @@ export interface RecordOptions {
    * failure is thrown after the commit.
    */
   alongside?: (executor: DbExecutor) => Promise<unknown>;
+  /**
+   * The side write cannot fail on its own (a guarded insert, db/queries/conversations.ts storeAnswer): no savepoint
+   * around it (two round trips fewer); if it fails after all, the whole write fails and is retried.
+   */
+  alongsideGuarded?: boolean;
 }
 
 /**
@@ -144,15 +149,19 @@ export interface RecordOptions {
 export async function recordUsage(records: UsageRecord[], options: RecordOptions = {}): Promise<void> {
   if (records.length === 0 && !options.alongside) return;
   let lastError: unknown;
+  // After an insert failed on a foreign key (the call's conversation or assistant was deleted meanwhile), the next
+  // attempts store the events without the references that are gone.
+  let repair = false;
   for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length + 1; attempt++) {
     try {
-      const { alerts, sideFailure } = await writeUsage(records, options);
+      const { alerts, sideFailure } = await writeUsage(records, options, repair);
       if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
       if (sideFailure) throw sideFailure;
       return;
     } catch (error) {
       if (error instanceof SideWriteFailed) throw error.error;
       lastError = error;
+      if (isForeignKeyViolation(error)) repair = true;
       const delay = RETRY_DELAYS_MS[attempt - 1];
       if (delay === undefined) break;
       console.warn(
@@ -184,13 +193,15 @@ class SideWriteFailed {
 }
 
 /** Writes the records in one transaction; returns the budget alert notifications it created. */
-async function writeUsage(records: UsageRecord[], options: RecordOptions): Promise<{ alerts: Notification[]; sideFailure?: SideWriteFailed }> {
+async function writeUsage(records: UsageRecord[], options: RecordOptions, repair = false): Promise<{ alerts: Notification[]; sideFailure?: SideWriteFailed }> {
   const userIds = [...new Set(records.map((r) => r.userId))];
   // The budgets the alerts are checked against, where this process read them within the second (the caller did).
   const budgets = new Map(await Promise.all(userIds.map(async (userId) => [userId, await cachedBudgets(userId)] as const)));
   const written = await inTransaction(async (tx) => {
     let sideFailure: SideWriteFailed | undefined;
-    if (options.alongside) {
+    if (options.alongside && options.alongsideGuarded) {
+      await options.alongside(tx);
+    } else if (options.alongside) {
       try {
         await inTransaction(options.alongside, tx);
       } catch (error) {
@@ -202,7 +213,7 @@ async function writeUsage(records: UsageRecord[], options: RecordOptions): Promi
     const known = new Map(records.flatMap((r) => (r.timeZone ? [[r.userId, r.timeZone] as const] : [])));
     const zones = userIds.every((userId) => known.has(userId)) ? known : await timeZonesOf({ userIds }, tx);
     const zoneOf = (userId: string) => zones.get(userId) ?? "UTC";
-    const ledgers = await writeRecords(tx, records, zoneOf);
+    const ledgers = await writeRecords(tx, records, zoneOf, repair);
     const alerts: Notification[] = [];
     for (const userId of userIds) {
       const latest = Math.max(...records.filter((r) => r.userId === userId).map((r) => r.finishedAt.getTime()));
@@ -225,8 +236,10 @@ type LedgerAfter = Map<string, { month: PeriodUsage; day: PeriodUsage }>;
 
 const ledgerKey = (userId: string, periods: Periods) => `${userId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
 
-async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string): Promise<LedgerAfter> {
-  const entries = records.map((record) => ({ record, event: toEventRow(record), day: localDay(record.finishedAt, zoneOf(record.userId)) }));
+async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string, repair: boolean): Promise<LedgerAfter> {
+  const rows = records.map(toEventRow);
+  const events = repair ? await withoutDanglingReferences(rows, tx) : rows;
+  const entries = records.map((record, i) => ({ record, event: events[i]!, day: localDay(record.finishedAt, zoneOf(record.userId)) }));
   const stored = await insertUsageEvents(entries, tx);
   const spend = new Map<string, Parameters<typeof addSpend>[0]>();
   for (const { record } of entries) {

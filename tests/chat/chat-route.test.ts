@@ -107,3 +107,27 @@ describe("a message id already stored in another conversation", () => {
     expect((await eventsOf(user.id)).filter((e) => e.feature === "chat")).toHaveLength(1);
   });
 });
+
+describe("a conversation deleted while its answer streams", () => {
+  it("keeps the answer's usage and stores no answer", async () => {
+    const user = await newUser();
+    signIn(user);
+    await addKey(user.id, "openai");
+    const id = randomUUID();
+    const response = await POST(
+      new Request("http://localhost/api/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id, model: "openai:gpt-4o-mini", message: userMessage("Slowly [[delay:30]] [[reply:one two three four five]] [[usage:prompt=10,completion=5]]") }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    await db.current().db.delete(conversations).where(eq(conversations.id, id));
+    await response.text();
+    await waitForBackgroundWork();
+    const events = (await eventsOf(user.id)).filter((e) => e.feature === "chat");
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: "ok", inputNoCacheTokens: 10, outputTokens: 5 });
+    expect(await db.current().db.select().from(messages).where(eq(messages.conversationId, id))).toEqual([]);
+  });
+});

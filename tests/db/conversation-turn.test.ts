@@ -41,3 +41,26 @@ describe("readConversationTurn (a chat turn's one read)", () => {
     expect(read.messageHome).toBe(id);
   });
 });
+
+describe("storeAnswer (the answer beside its usage)", () => {
+  it("stores or rewrites the answer while its conversation exists, and is a no-op otherwise", async () => {
+    const { storeAnswer } = await import("@/db/queries/conversations");
+    const user = await newUser();
+    const id = randomUUID();
+    await writeTurnAtOnce({ id, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: { id: randomUUID(), parts: [{ type: "text", text: "hi" }] } });
+    const answer = randomUUID();
+    expect(await storeAnswer({ id: answer, conversationId: id, parts: [{ type: "text", text: "one" }], metadata: { status: "ok" } })).toBe(true);
+    expect(await storeAnswer({ id: answer, conversationId: id, parts: [{ type: "text", text: "two" }], metadata: null })).toBe(true);
+    const read = await readConversationTurn({ id, messageId: null });
+    expect(read.messages.map((m) => [m.role, m.parts, m.metadata])).toEqual([
+      ["user", [{ type: "text", text: "hi" }], null],
+      ["assistant", [{ type: "text", text: "two" }], null],
+    ]);
+    // Another conversation's message id, or a conversation that is gone: nothing written, nothing thrown.
+    const other = randomUUID();
+    await writeTurnAtOnce({ id: other, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: null });
+    expect(await storeAnswer({ id: answer, conversationId: other, parts: [{ type: "text", text: "x" }], metadata: null })).toBe(false);
+    expect(await storeAnswer({ id: randomUUID(), conversationId: randomUUID(), parts: [{ type: "text", text: "x" }], metadata: null })).toBe(false);
+    expect((await readConversationTurn({ id: other, messageId: null })).messages).toEqual([]);
+  });
+});
