@@ -3,6 +3,7 @@ import { APICallError, type UIMessage } from "ai";
 import type { Message } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { forward } from "@/lib/gateway/forward";
+import { resumedStream } from "@/lib/http/resumed-stream";
 import { openAIUsage } from "@/lib/gateway/openai-chat";
 import { relayEvents, type EventRewrite, type StreamObserver } from "@/lib/gateway/relay";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
@@ -255,24 +256,10 @@ export async function relayTurn(options: {
           onEnd({ parts: [], isAborted: true });
           return { kind: "error", error: new AppError("upstream_failed", "The request was cancelled.") };
         }
-        const stream = new ReadableStream<Uint8Array>({
-          start(controller) {
-            for (const bytes of first) controller.enqueue(bytes);
-          },
-          async pull(controller) {
-            try {
-              const { done, value } = await reader.read();
-              if (done) controller.close();
-              else controller.enqueue(value);
-            } catch {
-              onEnd({ parts: translated.parts.map((p) => ({ ...p })), isAborted: true });
-              controller.close();
-            }
-          },
-          cancel: async (reason) => {
-            onEnd({ parts: translated.parts.map((p) => ({ ...p })), isAborted: true });
-            await reader.cancel(reason).catch(() => undefined);
-          },
+        const answerSoFar = () => ({ parts: translated.parts.map((p) => ({ ...p })), isAborted: true });
+        const stream = resumedStream(first, reader, {
+          onError: () => void onEnd(answerSoFar()),
+          onCancel: () => onEnd(answerSoFar()),
         });
         return { kind: "stream", stream, first };
       }

@@ -15,6 +15,7 @@ import { deleteMessagesFrom, insertMessage, storeAnswer } from "@/db/queries/con
 import { inTransactionRetried, retried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
 import { AppError, toAppError } from "@/lib/errors";
+import { resumedStream } from "@/lib/http/resumed-stream";
 import { currentTiming, markTiming } from "@/lib/http/server-timing";
 import { formatModelRef } from "@/lib/providers/model-ref";
 import { resolveModelFrom } from "@/lib/providers/resolve-model";
@@ -318,23 +319,12 @@ export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: 
     return Response.json(error.toJSON(), { status: error.status });
   }
   const timing = currentTiming()?.header();
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of buffered) controller.enqueue(chunk);
+  const stream = resumedStream<UIMessageChunk>(buffered, reader, {
+    onError: (error) => {
+      // Never break the browser's stream: say what happened as the protocol's error chunk and end cleanly.
+      failure ??= toChatError(error, resolved.provider, resolved.keySource, resolved.endpointName);
+      return { type: "error", errorText: failure.message };
     },
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        // Never break the browser's stream: say what happened as the protocol's error chunk and end cleanly.
-        failure ??= toChatError(error, resolved.provider, resolved.keySource, resolved.endpointName);
-        controller.enqueue({ type: "error", errorText: failure.message });
-        controller.close();
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
   });
   // no-transform: a compressing proxy must not hold chunks back to fill its buffer.
   return createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform", ...(timing ? { "server-timing": timing } : {}) } });
