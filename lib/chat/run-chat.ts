@@ -158,8 +158,9 @@ async function writeTurn(user: User, body: ChatBody, plan: TurnPlan, turn: { mod
  * failed. An error before the first token (budget, rejected key, failing provider) answers with its own HTTP status
  * and JSON body.
  *
- * Before the first upstream byte there are two waits on the database: the reads (in parallel), then the budget
- * reservation, while the conversation's writes run beside it and beside the upstream call.
+ * Before the first upstream byte there is one wait on the database: the reads, in parallel with the session check (the
+ * budget reservation is usually taken from this process's lease, in memory); the conversation's writes run beside the
+ * upstream call. Text-only turns on OpenAI-style APIs take the fast path (./relay-turn.ts), the rest the AI SDK.
  */
 export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: AbortSignal): Promise<Response> {
   if (body.message) validateMessage(body.message);
@@ -224,7 +225,7 @@ export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: 
     const stored = await writing.then(() => true, () => false);
     const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
-    // The answer and its usage commit together; if storing the answer fails, the usage is still committed.
+    // The answer and its usage commit together (the answer is left out if the conversation was deleted meanwhile).
     const answer = { id: assistantMessageId, conversationId, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
     await metered.record(stored && parts.length > 0 ? { alongside: (tx) => storeAnswer(answer, tx), alongsideGuarded: true } : {});
     if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" });

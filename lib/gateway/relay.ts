@@ -71,8 +71,7 @@ export function relayEvents(options: {
   /** Runs once the step's record is made; by default the call is recorded in the background. */
   settle?: () => void;
 }): Response {
-  const { rewrite } = options;
-  const { upstream, call, step, observer } = options;
+  const { upstream, call, step, observer, rewrite } = options;
   const reader = upstream.body!.getReader();
   const decoder = new TextDecoder();
   const cap = step.reservation?.maxOutputTokens;
