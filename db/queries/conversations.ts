@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { conversations, messages, type Conversation, type Message } from "@/db/schema";
+import { conversations, messageRole, messages, type Conversation, type Message } from "@/db/schema";
 import { rowsOf } from "./usage-rows";
 
 /** A conversation by id, only if it belongs to the user (someone else's id reads as "not found"). */
@@ -95,41 +95,24 @@ export async function deleteMessagesFrom({ conversationId, seq }: { conversation
 }
 
 /**
- * Stores (or rewrites) an answer beside its usage, as insertMessage does, but only while the conversation exists: a
- * conversation deleted meanwhile makes it a no-op (false) instead of a failed statement, so the usage transaction it
- * runs in needs no savepoint. (A delete committing between the check and the insert still fails the statement; the
- * whole write is then retried and finds the conversation gone.)
+ * Stores (or rewrites) a message of this conversation, only while the conversation exists; false when the id belongs to
+ * another conversation, or the conversation is gone (deleted meanwhile: a no-op, not a failed statement, so the answer
+ * stored beside its usage needs no savepoint; a delete committing between the check and the insert still fails the
+ * statement, and a retried write then finds the conversation gone).
  */
-export async function storeAnswer(
-  values: { id: string; conversationId: string; parts: unknown[]; metadata: Record<string, unknown> | null },
+export async function insertMessage(
+  values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null },
   executor?: DbExecutor,
 ): Promise<boolean> {
+  const metadata = values.metadata ?? null;
   const rows = await rowsOf(
     sql`
     insert into ${messages} (id, conversation_id, role, parts, metadata)
-    select ${values.id}, ${values.conversationId}, 'assistant', ${JSON.stringify(values.parts)}::jsonb, ${values.metadata === null ? null : JSON.stringify(values.metadata)}::jsonb
+    select ${values.id}, ${values.conversationId}, ${values.role}::${sql.identifier(messageRole.enumName)}, ${JSON.stringify(values.parts)}::jsonb, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb
     where exists (select 1 from ${conversations} where ${conversations.id} = ${values.conversationId})
     on conflict (id) do update set parts = excluded.parts, metadata = excluded.metadata where ${messages}.conversation_id = excluded.conversation_id
     returning id`,
     executor,
   );
-  return rows.length > 0;
-}
-
-/** Stores (or rewrites) a message of this conversation; false when the id belongs to another conversation. */
-export async function insertMessage(
-  values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null },
-  executor?: DbExecutor,
-): Promise<boolean> {
-  const db = executor ?? (await getDb());
-  const rows = await db
-    .insert(messages)
-    .values({ ...values, metadata: values.metadata ?? null })
-    .onConflictDoUpdate({
-      target: messages.id,
-      set: { parts: values.parts, metadata: values.metadata ?? null },
-      setWhere: eq(messages.conversationId, values.conversationId),
-    })
-    .returning({ id: messages.id });
   return rows.length > 0;
 }

@@ -37,15 +37,6 @@ function countersOf(event: NewUsageEvent): RollupCounters {
   };
 }
 
-/** Rows per statement: an event has about 40 columns, PostgreSQL takes at most 65,535 parameters. */
-/** Postgres foreign_key_violation, whichever driver (or drizzle wrapper) reports it. */
-export function isForeignKeyViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23503") return true;
-  }
-  return false;
-}
-
 /**
  * The events with their conversation and assistant left out where those rows are gone (deleted while the call ran:
  * the events' references would fail the insert, and the usage must be stored all the same, as a delete afterwards
@@ -68,6 +59,7 @@ export async function withoutDanglingReferences(events: NewUsageEvent[], executo
   }));
 }
 
+/** Rows per statement: an event has about 40 columns, PostgreSQL takes at most 65,535 parameters. */
 const CHUNK = 500;
 
 function chunks<T>(items: T[]): T[][] {

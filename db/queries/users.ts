@@ -2,17 +2,10 @@ import "server-only";
 import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { oauthAccounts, users, type User, type UserRole } from "@/db/schema";
+import { isUniqueViolation } from "@/db/sql-state";
 import { bumpedSessionVersion, revokeUserSessions } from "@/db/queries/sessions";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/validation/id";
-
-/** Postgres unique_violation, whichever driver (or drizzle wrapper) reports it. */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
 
 // Serialises account creation so that exactly one account can ever be the first (and become admin).
 const FIRST_USER_LOCK = 0x5b0a4d;

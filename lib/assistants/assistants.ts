@@ -8,6 +8,7 @@ import {
   updateAssistant,
 } from "@/db/queries/assistants";
 import type { Assistant } from "@/db/schema";
+import { isUniqueViolation } from "@/db/sql-state";
 import type { AssistantView } from "@/lib/chat/contract";
 import { AppError } from "@/lib/errors";
 import { assertModelAvailable } from "@/lib/providers/model-catalog";
@@ -93,15 +94,6 @@ async function checkModel(userId: string, ref: ModelRef | null, unchanged: strin
     throw error;
   }
   return value;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === "23505") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 export async function createAssistant(userId: string, input: AssistantInput): Promise<Assistant> {

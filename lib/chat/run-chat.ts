@@ -11,7 +11,7 @@ import {
   UI_MESSAGE_STREAM_HEADERS,
 } from "ai";
 import { getAssistantWithDelegates, readConversationTurn, upsertOwnConversation, writeTurnAtOnce } from "@/db/queries/chat-turn";
-import { deleteMessagesFrom, insertMessage, storeAnswer } from "@/db/queries/conversations";
+import { deleteMessagesFrom, insertMessage } from "@/db/queries/conversations";
 import { inTransactionRetried, retried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
 import { AppError, toAppError } from "@/lib/errors";
@@ -226,8 +226,8 @@ export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: 
     const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
     // The answer and its usage commit together (the answer is left out if the conversation was deleted meanwhile).
-    const answer = { id: assistantMessageId, conversationId, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
-    await metered.record(stored && parts.length > 0 ? { alongside: (tx) => storeAnswer(answer, tx), alongsideGuarded: true } : {});
+    const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
+    await metered.record(stored && parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx), alongsideGuarded: true } : {});
     if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" });
   });
 

@@ -3,7 +3,8 @@ import type { DbExecutor } from "@/db";
 import { addSpend, adjustReservation, closeReservation, readLedger, type PeriodUsage } from "@/db/queries/ledger";
 import { getBudgets, type Budgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
-import { insertUsageEvents, isForeignKeyViolation, timeZonesOf, withoutDanglingReferences } from "@/db/queries/usage-events";
+import { insertUsageEvents, timeZonesOf, withoutDanglingReferences } from "@/db/queries/usage-events";
+import { isForeignKeyViolation } from "@/db/sql-state";
 import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
 import { raiseBudgetAlerts } from "@/lib/budgets/alerts";
@@ -134,7 +135,7 @@ export interface RecordOptions {
    */
   alongside?: (executor: DbExecutor) => Promise<unknown>;
   /**
-   * The side write cannot fail on its own (a guarded insert, db/queries/conversations.ts storeAnswer): no savepoint
+   * The side write cannot fail on its own (a guarded insert, db/queries/conversations.ts insertMessage): no savepoint
    * around it (two round trips fewer); if it fails after all, the whole write fails and is retried.
    */
   alongsideGuarded?: boolean;

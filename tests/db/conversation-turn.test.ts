@@ -42,15 +42,14 @@ describe("readConversationTurn (a chat turn's one read)", () => {
   });
 });
 
-describe("storeAnswer (the answer beside its usage)", () => {
-  it("stores or rewrites the answer while its conversation exists, and is a no-op otherwise", async () => {
-    const { storeAnswer } = await import("@/db/queries/conversations");
+describe("insertMessage (also the answer beside its usage)", () => {
+  it("stores or rewrites a message while its conversation exists, and is a no-op otherwise", async () => {
     const user = await newUser();
     const id = randomUUID();
     await writeTurnAtOnce({ id, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: { id: randomUUID(), parts: [{ type: "text", text: "hi" }] } });
     const answer = randomUUID();
-    expect(await storeAnswer({ id: answer, conversationId: id, parts: [{ type: "text", text: "one" }], metadata: { status: "ok" } })).toBe(true);
-    expect(await storeAnswer({ id: answer, conversationId: id, parts: [{ type: "text", text: "two" }], metadata: null })).toBe(true);
+    expect(await insertMessage({ id: answer, conversationId: id, role: "assistant", parts: [{ type: "text", text: "one" }], metadata: { status: "ok" } })).toBe(true);
+    expect(await insertMessage({ id: answer, conversationId: id, role: "assistant", parts: [{ type: "text", text: "two" }], metadata: null })).toBe(true);
     const read = await readConversationTurn({ id, messageId: null });
     expect(read.messages.map((m) => [m.role, m.parts, m.metadata])).toEqual([
       ["user", [{ type: "text", text: "hi" }], null],
@@ -59,8 +58,8 @@ describe("storeAnswer (the answer beside its usage)", () => {
     // Another conversation's message id, or a conversation that is gone: nothing written, nothing thrown.
     const other = randomUUID();
     await writeTurnAtOnce({ id: other, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: null });
-    expect(await storeAnswer({ id: answer, conversationId: other, parts: [{ type: "text", text: "x" }], metadata: null })).toBe(false);
-    expect(await storeAnswer({ id: randomUUID(), conversationId: randomUUID(), parts: [{ type: "text", text: "x" }], metadata: null })).toBe(false);
+    expect(await insertMessage({ id: answer, conversationId: other, role: "assistant", parts: [{ type: "text", text: "x" }], metadata: null })).toBe(false);
+    expect(await insertMessage({ id: randomUUID(), conversationId: randomUUID(), role: "user", parts: [{ type: "text", text: "x" }], metadata: null })).toBe(false);
     expect((await readConversationTurn({ id: other, messageId: null })).messages).toEqual([]);
   });
 });
