@@ -76,7 +76,6 @@ function chatRewrite(options: {
   const parts: AnswerPart[] = [];
   let open: AnswerPart | undefined;
   let started = false;
-  let contentSent = false;
   /** The error that ended the stream before any content (the route answers it with its own status). */
   let earlyFailure: AppError | undefined;
 
@@ -85,8 +84,11 @@ function chatRewrite(options: {
     started = true;
     return sse({ type: "start", messageId: options.messageId, messageMetadata: options.start }) + sse({ type: "start-step" });
   };
-  // The part ids the AI SDK's providers give (the OpenAI provider "0", the OpenAI-compatible one "txt-0").
-  const idOf = (part: AnswerPart) => (part.type === "reasoning" ? "reasoning-0" : options.provider === "openai" ? "0" : "txt-0");
+  // The part ids the AI SDK's providers give (the OpenAI provider "0", the OpenAI-compatible one "txt-0"); a reasoning
+  // part keeps its id when stored.
+  const idOf = (part: AnswerPart) => part.id ?? (options.provider === "openai" ? "0" : "txt-0");
+  /** The answer so far, as it is stored. */
+  const answer = () => parts.map((p) => ({ ...p }));
   const close = () => {
     if (!open) return "";
     open.state = "done";
@@ -104,7 +106,6 @@ function chatRewrite(options: {
       out += sse({ type: `${type}-start`, id: idOf(open) });
     }
     open.text += delta;
-    contentSent = true;
     return out + sse({ type: `${type}-delta`, id: idOf(open), delta });
   };
 
@@ -135,14 +136,13 @@ function chatRewrite(options: {
       return head() + append("reasoning", pending.reasoning) + append("text", pending.text);
     },
     end(status: StepOutcome["status"], how: Partial<StepOutcome>) {
-      const answer = () => parts.map((p) => ({ ...p }));
       if (how.stopReason === "client") {
         options.onEnd({ parts: answer(), isAborted: true });
         return "";
       }
       if (status === "error") {
         const failure = options.failureOf(how.error);
-        if (!contentSent) earlyFailure = failure;
+        if (parts.length === 0) earlyFailure = failure;
         options.onEnd({ parts: answer(), isAborted: false, failure });
         return head() + sse({ type: "error", errorText: failure.message }) + "data: [DONE]\n\n";
       }
@@ -152,7 +152,7 @@ function chatRewrite(options: {
       return closing;
     },
   };
-  return { observer, rewrite, earlyFailure: () => earlyFailure, parts };
+  return { observer, rewrite, earlyFailure: () => earlyFailure, answer };
 }
 
 /** The provider's refusal as the AI SDK would have thrown it, for toChatError. */
@@ -256,7 +256,7 @@ export async function relayTurn(options: {
           onEnd({ parts: [], isAborted: true });
           return { kind: "error", error: new AppError("upstream_failed", "The request was cancelled.") };
         }
-        const answerSoFar = () => ({ parts: translated.parts.map((p) => ({ ...p })), isAborted: true });
+        const answerSoFar = () => ({ parts: translated.answer(), isAborted: true });
         const stream = resumedStream(first, reader, {
           onError: () => void onEnd(answerSoFar()),
           onCancel: () => onEnd(answerSoFar()),
