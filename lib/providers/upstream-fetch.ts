@@ -1,14 +1,126 @@
+import { request } from "undici";
 import { markTiming } from "@/lib/http/server-timing";
 
 /**
- * The fetch model calls go through. Next.js wraps the global fetch in route handlers (caching, deduplication,
- * tracing); a call to a model provider is never cached, so it goes straight to the fetch Next.js wrapped.
+ * The fetch every model call goes through (the gateway's forwarder, the chat's fast path, and the AI SDK's providers
+ * via their `fetch` option). It is fetch-compatible but sends the request with undici's `request` (the HTTP client
+ * under Node's own fetch, without the WHATWG machinery around it): on this project's machines Node's fetch cost about
+ * 0.4–0.6 ms of CPU per call, this about 0.2 ms, and the answer's headers arrive sooner. Next.js's wrapper around the
+ * global fetch (caching, deduplication) is never wanted for a model call either.
+ *
+ * It keeps what callers rely on from fetch: a connection failure throws `TypeError("fetch failed")` (the AI SDK's
+ * retry reads it as "unreachable"), an aborted request throws the signal's reason, a body cut mid-stream errors with
+ * `TypeError("terminated")`, and a redirect is followed (by handing the request to fetch). Anything this does not take
+ * as is (a Request object, a streamed or form body) goes to fetch.
  */
 export const upstreamFetch: typeof fetch = (input, init) => {
-  const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
   markTiming("before-upstream");
-  return (current._nextOriginalFetch ?? current)(input, init).then((response) => {
+  const fast = typeof input === "string" || input instanceof URL ? fastRequestOf(init) : null;
+  const answer = fast ? viaUndici(String(input), init ?? {}, fast) : plainFetch()(input, init);
+  return answer.then((response) => {
     markTiming("upstream-headers");
     return response;
   });
 };
+
+function plainFetch(): typeof fetch {
+  const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
+  return current._nextOriginalFetch ?? current;
+}
+
+type FastRequest = { method: string; headers: Record<string, string>; body: string | Uint8Array | undefined };
+
+/** The request as undici's `request` takes it, or null when only fetch takes it. */
+function fastRequestOf(init: RequestInit | undefined): FastRequest | null {
+  const body = init?.body ?? undefined;
+  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) return null;
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  // Answers come as they are (fetch would have asked for gzip and unpacked it).
+  delete headers["accept-encoding"];
+  headers.accept ??= "*/*";
+  if (typeof body === "string" && !headers["content-type"]) headers["content-type"] = "text/plain;charset=UTF-8";
+  return { method: (init?.method ?? "GET").toUpperCase(), headers, body };
+}
+
+const abortReason = (signal: AbortSignal) => signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+
+async function viaUndici(url: string, init: RequestInit, fast: FastRequest): Promise<Response> {
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) throw abortReason(signal);
+  let answer: Awaited<ReturnType<typeof request>>;
+  try {
+    answer = await request(url, { method: fast.method as "POST", headers: fast.headers, body: fast.body, signal });
+  } catch (error) {
+    if (signal?.aborted) throw abortReason(signal);
+    throw new TypeError("fetch failed", { cause: error });
+  }
+  const { statusCode, body } = answer;
+  // Errors reach the reader through the iterator below; one after it stopped (an abort) must not go unhandled.
+  body.on("error", () => undefined);
+  if (statusCode >= 300 && statusCode < 400 && answer.headers.location && init.redirect !== "manual") {
+    // Rare for a model API: fetch follows it as it would have from the start.
+    body.destroy();
+    return plainFetch()(url, init);
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  // A status without a body (204, 304) takes no stream.
+  const empty = statusCode === 204 || statusCode === 304 || fast.method === "HEAD";
+  if (empty) body.destroy();
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let done = false;
+  const stream = empty
+    ? null
+    : new ReadableStream<Uint8Array>(
+        {
+          start(controller) {
+            // As fetch does: an abort errors the body at once (a pending read rejects now, not when the socket closes).
+            if (signal?.aborted) {
+              done = true;
+              controller.error(abortReason(signal));
+              body.destroy();
+              return;
+            }
+            signal?.addEventListener(
+              "abort",
+              () => {
+                if (done) return;
+                done = true;
+                controller.error(abortReason(signal));
+                body.destroy();
+              },
+              { once: true },
+            );
+          },
+          async pull(controller) {
+            let next: IteratorResult<Buffer>;
+            try {
+              next = await chunks.next();
+            } catch (error) {
+              if (done) return;
+              done = true;
+              controller.error(signal?.aborted ? abortReason(signal) : new TypeError("terminated", { cause: error }));
+              return;
+            }
+            if (done) return;
+            if (next.done) {
+              done = true;
+              controller.close();
+            } else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+          },
+          cancel(reason) {
+            done = true;
+            body.destroy(reason instanceof Error ? reason : undefined);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+  return new Response(stream, { status: statusCode, headers });
+}
