@@ -4,7 +4,7 @@
  * upstream directly, c=1, BENCH_REQUESTS (default 200) requests each, p50/p99. Needs `npm run build` first.
  * Runs `next start` on a fresh embedded database in a temporary directory — or, with BENCH_DATABASE_URL (a PostgreSQL
  * server URL), on a fresh database `spendboard_bench_chat` created there and dropped at the end. The fake upstream
- * runs in-process.
+ * runs in-process, or with BENCH_UPSTREAM=process in a process of its own (scripts/bench-support.ts).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -16,8 +16,7 @@ import { createSession } from "@/db/queries/sessions";
 import { setDefaultModel, upsertBudget } from "@/db/queries/settings";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
-import { startFakeLlm } from "@/tools/fake-llm/server";
-import { percentile, runOnServer, sessionCookie, startNextServer } from "./bench-support";
+import { percentile, runOnServer, startBenchUpstream, sessionCookie, startNextServer } from "./bench-support";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARMUP = 10;
@@ -73,7 +72,7 @@ if (SERVER_URL) {
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-bench-chat-"));
-const fake = await startFakeLlm();
+const fake = await startBenchUpstream(Number(process.env.BENCH_UPSTREAM_PORT ?? 3201));
 const env = {
   ...process.env,
   NODE_ENV: "production" as const,
@@ -167,7 +166,7 @@ try {
     );
     return samples;
   };
-  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${TURNS === 1 ? "each turn in a new conversation" : `${TURNS} turns per conversation`}, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}`);
+  console.log(`bench:chat — c=1, ${REQUESTS} requests each after ${WARMUP} warm-up, ${GAP_MS} ms between requests, ${BUDGET_USD ? `$${BUDGET_USD} monthly budget (enforced)` : "no budget"}, streamed answers, ${TURNS === 1 ? "each turn in a new conversation" : `${TURNS} turns per conversation`}, ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}, the fake upstream ${fake.where}`);
   const a = await run("fake upstream directly", direct);
   phases.clear();
   headersAt.length = 0;

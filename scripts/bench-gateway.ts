@@ -1,13 +1,14 @@
 /**
  * `npm run bench:gateway` — what the gateway adds: one `next start` (started with BENCH_PASSTHROUGH=1) on a fresh
  * embedded database, or with BENCH_DATABASE_URL on a fresh PostgreSQL database `spendboard_bench_gateway`, and the fake
- * upstream in-process. Three paths, JSON and streaming:
+ * upstream in-process (or with BENCH_UPSTREAM=process in a process of its own). Three paths, JSON and streaming:
  *   (a) the fake upstream directly;
  *   (b) a bare pass-through route in the same server (no token, no metering, no database);
  *   (c) /api/v1/chat/completions with an API token and an enforced budget.
  * c=1 (BENCH_REQUESTS each, p50/p99; streaming: time to first byte) and c=BENCH_CONCURRENCY (default 32) for
  * BENCH_SECONDS (default 6, taken in BENCH_ROUNDS turns of the three paths): requests per second, with our server's
- * CPU time per request (from /proc; robust to a noisy machine). BENCH_KINDS=json or =stream measures one kind only.
+ * CPU time per request (from /proc; robust to a noisy machine). BENCH_KINDS=json or =stream measures one kind only;
+ * BENCH_PATHS=c (or b,c…) some paths only (to profile one).
  * Needs `npm run build` first.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -20,8 +21,7 @@ import { upsertBudget } from "@/db/queries/settings";
 import { createApiToken } from "@/lib/api-tokens/tokens";
 import { registerWithPassword } from "@/lib/auth/accounts";
 import { saveProviderKey } from "@/lib/settings/provider-keys";
-import { startFakeLlm } from "@/tools/fake-llm/server";
-import { percentile, runOnServer, startNextServer } from "./bench-support";
+import { percentile, runOnServer, startBenchUpstream, startNextServer } from "./bench-support";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -42,7 +42,7 @@ if (SERVER_URL) {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
 const dir = await mkdtemp(path.join(os.tmpdir(), "spendboard-bench-gateway-"));
-const fake = await startFakeLlm();
+const fake = await startBenchUpstream(Number(process.env.BENCH_UPSTREAM_PORT ?? 3211));
 const env = {
   ...process.env,
   NODE_ENV: "production" as const,
@@ -74,14 +74,18 @@ await handle.close();
 
 const { base, stop, cpuMs } = await startNextServer(PORT, env);
 const prompt = "Hello [[reply:Metering adds a reservation before the call and a write after it.]]";
-const paths = {
+const allPaths = {
   "(a) upstream directly": { url: `${fake.baseUrls.openai}/chat/completions`, auth: "Bearer sk-test-bench-0000", model: "gpt-4o-mini" },
   "(b) bare pass-through": { url: `${base}/api/bench/passthrough/chat/completions`, auth: "Bearer sk-test-bench-0000", model: "gpt-4o-mini" },
   "(c) gateway, token + budget": { url: `${base}/api/v1/chat/completions`, auth: `Bearer ${token}`, model: "openai:gpt-4o-mini" },
 };
+type Target = (typeof allPaths)[keyof typeof allPaths];
+/** BENCH_PATHS=c (or a,c…) measures some paths only, e.g. to profile one; the comparison line needs all three. */
+const only = process.env.BENCH_PATHS?.split(",").map((p) => `(${p.trim()})`);
+const paths = Object.fromEntries(Object.entries(allPaths).filter(([label]) => !only || only.some((p) => label.startsWith(p)))) as Partial<typeof allPaths>;
 
 /** One request; streaming: the time to the first byte of the body, then drained. */
-async function once(target: (typeof paths)[keyof typeof paths], stream: boolean): Promise<number> {
+async function once(target: Target, stream: boolean): Promise<number> {
   const started = performance.now();
   const response = await fetch(target.url, {
     method: "POST",
@@ -99,7 +103,7 @@ async function once(target: (typeof paths)[keyof typeof paths], stream: boolean)
   return stream ? first! : performance.now() - started;
 }
 
-async function latency(target: (typeof paths)[keyof typeof paths], stream: boolean) {
+async function latency(target: Target, stream: boolean) {
   for (let i = 0; i < WARMUP; i++) await once(target, stream);
   const samples: number[] = [];
   for (let i = 0; i < REQUESTS; i++) samples.push(await once(target, stream));
@@ -107,7 +111,7 @@ async function latency(target: (typeof paths)[keyof typeof paths], stream: boole
 }
 
 /** Requests done at c=CONCURRENCY for `seconds`, and our server's CPU time meanwhile (ms). */
-async function load(target: (typeof paths)[keyof typeof paths], stream: boolean, seconds: number): Promise<{ done: number; cpu: number }> {
+async function load(target: Target, stream: boolean, seconds: number): Promise<{ done: number; cpu: number }> {
   const until = performance.now() + seconds * 1000;
   const cpuBefore = cpuMs();
   let done = 0;
@@ -140,7 +144,7 @@ async function throughputs(stream: boolean): Promise<Record<string, { rps: numbe
 }
 
 try {
-  console.log(`bench:gateway — ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}; c=1: ${REQUESTS} requests after ${WARMUP} warm-up; c=${CONCURRENCY}: ${SECONDS} s per path, in ${ROUNDS} turns`);
+  console.log(`bench:gateway — ${SERVER_URL ? "PostgreSQL" : "embedded PGlite"}, the fake upstream ${fake.where}; c=1: ${REQUESTS} requests after ${WARMUP} warm-up; c=${CONCURRENCY}: ${SECONDS} s per path, in ${ROUNDS} turns`);
   for (const stream of KINDS.map((kind) => kind === "stream")) {
     const rows: Record<string, { p50: number; p99: number; rps: number; cpu: number }> = {};
     const latencies: Record<string, { p50: number; p99: number }> = {};
@@ -152,10 +156,10 @@ try {
       const cpu = label.startsWith("(a)") ? "" : `  (our server's CPU ${rows[label].cpu.toFixed(2)} ms per request)`;
       console.log(`${stream ? "stream (TTFB)" : "JSON         "} ${label.padEnd(30)} p50 ${ms(p50)}  p99 ${ms(p99)}  c=${CONCURRENCY} ${rows[label].rps.toFixed(0).padStart(5)} req/s${cpu}`);
     }
-    const a = rows["(a) upstream directly"]!;
-    const b = rows["(b) bare pass-through"]!;
-    const c = rows["(c) gateway, token + budget"]!;
-    console.log(`${stream ? "stream" : "JSON  "}: gateway adds p50 +${(c.p50 - a.p50).toFixed(1)} ms over the upstream (pass-through +${(b.p50 - a.p50).toFixed(1)} ms); c=${CONCURRENCY} throughput ${(c.rps / b.rps).toFixed(2)}× the pass-through's`);
+    const a = rows["(a) upstream directly"];
+    const b = rows["(b) bare pass-through"];
+    const c = rows["(c) gateway, token + budget"];
+    if (a && b && c) console.log(`${stream ? "stream" : "JSON  "}: gateway adds p50 +${(c.p50 - a.p50).toFixed(1)} ms over the upstream (pass-through +${(b.p50 - a.p50).toFixed(1)} ms); c=${CONCURRENCY} throughput ${(c.rps / b.rps).toFixed(2)}× the pass-through's`);
   }
 } finally {
   await stop();

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
+import { fakeBaseUrls, startFakeLlm, type FakeProviderName } from "@/tools/fake-llm/server";
 
 /** The p-th percentile (nearest rank) of the samples. */
 export function percentile(values: number[], p: number): number {
@@ -73,4 +74,34 @@ export async function runOnServer(serverUrl: string, sqlText: string): Promise<v
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The fake upstream a benchmark measures against. By default it runs in the benchmark's own process; with
+ * BENCH_UPSTREAM=process it runs in a process of its own (`npm run fake-llm`), as a real provider does: the direct
+ * baseline then crosses a process boundary too, as every call through our server does on its way to the upstream.
+ */
+export async function startBenchUpstream(port: number): Promise<{ baseUrls: Record<FakeProviderName, string>; where: string; close: () => Promise<void> }> {
+  if (process.env.BENCH_UPSTREAM !== "process") {
+    const fake = await startFakeLlm();
+    return { baseUrls: fake.baseUrls, where: "in the benchmark's process", close: fake.close };
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("tools/fake-llm/cli.ts")], {
+    env: { ...process.env, FAKE_LLM_PORT: String(port), NODE_OPTIONS: "" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const close = async () => {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
+  };
+  for (let i = 0; ; i++) {
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    if (i > 120) {
+      await close();
+      throw new Error(`the fake upstream did not start on port ${port} in 30 s`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { baseUrls: fakeBaseUrls(url), where: "in a process of its own", close };
 }

@@ -87,6 +87,11 @@ function modelOf(path: string, json: unknown): string | undefined {
   return path.match(/^\/models\/([^/:]+):\w+$/)?.[1];
 }
 
+/** Each provider's base URL on a fake upstream listening at `url` (e.g. `http://127.0.0.1:4010`). */
+export function fakeBaseUrls(url: string): Record<FakeProviderName, string> {
+  return Object.fromEntries(Object.entries(PROVIDERS).map(([name, provider]) => [name, `${url}/${name}/${provider.version}`])) as Record<FakeProviderName, string>;
+}
+
 export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
@@ -155,12 +160,9 @@ export async function startFakeLlm({ port = 0 }: { port?: number } = {}): Promis
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const { port: actualPort } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${actualPort}`;
-  const baseUrls = Object.fromEntries(
-    Object.entries(PROVIDERS).map(([name, provider]) => [name, `${url}/${name}/${provider.version}`]),
-  ) as Record<FakeProviderName, string>;
   return {
     url,
-    baseUrls,
+    baseUrls: fakeBaseUrls(url),
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
