@@ -63,15 +63,24 @@ export async function forward(options: {
   return { kind: "answer", upstream, contentType, abort };
 }
 
-/** A whole (not streamed) answer: its usage read by `usageOf`, the step recorded, the bytes passed on as they came. */
+/**
+ * A whole (not streamed) answer: passed on as the bytes came, then its usage read by `usageOf` and the step recorded,
+ * once the answer is on its way (pricing it and queueing its write would otherwise hold the answer back; the record
+ * keeps the time it ended).
+ */
 export async function answered(call: MeteredCall, step: Step, forwarded: Extract<Forwarded, { kind: "answer" }>, usageOf: (json: unknown) => Partial<StepOutcome>): Promise<Response> {
   const text = await forwarded.upstream.text();
-  let outcome: Partial<StepOutcome> = {};
-  try {
-    outcome = usageOf(JSON.parse(text));
-  } catch {
-    // Not JSON: recorded from the estimate.
-  }
-  finish(call, step, { status: "ok", partialText: "", ttftMs: null, ...outcome });
+  const finishedAt = Date.now();
+  runInBackground(`gateway ${call.requestId}`, async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    let outcome: Partial<StepOutcome> = {};
+    try {
+      outcome = usageOf(JSON.parse(text));
+    } catch {
+      // Not JSON: recorded from the estimate.
+    }
+    call.endStep(call.recordOf(step, { status: "ok", partialText: "", ttftMs: null, finishedAt, ...outcome }));
+    await call.record();
+  });
   return new Response(text, { status: forwarded.upstream.status, headers: { "content-type": forwarded.contentType, ...AS_SENT } });
 }

@@ -106,6 +106,8 @@ export interface StepOutcome {
   providerToolCalls?: Record<string, number>;
   /** The usage object as the provider sent it, where the SDK's `usage.raw` may have lost fields (OpenAI). */
   wireUsage?: unknown;
+  /** When the step ended (epoch ms), for a record made later; now by default. */
+  finishedAt?: number;
 }
 
 export interface Step {
@@ -301,7 +303,7 @@ export class MeteredCall {
    */
   recordOf(step: Pick<Step, "reservation" | "promptTokens" | "startedAt">, outcome: StepOutcome): UsageRecord {
     const { provider, modelId } = this.target;
-    const finishedAt = Date.now();
+    const finishedAt = outcome.finishedAt ?? Date.now();
     let usage: TokenUsage;
     let estimatedParts: UsageRecord["estimatedParts"] = null;
     const reported = outcome.usage ? toTokenUsage(outcome.usage) : null;
