@@ -14,7 +14,8 @@ import { apiTokens, budgetLedger, budgetReservations, scopeHolds, scopeLedger, t
  *
  * Lock order, everywhere: the user's month row, their day row, then shared rows — a team's, then a token's (by key),
  * before the organisation's (a multi-row INSERT … ON CONFLICT DO UPDATE takes its rows in VALUES / ORDER BY order;
- * shared rows are always written by a statement of their own after the user's). So two transactions never wait on each other in opposite
+ * shared rows are always written after the user's: by a statement of their own, or by a part of addSpend's one statement
+ * that waits for the user's rows to be written). So two transactions never wait on each other in opposite
  * orders, and a hundred users reserving against one organisation cap queue on its row instead of deadlocking.
  */
 
@@ -259,8 +260,8 @@ async function releaseScopeHolds(holds: ReleasedHold[], now: Date, executor: DbE
 /**
  * Adds a recorded call's cost and tokens to the ledger rows of the periods it happened in (the user's month and day,
  * and the shared rows' `scopePeriod`: lib/budgets/limits.ts scopePeriodAt), creating them where missing, and returns the user's two rows as they now are. Call it after the call's event is stored: a new row is
- * seeded from the stored events (this one included), an existing row gets the amounts added. One statement for the
- * user's rows (month locked before day), one for the shared rows.
+ * seeded from the stored events (this one included), an existing row gets the amounts added. One statement: the user's
+ * rows (month locked before day), then the shared rows.
  */
 export async function addSpend(
   {
@@ -274,7 +275,7 @@ export async function addSpend(
   }: { userId: string; periods: LedgerPeriods; scopePeriod: { start: Date; end: Date }; costNano: number; tokens: number; now: Date; apiTokenId?: string | null },
   executor: DbExecutor,
 ): Promise<{ month: PeriodUsage; day: PeriodUsage }> {
-  const rows = await executor
+  const ledger = executor
     .insert(budgetLedger)
     .values(ledgerValues(userId, periods, now))
     .onConflictDoUpdate({
@@ -286,22 +287,27 @@ export async function addSpend(
       },
     })
     .returning({ periodKind: budgetLedger.periodKind, spentNano: budgetLedger.spentNano, tokensUsed: budgetLedger.tokensUsed, reservedNano: budgetLedger.reservedNano });
-  // The user's team's row, the API token's (for calls made with one) and the organisation's (after the user's rows:
-  // the lock order). A token's row is kept only while it has a budget of its own (a missing row is seeded from its
-  // calls).
+  // The user's team's row, the API token's (for calls made with one) and the organisation's. A token's row is kept
+  // only while it has a budget of its own (a missing row is seeded from its calls).
   const token = apiTokenId
     ? sql`union all select 'token:' || t.id::text, 0, null::uuid, t.id from ${apiTokens} t where t.id = ${apiTokenId}::uuid and t.monthly_budget_nano is not null`
     : sql``;
   const shared = sql`(select 'team:' || m.team_id::text as scope, 0 as ord, m.team_id, null::uuid as token_id from ${teamMembers} m where m.user_id = ${userId}
     ${token} union all select 'org', 1, null::uuid, null::uuid) s`;
-  await upsertScopeRows(shared, scopePeriod, now, executor, sql`${scopeLedger.spentNano} + ${costNano}`);
+  // One statement. The shared rows are taken after the user's (the lock order): their insert reads the count of the
+  // user's rows first (an InitPlan), which runs the user's upsert to completion before any shared row is touched.
+  const result = (await executor.execute(sql`
+    with ledger as (${ledger.getSQL()}),
+    shared as (${scopeUpsert(shared, scopePeriod, now, sql`${scopeLedger.spentNano} + ${costNano}`, sql`(select count(*) from ledger) > 0`)})
+    select period_kind, spent_nano, tokens_used, reserved_nano from ledger`)) as unknown as {
+    rows: { period_kind: string; spent_nano: string | number; tokens_used: string | number; reserved_nano: string | number }[];
+  };
   const usage = (kind: "month" | "day"): PeriodUsage => {
-    const { spentNano, tokensUsed, reservedNano } = rows.find((r) => r.periodKind === kind)!;
-    return { spentNano, tokensUsed, reservedNano };
+    const row = result.rows.find((r) => r.period_kind === kind)!;
+    return { spentNano: Number(row.spent_nano), tokensUsed: Number(row.tokens_used), reservedNano: Number(row.reserved_nano) };
   };
   return { month: usage("month"), day: usage("day") };
 }
-
 
 /**
  * Creates shared rows where missing (seeded from the stored events of everyone in the scope this period: a team's
@@ -310,9 +316,16 @@ export async function addSpend(
  * token_id); a token's row is seeded from the calls made with that token.
  */
 async function upsertScopeRows(scopes: SQL, period: { start: Date; end: Date }, now: Date, executor: DbExecutor, spent: SQL) {
+  return (await executor.execute(scopeUpsert(scopes, period, now, spent))) as unknown as {
+    rows: { scope: string; spent_nano: string | number; reserved_nano: string | number; expired_holds: boolean }[];
+  };
+}
+
+/** upsertScopeRows's statement; `when` (an uncorrelated condition) is checked before the first row is written. */
+function scopeUpsert(scopes: SQL, period: { start: Date; end: Date }, now: Date, spent: SQL, when: SQL = sql`true`): SQL {
   const start = sql`${period.start.toISOString()}::timestamptz`;
   const end = sql`${period.end.toISOString()}::timestamptz`;
-  return (await executor.execute(sql`
+  return sql`
     insert into ${scopeLedger} (scope, period_start, period_end, spent_nano, reserved_nano, updated_at)
     select s.scope, ${start}, ${end},
       (select coalesce(sum(e.cost_nano), 0) from ${usageEvents} e
@@ -321,12 +334,10 @@ async function upsertScopeRows(scopes: SQL, period: { start: Date; end: Date }, 
           and (s.token_id is null or e.api_token_id = s.token_id)
           and not exists (select 1 from ${scopeLedger} x where x.scope = s.scope and x.period_start = ${start})),
       0, ${now.toISOString()}::timestamptz
-    from ${scopes} order by s.ord, s.scope
+    from ${scopes} where ${when} order by s.ord, s.scope
     on conflict (scope, period_start) do update set spent_nano = ${spent}, updated_at = ${now.toISOString()}::timestamptz
     returning scope, spent_nano, reserved_nano,
-      exists (select 1 from ${scopeHolds} h where h.scope = ${scopeLedger.scope} and h.expires_at < ${now.toISOString()}::timestamptz) as expired_holds`)) as unknown as {
-    rows: { scope: string; spent_nano: string | number; reserved_nano: string | number; expired_holds: boolean }[];
-  };
+      exists (select 1 from ${scopeHolds} h where h.scope = ${scopeLedger.scope} and h.expires_at < ${now.toISOString()}::timestamptz) as expired_holds`;
 }
 
 /** One shared ledger row as locked for a reservation. */

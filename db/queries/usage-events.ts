@@ -5,7 +5,6 @@ import { assistants, conversations, NO_ASSISTANT, usageDaily, usageEvents, users
 import { insertText, runText } from "@/db/statement-text";
 import { rowsOf } from "./usage-rows";
 
-type NewUsageDaily = typeof usageDaily.$inferInsert;
 
 /** Counters a daily rollup adds up from its events, by the name they share in both tables. */
 const SUMMED = [
@@ -59,7 +58,7 @@ export async function withoutDanglingReferences(events: NewUsageEvent[], executo
   }));
 }
 
-/** Rows per statement: an event has about 40 columns, PostgreSQL takes at most 65,535 parameters. */
+/** Rows per statement: an event has about 40 columns and its rollup 23, PostgreSQL takes at most 65,535 parameters. */
 const CHUNK = 500;
 
 function chunks<T>(items: T[]): T[][] {
@@ -68,36 +67,49 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
+/** A rollup row's key, in the primary key's order. */
+const ROLLUP_KEY = ["userId", "day", "provider", "model", "feature", "assistantId", "source"] as const;
+const COUNTERS = Object.keys(countersOf({} as NewUsageEvent)) as (keyof RollupCounters)[];
+
+/** `"name"::type` for a usage_daily column, to type a VALUES list's parameters. */
+const rollupColumn = (key: (typeof ROLLUP_KEY)[number] | keyof RollupCounters) => usageDaily[key];
+
 /**
  * Stores model calls' events and adds them to their daily rollups (each event's `day`, in its user's time zone): one
- * multi-row insert for the events, one upsert for the rollups (summed per key first: a statement may touch a rollup row
- * once). A request id is stored once, and so is a client's event id per user: a retried write of the same event, or
- * a tracked event reported again, is skipped (no conflict target: either unique index counts). Returns the request
- * ids this call stored.
+ * statement per 500 events — the events' multi-row insert, and the rollups of those it stored (a retried write of the
+ * same event, or a tracked event reported again, is skipped: no conflict target, either unique index counts — and so is
+ * its rollup), summed per key (a statement may touch a rollup row once). Returns the request ids this call stored.
  */
 export async function insertUsageEvents(entries: { event: NewUsageEvent; day: string }[], executor: DbExecutor): Promise<Set<string>> {
   const stored = new Set<string>();
+  const requestId = usageEvents.requestId.name;
+  const keyNames = ROLLUP_KEY.map((key) => rollupColumn(key).name);
+  const counterNames = COUNTERS.map((key) => rollupColumn(key).name);
+  const types = [usageEvents.requestId.getSQLType(), ...[...ROLLUP_KEY, ...COUNTERS].map((key) => rollupColumn(key).getSQLType())].map((type) =>
+    /^[a-z_]+$/.test(type) && !["text", "uuid", "bigint", "integer", "boolean"].includes(type) ? `"${type}"` : type,
+  );
   for (const part of chunks(entries)) {
     // As text: drizzle's builder would spend more CPU on these rows than the database does (db/statement-text.ts).
-    const { text, params } = insertText(usageEvents, part.map((e) => e.event), `on conflict do nothing returning ${usageEvents.requestId.name}`);
-    for (const row of await runText(executor, text, params)) stored.add(String(row[usageEvents.requestId.name]));
-  }
-  const rollups = new Map<string, { key: Omit<NewUsageDaily, keyof RollupCounters>; counters: RollupCounters }>();
-  for (const { event, day } of entries) {
-    if (!stored.has(event.requestId)) continue;
-    const key = { userId: event.userId, day, provider: event.provider, model: event.model, feature: event.feature, assistantId: event.assistantId ?? NO_ASSISTANT, source: event.source ?? "chat" };
-    const id = JSON.stringify(Object.values(key));
-    const counters = countersOf(event);
-    const known = rollups.get(id);
-    if (!known) rollups.set(id, { key, counters });
-    else for (const name of Object.keys(counters) as (keyof RollupCounters)[]) known.counters[name] += counters[name];
-  }
-  const target = [usageDaily.userId, usageDaily.day, usageDaily.provider, usageDaily.model, usageDaily.feature, usageDaily.assistantId, usageDaily.source].map((c) => c.name);
-  for (const part of chunks([...rollups.values()])) {
-    const added = (Object.keys(part[0]!.counters) as (keyof RollupCounters)[]).map((name) => usageDaily[name].name);
-    const onConflict = `on conflict (${target.join(", ")}) do update set ${added.map((c) => `${c} = usage_daily.${c} + excluded.${c}`).join(", ")}`;
-    const { text, params } = insertText(usageDaily, part.map(({ key, counters }) => ({ ...key, ...counters })), onConflict);
-    await runText(executor, text, params);
+    const { text, params } = insertText(usageEvents, part.map((e) => e.event), `on conflict do nothing returning ${requestId}`);
+    const tuples = part.map(({ event, day }) => {
+      const key = { userId: event.userId, day, provider: event.provider, model: event.model, feature: event.feature, assistantId: event.assistantId ?? NO_ASSISTANT, source: event.source ?? "chat" };
+      const counters = countersOf(event);
+      const values = [event.requestId, ...ROLLUP_KEY.map((name) => key[name]), ...COUNTERS.map((name) => counters[name])];
+      return `(${values.map((value, i) => (params.push(value), `$${params.length}::${types[i]}`)).join(", ")})`;
+    });
+    const keys = keyNames.map((name) => `v.${name}`).join(", ");
+    const rows = await runText(
+      executor,
+      `with ins as (${text}),
+      v (${requestId}, ${[...keyNames, ...counterNames].join(", ")}) as (values ${tuples.join(", ")}),
+      rollup as (
+        insert into usage_daily (${[...keyNames, ...counterNames].join(", ")})
+        select ${keys}, ${counterNames.map((name) => `sum(v.${name})`).join(", ")} from v join ins on ins.${requestId} = v.${requestId} group by ${keys}
+        on conflict (${keyNames.join(", ")}) do update set ${counterNames.map((name) => `${name} = usage_daily.${name} + excluded.${name}`).join(", ")})
+      select ${requestId} from ins`,
+      params,
+    );
+    for (const row of rows) stored.add(String(row[requestId]));
   }
   return stored;
 }
