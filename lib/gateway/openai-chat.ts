@@ -67,7 +67,8 @@ function textOfChunk(data: string): string {
   }
 }
 
-function observer(clientWantsUsage: boolean): StreamObserver {
+/** What the relay reads of an OpenAI chat-completions stream: usage, errors, text (deferred for plain chunks). */
+export function openAIChatObserver(clientWantsUsage: boolean): StreamObserver {
   let usage: Record<string, unknown> | undefined;
   return {
     closing: "data: [DONE]\n\n",
@@ -133,7 +134,7 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
     if (forwarded.kind === "refused") return forwarded.response;
     if (body.stream && forwarded.contentType.includes("text/event-stream")) {
       const { upstream, abort } = forwarded;
-      return relayEvents({ upstream, call, step, observer: observer(clientWantsUsage), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
+      return relayEvents({ upstream, call, step, observer: openAIChatObserver(clientWantsUsage), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
     }
     return await answered(call, step, forwarded, (json) => {
       const answer = json as { usage?: Record<string, unknown>; choices?: { message?: { content?: unknown } }[] };

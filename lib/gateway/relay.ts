@@ -77,9 +77,11 @@ export function relayEvents(options: {
   const cap = step.reservation?.maxOutputTokens;
   let buffer = "";
   let text = "";
-  // UTF-8 bytes of the text (and of deferred events' data): a bound on its tokens (a token is at least a byte), so the
-  // text is only tokenized near the cap.
+  // UTF-8 bytes of the text (and of deferred events' data): with the tokens last counted, a bound on the text's tokens
+  // (a token is at least a byte), so the text is tokenized only when the bound passes the cap — a few dozen times for
+  // the longest answer, rather than at every event once the bytes alone passed it.
   let textBytes = 0;
+  let counted = { tokens: 0, bytes: 0 };
   let ttftMs: number | null = null;
   let completed = false;
   let streamError: string | undefined;
@@ -143,9 +145,10 @@ export function relayEvents(options: {
               text += seen.text;
               textBytes += Buffer.byteLength(seen.text);
             }
-            if (cap !== undefined && textBytes > cap) {
+            if (cap !== undefined && counted.tokens + (textBytes - counted.bytes) > cap) {
               readDeferred();
-              if (estimateTokens(text) > cap) {
+              counted = { tokens: estimateTokens(text), bytes: textBytes };
+              if (counted.tokens > cap) {
                 // Past what the reservation covers: end here, as if the cap was reached.
                 const closing = finish("aborted", { stopReason: "budget", outputCap: cap });
                 if (rewrite) out += closing;

@@ -1,0 +1,80 @@
+import type { LanguageModel } from "ai";
+import { describe, expect, it, vi } from "vitest";
+import type { ResolvedModel } from "@/lib/providers/resolve-model";
+import { meteredCall, type Step } from "@/lib/usage/metered-call";
+import * as tokens from "@/lib/usage/tokens";
+import { openAIChatObserver } from "./openai-chat";
+import { relayEvents } from "./relay";
+
+/** The relay on its own: an OpenAI-style stream, as the provider sends it, relayed and metered (nothing stored). */
+
+const target: ResolvedModel = { model: {} as LanguageModel, provider: "openai", modelId: "gpt-4o-mini", keySource: "user" };
+const context = { userId: "00000000-0000-4000-8000-000000000001", feature: "api", source: "gateway" as const, overrides: [], requestId: "relay-1" };
+
+const chunk = (content: string) => `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content } }] })}\n\n`;
+
+/** `words` content chunks (one word each), a finish chunk, the usage chunk and [DONE], a few events per read. */
+function providerStream(words: number, usage: { prompt_tokens: number; completion_tokens: number }): { response: Response; bytes: string } {
+  const events = Array.from({ length: words }, (_, i) => chunk(`word${i % 10} `));
+  events.push(`data: ${JSON.stringify({ id: "c1", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
+  events.push(`data: ${JSON.stringify({ id: "c1", choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`, "data: [DONE]\n\n");
+  const encoder = new TextEncoder();
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (i >= events.length) return controller.close();
+      controller.enqueue(encoder.encode(events.slice(i, i + 3).join("")));
+      i += 3;
+    },
+  });
+  return { response: new Response(body, { headers: { "content-type": "text/event-stream" } }), bytes: events.join("") };
+}
+
+function relay(words: number, cap: number) {
+  const call = meteredCall(target, context);
+  const step: Step = { reservation: { maxOutputTokens: cap } as Step["reservation"], promptTokens: 10, maxOutputTokens: cap, startedAt: Date.now() };
+  call.beginStep();
+  const { response, bytes } = providerStream(words, { prompt_tokens: 10, completion_tokens: words * 2 });
+  const relayed = relayEvents({
+    upstream: response,
+    call,
+    step,
+    observer: openAIChatObserver(true),
+    abortUpstream: () => undefined,
+    clientSignal: new AbortController().signal,
+    headers: { "content-type": "text/event-stream" },
+    settle: () => undefined,
+  });
+  return { call, relayed, bytes };
+}
+
+describe("the stream relay", () => {
+  it("relays a long answer byte for byte, tokenizing its text a few dozen times at most, not at every event", async () => {
+    const counts = vi.spyOn(tokens, "estimateTokens");
+    // 4,000 words: their chunks' bytes pass a 16,384-token cap long before the text's tokens would.
+    const { call, relayed, bytes } = relay(4_000, 16_384);
+    expect(await relayed.text()).toBe(bytes);
+    const tokenizations = counts.mock.calls.length;
+    counts.mockRestore();
+    expect(tokenizations).toBeGreaterThan(0);
+    expect(tokenizations).toBeLessThan(60);
+    expect(call.records).toHaveLength(1);
+    expect(call.records[0]).toMatchObject({ status: "ok", usage: { inputNoCache: 10, output: 8_000 }, estimated: false });
+  });
+
+  it("still cuts a provider that runs past the cap where the text passes it (estimated output = the cap)", async () => {
+    const { call, relayed } = relay(4_000, 300);
+    const text = await relayed.text();
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+    const passedOn = text
+      .split("\n\n")
+      .filter((event) => event.includes('"content":"word'))
+      .map((event) => (JSON.parse(event.slice("data: ".length)) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content)
+      .join("");
+    // Everything up to the event that passed the cap, and nothing after.
+    expect(tokens.estimateTokens(passedOn)).toBeLessThanOrEqual(300);
+    const words = passedOn.split(" ").length - 1;
+    expect(tokens.estimateTokens(`${passedOn}word${words % 10} `)).toBeGreaterThan(300);
+    expect(call.records[0]).toMatchObject({ status: "aborted", stopReason: "budget", usage: { output: 300 }, estimated: true });
+  });
+});
