@@ -73,6 +73,7 @@ export function openAIChatObserver(clientWantsUsage: boolean): StreamObserver {
   return {
     closing: "data: [DONE]\n\n",
     textOf: textOfChunk,
+    plain: (events) => !NOTEWORTHY.test(events) && !events.includes("data: [DONE]"),
     see(data) {
       if (data === "[DONE]") return { done: true };
       // An ordinary content chunk: its text is read only if the relay needs it.

@@ -30,7 +30,7 @@ function providerStream(words: number, usage: { prompt_tokens: number; completio
   return { response: new Response(body, { headers: { "content-type": "text/event-stream" } }), bytes: events.join("") };
 }
 
-function relay(words: number, cap: number) {
+function relay(words: number, cap: number, clientWantsUsage = true) {
   const call = meteredCall(target, context);
   const step: Step = { reservation: { maxOutputTokens: cap } as Step["reservation"], promptTokens: 10, maxOutputTokens: cap, startedAt: Date.now() };
   call.beginStep();
@@ -39,7 +39,7 @@ function relay(words: number, cap: number) {
     upstream: response,
     call,
     step,
-    observer: openAIChatObserver(true),
+    observer: openAIChatObserver(clientWantsUsage),
     abortUpstream: () => undefined,
     clientSignal: new AbortController().signal,
     headers: { "content-type": "text/event-stream" },
@@ -60,6 +60,33 @@ describe("the stream relay", () => {
     expect(tokenizations).toBeLessThan(60);
     expect(call.records).toHaveLength(1);
     expect(call.records[0]).toMatchObject({ status: "ok", usage: { inputNoCache: 10, output: 8_000 }, estimated: false });
+  });
+
+  it("leaves out the usage chunk the client did not ask for, and nothing else", async () => {
+    const { call, relayed, bytes } = relay(50, 16_384, false);
+    const usageChunk = bytes.split("\n\n").find((event) => event.includes('"usage"'))!;
+    expect(await relayed.text()).toBe(bytes.replace(`${usageChunk}\n\n`, ""));
+    expect(call.records[0]).toMatchObject({ status: "ok", usage: { inputNoCache: 10, output: 100 }, estimated: false });
+  });
+
+  it("estimates the output from every chunk's text when the provider reports no usage", async () => {
+    const call = meteredCall(target, context);
+    const step: Step = { reservation: null, promptTokens: 10, maxOutputTokens: 1_000, startedAt: Date.now() };
+    call.beginStep();
+    const words = Array.from({ length: 30 }, (_, i) => `word${i % 10} `);
+    const encoder = new TextEncoder();
+    const reads = [0, 5, 10, 15, 20, 25].map((i) => words.slice(i, i + 5).map(chunk).join(""));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = reads.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(encoder.encode(next));
+      },
+    });
+    const relayed = relayEvents({ upstream: new Response(body), call, step, observer: openAIChatObserver(false), abortUpstream: () => undefined, clientSignal: new AbortController().signal, headers: {}, settle: () => undefined });
+    await relayed.text();
+    // Ended without [DONE] or usage: an error, with the output estimated from all 30 chunks' text.
+    expect(call.records[0]).toMatchObject({ status: "error", estimated: true, usage: { output: tokens.estimateTokens(words.join("")) } });
   });
 
   it("still cuts a provider that runs past the cap where the text passes it (estimated output = the cap)", async () => {

@@ -32,6 +32,11 @@ export interface StreamObserver {
   closing?: string;
   /** The text of an event `see` deferred. */
   textOf?(data: string): string;
+  /**
+   * Whether a run of whole events is plain: nothing in it but events `see` would defer (no usage, error or end).
+   * Such a read is passed on without being split into events; its text is read only when needed (as `textOf`'s).
+   */
+  plain?(events: string): boolean;
 }
 
 /**
@@ -90,9 +95,18 @@ export function relayEvents(options: {
   // Events whose text is read only when needed: the first (time to first token), near the cap, and at the end when
   // the provider reported no usage (the text is then the output's estimate). Their data's bytes bound their text's.
   let deferred: string[] = [];
+  // Whole reads passed on unsplit (observer.plain): their events' text, when needed, as deferred events'.
+  let plainReads: string[] = [];
   const readDeferred = () => {
     for (const data of deferred) text += observer.textOf!(data);
     deferred = [];
+    for (const events of plainReads) {
+      for (const raw of events.split("\n\n")) {
+        const { data } = fieldsOf(raw);
+        if (data) text += observer.textOf!(data);
+      }
+    }
+    plainReads = [];
   };
   const finish = (status: StepOutcome["status"], extra: Partial<StepOutcome> = {}) => {
     if (ended) return "";
@@ -123,7 +137,23 @@ export function relayEvents(options: {
           // A read that holds whole events only, none left out, goes to the client as the very bytes that came.
           const startsClean = buffer === "";
           let dropped = false;
-          buffer += decoder.decode(value, { stream: true });
+          const read = decoder.decode(value, { stream: true });
+          // After the first text, a read of whole plain events with room under the cap is passed on unsplit.
+          if (
+            startsClean &&
+            !rewrite &&
+            observer.plain &&
+            ttftMs !== null &&
+            read.endsWith("\n\n") &&
+            (cap === undefined || counted.tokens + (textBytes - counted.bytes) + value.byteLength <= cap) &&
+            observer.plain(read)
+          ) {
+            plainReads.push(read);
+            textBytes += value.byteLength;
+            controller.enqueue(value);
+            return;
+          }
+          buffer += read;
           let out = "";
           for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
             const separator = buffer.slice(end).match(/^\r?\n\r?\n/)![0];
