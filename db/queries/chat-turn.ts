@@ -1,21 +1,26 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { asyncCommitItem, getDb, type DbExecutor } from "@/db";
-import { assistants, conversations, messages, type Assistant, type Conversation, type Message } from "@/db/schema";
+import { assistants, conversations, messages, users, type Assistant, type Conversation, type Message, type User } from "@/db/schema";
+import { sessionHolds, type SessionClaimed } from "./sessions";
 
 /**
  * What a chat turn reads of its conversation, in one statement: the conversation by id whoever owns it (the turn
- * refuses someone else's), its messages in order, and which conversation the new message's id is stored in already.
+ * refuses someone else's), its messages in order, which conversation the new message's id is stored in already, and —
+ * given the session token's claim — the claimed user if that session holds (sessionHolds), so that the session check
+ * takes no query of its own.
  */
 export async function readConversationTurn(
-  { id, messageId }: { id: string; messageId: string | null },
+  { id, messageId, session }: { id: string; messageId: string | null; session?: { claim: SessionClaimed; now: Date } },
   executor?: DbExecutor,
-): Promise<{ conversation: Conversation | undefined; messages: Message[]; messageHome: string | undefined }> {
+): Promise<{ conversation: Conversation | undefined; messages: Message[]; messageHome: string | undefined; sessionUser: User | undefined }> {
   const db = executor ?? (await getDb());
   const home = messageId ? sql<string | null>`(select stored.conversation_id from ${messages} as stored where stored.id = ${messageId})` : sql<null>`null`;
+  const holds = session ? (sessionHolds(session.claim, session.now) ?? sql`false`) : sql`false`;
   const rows = await db
-    .select({ conversation: conversations, message: messages, home })
+    .select({ conversation: conversations, message: messages, home, sessionUser: users })
     .from(sql`(values (1)) as turn(one)`)
+    .leftJoin(users, holds)
     .leftJoin(conversations, eq(conversations.id, id))
     .leftJoin(messages, eq(messages.conversationId, conversations.id))
     .orderBy(asc(messages.seq));
@@ -23,6 +28,7 @@ export async function readConversationTurn(
     conversation: rows[0]?.conversation ?? undefined,
     messages: rows.flatMap((row) => (row.message ? [row.message] : [])),
     messageHome: rows[0]?.home ?? undefined,
+    sessionUser: rows[0]?.sessionUser ?? undefined,
   };
 }
 

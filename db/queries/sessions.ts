@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
 import { userSessions, users, type User } from "@/db/schema";
 import { isUuid } from "@/lib/validation/id";
@@ -35,38 +35,33 @@ export async function createSession({
   });
 }
 
-/**
- * The user of a session token, in one query: the user row, if the session row exists for that user, is neither revoked
- * nor expired, and was issued at the user's current session version.
- */
-export async function getUserForSession({
-  userId,
-  sessionId,
-  sessionVersion,
-  now,
-}: {
+/** What a session token claims: its user, its session row and the user's session version when it was issued. */
+export interface SessionClaimed {
   userId: string;
   sessionId: string;
   sessionVersion: number;
-  now: Date;
-}, executor?: DbExecutor): Promise<User | undefined> {
-  if (!isUuid(userId) || !isUuid(sessionId) || !Number.isSafeInteger(sessionVersion)) return undefined;
+}
+
+/**
+ * The condition on `users` under which a token's claim holds: that user, at that session version, with the session row
+ * existing for them, neither revoked nor expired. Null when the claim cannot hold (not ids at all).
+ */
+export function sessionHolds({ userId, sessionId, sessionVersion }: SessionClaimed, now: Date): SQL | null {
+  if (!isUuid(userId) || !isUuid(sessionId) || !Number.isSafeInteger(sessionVersion)) return null;
+  return and(
+    eq(users.id, userId),
+    eq(users.sessionVersion, sessionVersion),
+    sql`exists (select 1 from ${userSessions} where ${and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, now))})`,
+  )!;
+}
+
+/** The user of a session token, in one query: the user row, if the claim holds (sessionHolds). */
+export async function getUserForSession({ now, ...claim }: SessionClaimed & { now: Date }, executor?: DbExecutor): Promise<User | undefined> {
+  const holds = sessionHolds(claim, now);
+  if (!holds) return undefined;
   const db = executor ?? (await getDb());
-  const [row] = await db
-    .select({ user: users })
-    .from(userSessions)
-    .innerJoin(users, eq(users.id, userSessions.userId))
-    .where(
-      and(
-        eq(userSessions.id, sessionId),
-        eq(userSessions.userId, userId),
-        isNull(userSessions.revokedAt),
-        gt(userSessions.expiresAt, now),
-        eq(users.sessionVersion, sessionVersion),
-      ),
-    )
-    .limit(1);
-  return row?.user;
+  const [row] = await db.select().from(users).where(holds).limit(1);
+  return row;
 }
 
 /** Ends one session (sign-out). Revoking twice keeps the first time. */

@@ -35,9 +35,12 @@ export async function currentSessionClaim(): Promise<SessionClaim | null> {
 
 /** The claim's user, if its session still holds (getCurrentUser's one query). */
 async function userOfClaim(claim: SessionClaim): Promise<User | null> {
-  const user = await getUserForSession({ ...claim, now: new Date() });
-  if (!user || user.disabledAt) return null;
-  return user;
+  return acceptedUser(await getUserForSession({ ...claim, now: new Date() }));
+}
+
+/** A user row the session check found, if it may still be signed in (not disabled). */
+function acceptedUser(user: User | null | undefined): User | null {
+  return user && !user.disabledAt ? user : null;
 }
 
 function usable(user: User | null): User {
@@ -55,16 +58,39 @@ export async function requireUser(): Promise<User> {
 }
 
 /**
- * requireUser in two halves, for a route that reads for the claimed user while the session is checked: the claim
- * (401 at once without a valid cookie) and the check, already started. Nothing read may be answered or written before
- * `user` resolved.
+ * requireUser in two halves, for a route that reads for the claimed user before the session is confirmed: the claim
+ * (401 at once without a valid cookie), and the check. The route may make the check part of its own read
+ * (`checkedBy` with the user row that read found under the claim: db/queries/sessions.ts sessionHolds); else awaiting
+ * `user` runs requireUser's query. Nothing read may be answered or written before `user` resolved.
  */
-export async function requireClaimedUser(): Promise<{ id: string; user: Promise<User> }> {
+export interface ClaimedUser {
+  id: string;
+  claim: SessionClaim;
+  /** The checked user (401/403 when the session does not hold or the account may not use the app). */
+  readonly user: Promise<User>;
+  /** The user row a read found under `claim` (sessionHolds), or none: that read was the session check. */
+  checkedBy(row: User | null | undefined): void;
+}
+
+export async function requireClaimedUser(): Promise<ClaimedUser> {
   const claim = await currentSessionClaim();
   if (!claim) throw new AppError("unauthorized");
-  const user = userOfClaim(claim).then(usable);
-  user.catch(() => undefined); // awaited by the route; never an unhandled rejection
-  return { id: claim.userId, user };
+  let checked: Promise<User> | undefined;
+  const settle = (found: Promise<User | null>) => {
+    checked ??= found.then(usable);
+    checked.catch(() => undefined); // awaited by the route; never an unhandled rejection
+    return checked;
+  };
+  return {
+    id: claim.userId,
+    claim,
+    get user() {
+      return checked ?? settle(userOfClaim(claim));
+    },
+    checkedBy(row) {
+      settle(Promise.resolve(acceptedUser(row)));
+    },
+  };
 }
 
 export async function requireAdmin(): Promise<User> {

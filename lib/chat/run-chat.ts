@@ -14,6 +14,7 @@ import { getAssistantWithDelegates, readConversationTurn, upsertOwnConversation,
 import { deleteMessagesFrom, insertMessage } from "@/db/queries/conversations";
 import { inTransactionRetried, retried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
+import type { ClaimedUser } from "@/lib/auth/session";
 import { AppError, toAppError } from "@/lib/errors";
 import { resumedStream } from "@/lib/http/resumed-stream";
 import { currentTiming, markTiming } from "@/lib/http/server-timing";
@@ -32,8 +33,6 @@ import { toChatError } from "./upstream-errors";
 import type { z } from "zod";
 
 type ChatBody = z.output<typeof chatRequestSchema>;
-/** The caller as the session cookie names them, and the session check under way (lib/auth/session.ts). */
-type ClaimedUser = { id: string; user: Promise<User> };
 
 /** Steps of an assistant's tool loop (its calls to delegates and its final answer). */
 const MAX_TOOL_STEPS = 5;
@@ -71,20 +70,21 @@ function metadataOf(call: MeteredCall, base: ChatMessageMetadata, status: ChatMe
 const DECISIVE = new Set(["text-delta", "reasoning-delta", "tool-input-start", "tool-input-available", "finish", "error", "abort"]);
 
 /**
- * What a turn reads, all at once (one round trip's wait on PostgreSQL): the session check, the conversation with its
- * messages and where the new message's id is stored already (one statement), the assistant with its delegates, and the
+ * What a turn reads, all at once (one round trip's wait on PostgreSQL): the conversation with its messages, where the
+ * new message's id is stored already and the session check (one statement), the assistant with its delegates, and the
  * model's sources (default model, keys, deployment-key policy), budgets and price overrides, which this process read
  * within the second (lib/usage/metering-context.ts). Only an assistant named by a stored conversation (not by the
  * request) takes a second read. Nothing read is used before the session check has passed.
  */
 async function readTurn(claimed: ClaimedUser, body: ChatBody) {
   const userId = claimed.id;
-  const [user, { conversation, messages: stored, messageHome }, named, { sources, budgets, overrides }] = await Promise.all([
-    claimed.user,
-    readConversationTurn({ id: body.id, messageId: body.message?.id ?? null }),
+  const [{ conversation, messages: stored, messageHome, sessionUser }, named, { sources, budgets, overrides }] = await Promise.all([
+    readConversationTurn({ id: body.id, messageId: body.message?.id ?? null, session: { claim: claimed.claim, now: new Date() } }),
     body.assistantId ? getAssistantWithDelegates({ id: body.assistantId, userId }) : Promise.resolve(undefined),
     loadMeteringContext(userId),
   ]);
+  claimed.checkedBy(sessionUser);
+  const user = await claimed.user;
   if (conversation && conversation.userId !== user.id) throw new AppError("conversation_not_found");
   if (!conversation && body.trigger === "regenerate-message") throw new AppError("conversation_not_found");
   if (messageHome !== undefined && messageHome !== body.id) {

@@ -1,20 +1,21 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { User } from "@/db/schema";
-import { requireAdmin, requireClaimedUser, requireUser } from "@/lib/auth/session";
+import { requireAdmin, requireClaimedUser, requireUser, type ClaimedUser } from "@/lib/auth/session";
 import { toAppError } from "@/lib/errors";
 import { logFailure } from "@/lib/log";
 import { ServerTiming, markTiming, runTimed } from "./server-timing";
 
 /**
- * "session": a signed-in user as for "user", but the handler starts with the cookie's claim while the session is
- * checked in the database, and must await `user` before it answers or writes anything. Whatever the handler does, a
- * failed check answers instead (401/403), so an error of the handler never hides it.
+ * "session": a signed-in user as for "user", but the handler starts with the cookie's claim (lib/auth/session.ts
+ * ClaimedUser), checks the session itself or as part of its own read, and must await `user` before it answers or
+ * writes anything. Whatever the handler does, a failed check answers instead (401/403), so an error of the handler
+ * never hides it.
  */
 type Access = "public" | "user" | "admin" | "session";
 type Params = Record<string, string | string[] | undefined>;
 interface Context<A extends Access> {
-  user: A extends "public" ? null : A extends "session" ? { id: string; user: Promise<User> } : User;
+  user: A extends "public" ? null : A extends "session" ? ClaimedUser : User;
   params: Params;
 }
 
@@ -27,7 +28,7 @@ export function route<A extends Access>(
   handler: (request: Request, context: Context<A>) => Promise<Response | object>,
 ) {
   return async (request: Request, routeContext?: { params?: Promise<Params> }): Promise<Response> => runTimed(new ServerTiming(), async () => {
-    let claimed: { id: string; user: Promise<User> } | undefined;
+    let claimed: ClaimedUser | undefined;
     try {
       const user = access === "admin" ? await requireAdmin() : access === "user" ? await requireUser() : access === "session" ? (claimed = await requireClaimedUser()) : null;
       markTiming("auth");

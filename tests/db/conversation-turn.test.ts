@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readConversationTurn, writeTurnAtOnce } from "@/db/queries/chat-turn";
 import { insertMessage } from "@/db/queries/conversations";
+import { createSession, revokeSession } from "@/db/queries/sessions";
 import { newUser } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
@@ -17,6 +18,34 @@ describe("readConversationTurn (a chat turn's one read)", () => {
     expect(await readConversationTurn({ id: randomUUID(), messageId: randomUUID() })).toEqual({ conversation: undefined, messages: [], messageHome: undefined });
     expect(await readConversationTurn({ id: randomUUID(), messageId: used })).toEqual({ conversation: undefined, messages: [], messageHome: other });
     expect((await readConversationTurn({ id: randomUUID(), messageId: null })).messageHome).toBeUndefined();
+  });
+
+  it("with a session token's claim, is the session check: the user while that session holds, no one otherwise", async () => {
+    const user = await newUser();
+    const now = new Date();
+    const session = (await createSession({ userId: user.id, now, expiresAt: new Date(now.getTime() + 60_000) }))!;
+    const id = randomUUID();
+    await writeTurnAtOnce({ id, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null, message: { id: randomUUID(), parts: [{ type: "text", text: "hi" }] } });
+    const claim = { userId: user.id, sessionId: session.id, sessionVersion: session.sessionVersion };
+    const read = (claimed: typeof claim, at = now) => readConversationTurn({ id, messageId: null, session: { claim: claimed, now: at } });
+
+    const held = await read(claim);
+    expect(held.sessionUser).toMatchObject({ id: user.id, email: user.email });
+    expect(held.conversation?.id).toBe(id);
+    expect(held.messages).toHaveLength(1);
+    // Another version (a password or role change since), another user, an expired or malformed claim: no user, the
+    // rest read as before.
+    expect((await read({ ...claim, sessionVersion: claim.sessionVersion + 1 })).sessionUser).toBeUndefined();
+    expect((await read({ ...claim, userId: (await newUser()).id })).sessionUser).toBeUndefined();
+    expect((await read(claim, new Date(now.getTime() + 120_000))).sessionUser).toBeUndefined();
+    const malformed = await read({ ...claim, sessionId: "not-a-session" });
+    expect(malformed.sessionUser).toBeUndefined();
+    expect(malformed.messages).toHaveLength(1);
+    // Signed out.
+    await revokeSession({ id: session.id, now });
+    expect((await read(claim)).sessionUser).toBeUndefined();
+    // Without a claim, no user is read.
+    expect((await readConversationTurn({ id, messageId: null })).sessionUser).toBeUndefined();
   });
 
   it("reads the conversation (whoever owns it) and its messages in order", async () => {
