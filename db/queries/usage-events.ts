@@ -67,12 +67,15 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-/** A rollup row's key, in the primary key's order. */
+/** A rollup row's key, in the primary key's order, and its counters (countersOf's, in its order). */
 const ROLLUP_KEY = ["userId", "day", "provider", "model", "feature", "assistantId", "source"] as const;
 const COUNTERS = Object.keys(countersOf({} as NewUsageEvent)) as (keyof RollupCounters)[];
-
-/** `"name"::type` for a usage_daily column, to type a VALUES list's parameters. */
-const rollupColumn = (key: (typeof ROLLUP_KEY)[number] | keyof RollupCounters) => usageDaily[key];
+const KEY_NAMES = ROLLUP_KEY.map((key) => usageDaily[key].name);
+const COUNTER_NAMES = COUNTERS.map((key) => usageDaily[key].name);
+/** The SQL types a rollup row's VALUES are cast to (request id, key, counters): enum types quoted. */
+const ROLLUP_TYPES = [usageEvents.requestId, ...[...ROLLUP_KEY, ...COUNTERS].map((key) => usageDaily[key])]
+  .map((column) => column.getSQLType())
+  .map((type) => (/^[a-z_]+$/.test(type) && !["text", "uuid", "bigint", "integer", "boolean"].includes(type) ? `"${type}"` : type));
 
 /**
  * Stores model calls' events and adds them to their daily rollups (each event's `day`, in its user's time zone): one
@@ -83,11 +86,6 @@ const rollupColumn = (key: (typeof ROLLUP_KEY)[number] | keyof RollupCounters) =
 export async function insertUsageEvents(entries: { event: NewUsageEvent; day: string }[], executor: DbExecutor): Promise<Set<string>> {
   const stored = new Set<string>();
   const requestId = usageEvents.requestId.name;
-  const keyNames = ROLLUP_KEY.map((key) => rollupColumn(key).name);
-  const counterNames = COUNTERS.map((key) => rollupColumn(key).name);
-  const types = [usageEvents.requestId.getSQLType(), ...[...ROLLUP_KEY, ...COUNTERS].map((key) => rollupColumn(key).getSQLType())].map((type) =>
-    /^[a-z_]+$/.test(type) && !["text", "uuid", "bigint", "integer", "boolean"].includes(type) ? `"${type}"` : type,
-  );
   for (const part of chunks(entries)) {
     // As text: drizzle's builder would spend more CPU on these rows than the database does (db/statement-text.ts).
     const { text, params } = insertText(usageEvents, part.map((e) => e.event), `on conflict do nothing returning ${requestId}`);
@@ -95,17 +93,17 @@ export async function insertUsageEvents(entries: { event: NewUsageEvent; day: st
       const key = { userId: event.userId, day, provider: event.provider, model: event.model, feature: event.feature, assistantId: event.assistantId ?? NO_ASSISTANT, source: event.source ?? "chat" };
       const counters = countersOf(event);
       const values = [event.requestId, ...ROLLUP_KEY.map((name) => key[name]), ...COUNTERS.map((name) => counters[name])];
-      return `(${values.map((value, i) => (params.push(value), `$${params.length}::${types[i]}`)).join(", ")})`;
+      return `(${values.map((value, i) => (params.push(value), `$${params.length}::${ROLLUP_TYPES[i]}`)).join(", ")})`;
     });
-    const keys = keyNames.map((name) => `v.${name}`).join(", ");
+    const keys = KEY_NAMES.map((name) => `v.${name}`).join(", ");
     const rows = await runText(
       executor,
       `with ins as (${text}),
-      v (${requestId}, ${[...keyNames, ...counterNames].join(", ")}) as (values ${tuples.join(", ")}),
+      v (${requestId}, ${[...KEY_NAMES, ...COUNTER_NAMES].join(", ")}) as (values ${tuples.join(", ")}),
       rollup as (
-        insert into usage_daily (${[...keyNames, ...counterNames].join(", ")})
-        select ${keys}, ${counterNames.map((name) => `sum(v.${name})`).join(", ")} from v join ins on ins.${requestId} = v.${requestId} group by ${keys}
-        on conflict (${keyNames.join(", ")}) do update set ${counterNames.map((name) => `${name} = usage_daily.${name} + excluded.${name}`).join(", ")})
+        insert into usage_daily (${[...KEY_NAMES, ...COUNTER_NAMES].join(", ")})
+        select ${keys}, ${COUNTER_NAMES.map((name) => `sum(v.${name})`).join(", ")} from v join ins on ins.${requestId} = v.${requestId} group by ${keys}
+        on conflict (${KEY_NAMES.join(", ")}) do update set ${COUNTER_NAMES.map((name) => `${name} = usage_daily.${name} + excluded.${name}`).join(", ")})
       select ${requestId} from ins`,
       params,
     );
