@@ -24,19 +24,27 @@ export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Pro
   // Idle connections kept 65 s (Node's default is 5 s): a client reusing one just as the server closes it gets
   // ECONNRESET, which busy machines (late timers) hit under parallel load.
   const args = ["start", "-p", String(port), "-H", "127.0.0.1", "--keepAliveTimeout", "65000"];
-  const server = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), ...args], {
+  const { child, stop } = await spawnUntilHealthy(
+    [path.resolve("node_modules/next/dist/bin/next"), ...args],
     env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+    `${base}/api/health`,
+    "the server did not become healthy in 60 s (did you run `npm run build`?)",
+  );
+  return { base, stop, cpuMs: () => processCpuMs(child.pid!) };
+}
+
+/** Starts `node <args>` and waits up to 60 s until `healthUrl` answers OK; `stop()` ends it (SIGTERM) and waits. */
+async function spawnUntilHealthy(args: string[], env: NodeJS.ProcessEnv, healthUrl: string, failure: string) {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
   const stop = async () => {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)));
+    child.kill("SIGTERM");
+    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
   };
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return { base, stop, cpuMs: () => processCpuMs(server.pid!) };
+    if (await fetch(healthUrl).then((r) => r.ok, () => false)) return { child, stop };
     if (i > 240) {
       await stop();
-      throw new Error("the server did not become healthy in 60 s (did you run `npm run build`?)");
+      throw new Error(failure);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -87,21 +95,11 @@ export async function startBenchUpstream(port: number): Promise<{ baseUrls: Reco
     return { baseUrls: fake.baseUrls, where: "in the benchmark's process", close: fake.close };
   }
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("tools/fake-llm/cli.ts")], {
-    env: { ...process.env, FAKE_LLM_PORT: String(port), NODE_OPTIONS: "" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const close = async () => {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
-  };
-  for (let i = 0; ; i++) {
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-    if (i > 120) {
-      await close();
-      throw new Error(`the fake upstream did not start on port ${port} in 30 s`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const { stop: close } = await spawnUntilHealthy(
+    [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("tools/fake-llm/cli.ts")],
+    { ...process.env, FAKE_LLM_PORT: String(port), NODE_OPTIONS: "" },
+    `${url}/health`,
+    `the fake upstream did not start on port ${port} in 60 s`,
+  );
   return { baseUrls: fakeBaseUrls(url), where: "in a process of its own", close };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/app/(auth)/auth";
-import { getUserForSession } from "@/db/queries/sessions";
+import { getUserForSession, type SessionClaimed } from "@/db/queries/sessions";
 import type { User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { accountNotActiveError } from "@/lib/registration/account-status";
@@ -19,11 +19,7 @@ export async function getCurrentUser(): Promise<User | null> {
 }
 
 /** Who the session cookie says is calling, before the database has confirmed it (no query). */
-export interface SessionClaim {
-  userId: string;
-  sessionId: string;
-  sessionVersion: number;
-}
+export type SessionClaim = SessionClaimed;
 
 export async function currentSessionClaim(): Promise<SessionClaim | null> {
   const session = await auth();

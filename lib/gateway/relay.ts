@@ -101,7 +101,7 @@ export function relayEvents(options: {
     for (const data of deferred) text += observer.textOf!(data);
     deferred = [];
     for (const events of plainReads) {
-      for (const raw of events.split("\n\n")) {
+      for (const raw of events.split(/\r?\n\r?\n/)) {
         const { data } = fieldsOf(raw);
         if (data) text += observer.textOf!(data);
       }
