@@ -32,9 +32,9 @@ export async function raiseBudgetAlerts(
     const row = limit.period === "month" ? used.month : used.day;
     const value = isTokenLimit(limit.kind) ? (row.tokensUsed ?? 0) : row.spentNano;
     const format = (v: number) => (isTokenLimit(limit.kind) ? `${v.toLocaleString("en-US")} tokens` : formatUsdExact(v));
-    const resets = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium" }).format(period.end);
     for (const threshold of limit.thresholds) {
       if (value * 100 < threshold * limit.limit) continue;
+      const resets = resetDate(period.end, timeZone);
       const title = threshold >= 100 ? `Your ${limit.name} is used up` : `${threshold}% of your ${limit.name} used`;
       const body = `${format(value)} of ${format(limit.limit)} used this ${limit.period}; it resets ${resets}.${
         threshold >= 100 && limit.mode === "enforce" ? " New requests are refused until then." : ""
@@ -55,6 +55,17 @@ export async function raiseBudgetAlerts(
   }
   if (shared.length > 0) created.push(...(await raiseSharedAlerts(tx, shared)));
   return created;
+}
+
+/**
+ * "Jan 1, 2027" in the time zone. Formatters are made once per zone: building one costs a few hundred microseconds,
+ * and every usage write checks the thresholds.
+ */
+const resetFormats = new Map<string, Intl.DateTimeFormat>();
+function resetDate(end: Date, timeZone: string): string {
+  let format = resetFormats.get(timeZone);
+  if (!format) resetFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium" })));
+  return format.format(end);
 }
 
 /**
@@ -80,7 +91,7 @@ async function raiseSharedAlerts(tx: DbExecutor, limits: BudgetLimit[]): Promise
   const period = scopePeriodAt();
   const rows = await readScopeLedger({ scopes: limits.map((l) => l.scopeKey!), period }, tx);
   const created: Notification[] = [];
-  const resets = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", dateStyle: "medium" }).format(period.end);
+  const resets = resetDate(period.end, "UTC");
   for (const limit of limits) {
     if (limit.limit <= 0) continue;
     const spent = rows.get(limit.scopeKey!)?.spentNano ?? 0;
