@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { getDb, type DbExecutor } from "@/db";
-import { conversations, messageRole, messages, type Conversation, type Message } from "@/db/schema";
-import { rowsOf } from "./usage-rows";
+import { conversations, messages, type Conversation, type Message } from "@/db/schema";
+import { runSideWrites } from "./usage-side-writes";
 
 /** A conversation by id, only if it belongs to the user (someone else's id reads as "not found"). */
 export async function getOwnConversation({ id, userId }: { id: string; userId: string }, executor?: DbExecutor): Promise<Conversation | undefined> {
@@ -104,15 +104,6 @@ export async function insertMessage(
   values: { id: string; conversationId: string; role: "user" | "assistant"; parts: unknown[]; metadata?: Record<string, unknown> | null },
   executor?: DbExecutor,
 ): Promise<boolean> {
-  const metadata = values.metadata ?? null;
-  const rows = await rowsOf(
-    sql`
-    insert into ${messages} (id, conversation_id, role, parts, metadata)
-    select ${values.id}, ${values.conversationId}, ${values.role}::${sql.identifier(messageRole.enumName)}, ${JSON.stringify(values.parts)}::jsonb, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb
-    where exists (select 1 from ${conversations} where ${conversations.id} = ${values.conversationId})
-    on conflict (id) do update set parts = excluded.parts, metadata = excluded.metadata where ${messages}.conversation_id = excluded.conversation_id
-    returning id`,
-    executor,
-  );
-  return rows.length > 0;
+  const db = executor ?? (await getDb());
+  return (await runSideWrites([{ kind: "message", ...values, metadata: values.metadata ?? null }], db)) > 0;
 }

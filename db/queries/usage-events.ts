@@ -3,6 +3,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { assistants, conversations, NO_ASSISTANT, usageDaily, usageEvents, users, type NewUsageEvent } from "@/db/schema";
 import { insertText, runText } from "@/db/statement-text";
+import { sideWriteCtes, type UsageSideWrite } from "./usage-side-writes";
 import { rowsOf } from "./usage-rows";
 
 
@@ -81,12 +82,13 @@ const ROLLUP_TYPES = [usageEvents.requestId, ...[...ROLLUP_KEY, ...COUNTERS].map
  * Stores model calls' events and adds them to their daily rollups (each event's `day`, in its user's time zone): one
  * statement per 500 events — the events' multi-row insert, and the rollups of those it stored (a retried write of the
  * same event, or a tracked event reported again, is skipped: no conflict target, either unique index counts — and so is
- * its rollup), summed per key (a statement may touch a rollup row once). Returns the request ids this call stored.
+ * its rollup), summed per key (a statement may touch a rollup row once). The side writes (./usage-side-writes.ts) ride in
+ * the first statement. Returns the request ids this call stored.
  */
-export async function insertUsageEvents(entries: { event: NewUsageEvent; day: string }[], executor: DbExecutor): Promise<Set<string>> {
+export async function insertUsageEvents(entries: { event: NewUsageEvent; day: string }[], executor: DbExecutor, sideWrites: UsageSideWrite[] = []): Promise<Set<string>> {
   const stored = new Set<string>();
   const requestId = usageEvents.requestId.name;
-  for (const part of chunks(entries)) {
+  for (const [index, part] of chunks(entries).entries()) {
     // As text: drizzle's builder would spend more CPU on these rows than the database does (db/statement-text.ts).
     const { text, params } = insertText(usageEvents, part.map((e) => e.event), `on conflict do nothing returning ${requestId}`);
     const tuples = part.map(({ event, day }) => {
@@ -96,9 +98,10 @@ export async function insertUsageEvents(entries: { event: NewUsageEvent; day: st
       return `(${values.map((value, i) => (params.push(value), `$${params.length}::${ROLLUP_TYPES[i]}`)).join(", ")})`;
     });
     const keys = KEY_NAMES.map((name) => `v.${name}`).join(", ");
+    const sides = index === 0 ? sideWriteCtes(sideWrites, params).map((cte) => `${cte},\n`).join("") : "";
     const rows = await runText(
       executor,
-      `with ins as (${text}),
+      `with ${sides}ins as (${text}),
       v (${requestId}, ${[...KEY_NAMES, ...COUNTER_NAMES].join(", ")}) as (values ${tuples.join(", ")}),
       rollup as (
         insert into usage_daily (${[...KEY_NAMES, ...COUNTER_NAMES].join(", ")})

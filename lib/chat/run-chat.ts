@@ -12,6 +12,7 @@ import {
 } from "ai";
 import { getAssistantWithDelegates, readConversationTurn, upsertOwnConversation, writeTurnAtOnce } from "@/db/queries/chat-turn";
 import { deleteMessagesFrom, insertMessage } from "@/db/queries/conversations";
+import type { UsageSideWrite } from "@/db/queries/usage-side-writes";
 import { inTransactionRetried, retried } from "@/db/queries/transaction";
 import type { Assistant, Message, User } from "@/db/schema";
 import type { ClaimedUser } from "@/lib/auth/session";
@@ -226,9 +227,15 @@ export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: 
     const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
     // The answer and its usage commit together (the answer is left out if the conversation was deleted meanwhile).
-    const answer = { id: assistantMessageId, conversationId, role: "assistant" as const, parts, metadata: { ...metadataOf(metered, base, status) } as Record<string, unknown> };
-    await metered.record(stored && parts.length > 0 ? { alongside: (tx) => insertMessage(answer, tx), alongsideGuarded: true } : {});
-    if (stored && isFirstTurn && !failure) await generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" });
+    const answer: UsageSideWrite = { kind: "message", id: assistantMessageId, conversationId, role: "assistant", parts, metadata: { ...metadataOf(metered, base, status) } };
+    // The title is asked for while the answer is recorded (it needs only the user's message), so both can share a
+    // group commit.
+    const titled = stored && isFirstTurn && !failure
+      ? generateConversationTitle({ userId: user.id, conversationId, modelRef, firstMessage, sources, overrides, timeZone: user.timeZone ?? "UTC" })
+      : null;
+    titled?.catch(() => undefined); // awaited below
+    await metered.record(stored && parts.length > 0 ? { sideWrites: [answer] } : {});
+    await titled;
   });
 
   if (relay) {

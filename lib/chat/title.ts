@@ -1,6 +1,5 @@
 import "server-only";
 import { generateText } from "ai";
-import { setGeneratedTitle } from "@/db/queries/conversations";
 import { GENERATED_TITLE_MAX, plainTitle } from "@/lib/chat/plain-title";
 import { AppError } from "@/lib/errors";
 import { describeError } from "@/lib/log";
@@ -69,7 +68,7 @@ export async function generateConversationTitle(options: {
   } catch (error) {
     if (!(error instanceof AppError)) console.warn("[title] could not name conversation %s: %s", options.conversationId, describeError(error));
   }
-  await call.record();
-  if (title) await setGeneratedTitle({ id: options.conversationId, title });
+  // The title is set (where the conversation has none yet) in the same write as the call's usage.
+  await call.record(title ? { sideWrites: [{ kind: "title", conversationId: options.conversationId, title }] } : {});
   return title;
 }

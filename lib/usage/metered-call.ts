@@ -7,7 +7,7 @@ import type { BudgetLimit } from "@/lib/budgets/limits";
 import { costAt, lookupPrice, priceLevelFor, toolFeeFor, type PriceLookup, type PriceOverride, type ServerTool, type TokenUsage } from "@/lib/pricing/price-book";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
 import { billLinesOf, type BillLines } from "./bill-lines";
-import { recordUsage, type RecordOptions, type UsageRecord } from "./recorder";
+import type { RecordOptions, UsageRecord } from "./recorder";
 import { thinkingFloor } from "./thinking";
 import { enqueueUsage } from "./usage-queue";
 import { estimateTokens, toTokenUsage, totalTokens, type ProviderUsage } from "./tokens";
@@ -193,8 +193,8 @@ export class MeteredCall {
   }
 
   /**
-   * Waits for every step, then stores the records: with `options.alongside`, in one transaction of their own with that
-   * write; otherwise in the next group commit of the usage queue (lib/usage/usage-queue.ts). Resolves once committed.
+   * Waits for every step, then stores the records, with the rows that belong with them (`options.sideWrites`: the
+   * answer, a title), in the next group commit of the usage queue (lib/usage/usage-queue.ts). Resolves once committed.
    * The call's last act: what it reserved ahead and never used is given back.
    */
   async record(options?: RecordOptions): Promise<void> {
@@ -203,8 +203,7 @@ export class MeteredCall {
     const held = this.held;
     this.held = null;
     if (held?.reservation) await releaseCall(held.reservation);
-    if (options?.alongside) await recordUsage([...this.steps.records], options);
-    else await enqueueUsage([...this.steps.records]);
+    await enqueueUsage([...this.steps.records], options?.sideWrites);
   }
 
   /** The call's tokens and cost so far, for the answer's metadata. */

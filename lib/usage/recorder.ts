@@ -4,6 +4,7 @@ import { addSpend, adjustReservation, closeReservation, readLedger, type PeriodU
 import { getBudgets, type Budgets } from "@/db/queries/settings";
 import { inTransaction } from "@/db/queries/transaction";
 import { insertUsageEvents, timeZonesOf, withoutDanglingReferences } from "@/db/queries/usage-events";
+import { runSideWrites, type UsageSideWrite } from "@/db/queries/usage-side-writes";
 import { isForeignKeyViolation } from "@/db/sql-state";
 import type { CostSource, NewUsageEvent, Notification, ProviderKind, UsageSource, UsageStatus } from "@/db/schema";
 import { deliverAlertWebhooks } from "@/lib/alerts/webhooks";
@@ -129,16 +130,10 @@ const RETRY_DELAYS_MS = [100, 400, 1600];
 
 export interface RecordOptions {
   /**
-   * Another write that belongs with these records (the chat answer they paid for), in the same transaction. It runs
-   * in a savepoint: if it fails, the usage is still committed (money is never lost to a failed side write) and the
-   * failure is thrown after the commit.
+   * Rows that belong with these records (the chat answer they paid for, a generated title), written in the same
+   * statement as their events: guarded writes that cannot fail on their own (db/queries/usage-side-writes.ts).
    */
-  alongside?: (executor: DbExecutor) => Promise<unknown>;
-  /**
-   * The side write cannot fail on its own (a guarded insert, db/queries/conversations.ts insertMessage): no savepoint
-   * around it (two round trips fewer); if it fails after all, the whole write fails and is retried.
-   */
-  alongsideGuarded?: boolean;
+  sideWrites?: UsageSideWrite[];
 }
 
 /**
@@ -148,19 +143,17 @@ export interface RecordOptions {
  * handed to the alert webhooks once it has committed, in the background (a failing webhook cannot fail the write).
  */
 export async function recordUsage(records: UsageRecord[], options: RecordOptions = {}): Promise<void> {
-  if (records.length === 0 && !options.alongside) return;
+  if (records.length === 0 && !options.sideWrites?.length) return;
   let lastError: unknown;
   // After an insert failed on a foreign key (the call's conversation or assistant was deleted meanwhile), the next
   // attempts store the events without the references that are gone.
   let repair = false;
   for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length + 1; attempt++) {
     try {
-      const { alerts, sideFailure } = await writeUsage(records, options, repair);
+      const { alerts } = await writeUsage(records, options, repair);
       if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
-      if (sideFailure) throw sideFailure;
       return;
     } catch (error) {
-      if (error instanceof SideWriteFailed) throw error.error;
       lastError = error;
       if (isForeignKeyViolation(error)) repair = true;
       const delay = RETRY_DELAYS_MS[attempt - 1];
@@ -183,44 +176,34 @@ export async function recordUsage(records: UsageRecord[], options: RecordOptions
  * webhooks once committed. The usage queue (lib/usage/usage-queue.ts) writes a group of callers' records with it and,
  * if the group fails, falls back to `recordUsage` per caller.
  */
-export async function writeUsageOnce(records: UsageRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  const { alerts } = await writeUsage(records, {});
+export async function writeUsageOnce(records: UsageRecord[], options: RecordOptions = {}): Promise<void> {
+  if (records.length === 0 && !options.sideWrites?.length) return;
+  const { alerts } = await writeUsage(records, options);
   if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
 }
 
-class SideWriteFailed {
-  constructor(readonly error: unknown) {}
-}
-
 /** Writes the records in one transaction; returns the budget alert notifications it created. */
-async function writeUsage(records: UsageRecord[], options: RecordOptions, repair = false): Promise<{ alerts: Notification[]; sideFailure?: SideWriteFailed }> {
+async function writeUsage(records: UsageRecord[], options: RecordOptions, repair = false): Promise<{ alerts: Notification[] }> {
   const userIds = [...new Set(records.map((r) => r.userId))];
   // The budgets the alerts are checked against, where this process read them within the second (the caller did).
   const budgets = new Map(await Promise.all(userIds.map(async (userId) => [userId, await cachedBudgets(userId)] as const)));
+  const sideWrites = options.sideWrites ?? [];
   const written = await inTransaction(async (tx) => {
-    let sideFailure: SideWriteFailed | undefined;
-    if (options.alongside && options.alongsideGuarded) {
-      await options.alongside(tx);
-    } else if (options.alongside) {
-      try {
-        await inTransaction(options.alongside, tx);
-      } catch (error) {
-        sideFailure = new SideWriteFailed(error);
-      }
+    if (records.length === 0) {
+      await runSideWrites(sideWrites, tx);
+      return { alerts: [] };
     }
-    if (records.length === 0) return { alerts: [], sideFailure };
     // The callers' reading of the users' time zones, else the users' rows.
     const known = new Map(records.flatMap((r) => (r.timeZone ? [[r.userId, r.timeZone] as const] : [])));
     const zones = userIds.every((userId) => known.has(userId)) ? known : await timeZonesOf({ userIds }, tx);
     const zoneOf = (userId: string) => zones.get(userId) ?? "UTC";
-    const ledgers = await writeRecords(tx, records, zoneOf, repair);
+    const ledgers = await writeRecords(tx, records, zoneOf, repair, sideWrites);
     const alerts: Notification[] = [];
     for (const userId of userIds) {
       const latest = Math.max(...records.filter((r) => r.userId === userId).map((r) => r.finishedAt.getTime()));
       alerts.push(...(await alertsFor(tx, { userId, timeZone: zoneOf(userId), at: new Date(latest), budgets: budgets.get(userId), ledgers })));
     }
-    return { alerts, sideFailure };
+    return { alerts };
   });
   // Committed: the leases these calls were taken from now hold that much less (whether shrunk now or by an earlier
   // write of the same records whose commit was not confirmed).
@@ -237,11 +220,17 @@ type LedgerAfter = Map<string, { month: PeriodUsage; day: PeriodUsage }>;
 
 const ledgerKey = (userId: string, periods: Periods) => `${userId}|${periods.month.start.toISOString()}|${periods.day.start.toISOString()}`;
 
-async function writeRecords(tx: DbExecutor, records: UsageRecord[], zoneOf: (userId: string) => string, repair: boolean): Promise<LedgerAfter> {
+async function writeRecords(
+  tx: DbExecutor,
+  records: UsageRecord[],
+  zoneOf: (userId: string) => string,
+  repair: boolean,
+  sideWrites: UsageSideWrite[],
+): Promise<LedgerAfter> {
   const rows = records.map(toEventRow);
   const events = repair ? await withoutDanglingReferences(rows, tx) : rows;
   const entries = records.map((record, i) => ({ record, event: events[i]!, day: localDay(record.finishedAt, zoneOf(record.userId)) }));
-  const stored = await insertUsageEvents(entries, tx);
+  const stored = await insertUsageEvents(entries, tx, sideWrites);
   const spend = new Map<string, Parameters<typeof addSpend>[0]>();
   for (const { record } of entries) {
     if (!stored.has(record.requestId)) continue;

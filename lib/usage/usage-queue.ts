@@ -2,6 +2,7 @@ import "server-only";
 import { releaseIdleLeases } from "@/lib/budgets/leases";
 import { logFailure } from "@/lib/log";
 import { waitForBackgroundWork } from "./background";
+import type { UsageSideWrite } from "@/db/queries/usage-side-writes";
 import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
 
 /**
@@ -12,8 +13,8 @@ import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
  * caller's records are written again on their own with the recorder's retries, so one bad record cannot lose the others.
  * `enqueueUsage` resolves once the caller's records are committed (and rejects if they could not be).
  *
- * Writes that must commit together with something else (the chat answer stored alongside its usage) do not come here:
- * they call `recordUsage` with `alongside` (see MeteredCall.record()).
+ * Rows that must commit together with a caller's usage (the chat answer it paid for, a generated title) come with it
+ * as side writes, and are written in the same transaction as the group's events (db/queries/usage-side-writes.ts).
  *
  * Shutdown: `installUsageDrainOnShutdown()` (called once by the server's startup) makes SIGTERM/SIGINT drain the queue:
  * from then on records are written at once instead of waiting for the next tick, and the queue is flushed until it and
@@ -32,6 +33,7 @@ function flushInterval(): number {
 
 interface Waiting {
   records: UsageRecord[];
+  sideWrites: UsageSideWrite[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -42,11 +44,11 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 let flushing: Promise<void> | null = null;
 let draining = false;
 
-/** Queues records for the next group commit; resolves when they are committed. */
-export function enqueueUsage(records: UsageRecord[]): Promise<void> {
-  if (records.length === 0) return Promise.resolve();
+/** Queues records (and the rows written with them) for the next group commit; resolves when they are committed. */
+export function enqueueUsage(records: UsageRecord[], sideWrites: UsageSideWrite[] = []): Promise<void> {
+  if (records.length === 0 && sideWrites.length === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
-    waiting.push({ records, resolve, reject });
+    waiting.push({ records, sideWrites, resolve, reject });
     waitingRows += records.length;
     schedule();
   });
@@ -106,7 +108,7 @@ function byUser(a: UsageRecord, b: UsageRecord): number {
 
 async function write(batch: Waiting[]): Promise<void> {
   try {
-    await writeUsageOnce(batch.flatMap((w) => w.records).sort(byUser));
+    await writeUsageOnce(batch.flatMap((w) => w.records).sort(byUser), { sideWrites: batch.flatMap((w) => w.sideWrites) });
     for (const w of batch) w.resolve();
     return;
   } catch (error) {
@@ -116,7 +118,7 @@ async function write(batch: Waiting[]): Promise<void> {
   await Promise.all(
     batch.map(async (w) => {
       try {
-        await recordUsage(w.records);
+        await recordUsage(w.records, { sideWrites: w.sideWrites });
         w.resolve();
       } catch (error) {
         w.reject(error);
