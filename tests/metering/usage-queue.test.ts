@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as recorder from "@/lib/usage/recorder";
 import type { UsageRecord } from "@/lib/usage/recorder";
+import { createConversation, deleteConversation } from "@/db/queries/conversations";
 import { drainUsageQueue, enqueueUsage, flushUsageQueue, queuedUsageRows, usageQueue } from "@/lib/usage/usage-queue";
 import { newUser } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
@@ -131,5 +132,48 @@ describe("usage queue (group commits)", () => {
     await pending;
     expect(queuedUsageRows()).toBe(0);
     expect(await totals(user.id)).toMatchObject({ events: 25, event_sum: 25 * 10 + 300, month_spent: 25 * 10 + 300 });
+  });
+  it("writes the rows that belong with the usage (an answer, a title) in the same commit, and only where they may be", async () => {
+    const user = await newUser("q8");
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const conversation = async (title: string | null = null) => {
+      const id = randomUUID();
+      await createConversation({ id, userId: user.id, model: "openai:gpt-4o-mini", assistantId: null });
+      if (title) await db.current().db.execute(sql`update conversations set title = ${title} where id = ${id}`);
+      return id;
+    };
+    const [chat, titled, named, gone] = [await conversation(), await conversation(), await conversation("Named by the user"), await conversation()];
+    await deleteConversation({ id: gone, userId: user.id });
+    const answer = (conversationId: string, text: string) => ({
+      kind: "message" as const,
+      id: randomUUID(),
+      conversationId,
+      role: "assistant" as const,
+      parts: [{ type: "text", text }],
+      metadata: { costNano: 5 },
+    });
+    const [stored, lost] = [answer(chat, "The answer."), answer(gone, "Nobody will read this.")];
+    usageQueue.intervalMs = 60_000;
+    const writes = Promise.all([
+      enqueueUsage([record(user.id, 5, { conversationId: chat })], [stored]),
+      enqueueUsage([record(user.id, 7)], [{ kind: "title", conversationId: titled, title: "A generated title" }]),
+      enqueueUsage([record(user.id, 11)], [{ kind: "title", conversationId: named, title: "Not this one" }]),
+      // The conversation was deleted while its answer streamed: the answer is left out, its usage is kept.
+      enqueueUsage([record(user.id, 13)], [lost]),
+    ]);
+    const transactions = vi.spyOn(recorder, "writeUsageOnce");
+    await flushUsageQueue();
+    await writes;
+    expect(transactions).toHaveBeenCalledTimes(1);
+    const rows = (await db.current().db.execute(sql`
+      select (select count(*) from messages where id = ${stored.id} and conversation_id = ${chat} and parts->0->>'text' = 'The answer.') as stored,
+             (select count(*) from messages where id = ${lost.id}) as lost,
+             (select title from conversations where id = ${titled}) as titled,
+             (select title from conversations where id = ${named}) as named`)) as unknown as { rows: Record<string, unknown>[] };
+    expect(rows.rows[0]).toEqual({ stored: expect.anything(), lost: expect.anything(), titled: "A generated title", named: "Named by the user" });
+    expect(Number(rows.rows[0]!.stored)).toBe(1);
+    expect(Number(rows.rows[0]!.lost)).toBe(0);
+    expect(await totals(user.id)).toMatchObject({ events: 4, event_sum: 36, month_spent: 36 });
   });
 });
