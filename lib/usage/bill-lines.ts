@@ -90,10 +90,17 @@ const KNOWN: Record<ProviderId, readonly string[]> = {
   "openai-compatible": [],
 };
 
-function numericPaths(value: unknown, prefix = ""): { path: string; value: number }[] {
-  if (typeof value === "number") return value > 0 ? [{ path: prefix, value }] : [];
-  if (!isObject(value)) return [];
-  return Object.entries(value).flatMap(([key, inner]) => numericPaths(inner, prefix ? `${prefix}.${key}` : key));
+/** The dotted paths of the positive numbers in a usage object, not under a known path (every usage write reads one). */
+function unknownNumericPaths(value: unknown, known: readonly string[], prefix: string, out: string[]): string[] {
+  if (typeof value === "number") {
+    if (value > 0 && !known.some((k) => prefix === k || prefix.startsWith(`${k}.`))) out.push(prefix);
+    return out;
+  }
+  if (!isObject(value)) return out;
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) unknownNumericPaths(value[key], known, prefix ? `${prefix}.${key}` : key, out);
+  }
+  return out;
 }
 
 function modalityCount(details: unknown, modality: string): number {
@@ -104,9 +111,7 @@ function modalityCount(details: unknown, modality: string): number {
 function unpricedFieldsOf(provider: ProviderId, raw: unknown): string[] {
   if (provider === "openrouter" || provider === "openai-compatible") return [];
   const known = KNOWN[provider];
-  const unknown = numericPaths(raw)
-    .map((p) => p.path)
-    .filter((path) => !known.some((k) => path === k || path.startsWith(`${k}.`)));
+  const unknown = unknownNumericPaths(raw, known, "", []);
   if (provider === "google" && isObject(raw)) {
     // Modalities we do not price apart from text (VIDEO, and cached AUDIO, which has its own cache price).
     for (const key of ["promptTokensDetails", "candidatesTokensDetails", "cacheTokensDetails", "toolUsePromptTokensDetails"]) {

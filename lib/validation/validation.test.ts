@@ -133,6 +133,16 @@ describe("the JSON body reader", () => {
     expect(await readJsonBody(post(""), { whenEmpty: {} })).toEqual({});
   });
 
+  it("drops prototype keys spelled with escapes too, and finds unstorable text only escapes can carry", async () => {
+    const escaped = (await readJsonBody(post('{"\\u005f_proto__":{"polluted":1},"\\u0063onstructor":1,"a":"caf\\u00e9"}'))) as Record<string, unknown>;
+    expect(escaped).toEqual({ a: "café" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Without escapes: a plain parse, the same value.
+    expect(await readJsonBody(post('{"a":{"b":["café",1,null,true]},"c":"\u{1F600}"}'))).toEqual({ a: { b: ["café", 1, null, true] }, c: "\u{1F600}" });
+    const error = await refusal(readJsonBody(post('{"ok":"x","nested":{"list":["fine","\\udc00"]}}')));
+    expect([error.status, error.code, error.message]).toEqual([400, "validation_failed", "nested.list.1: This text contains characters that cannot be stored (NUL or an unpaired surrogate)."]);
+  });
+
   it.each([
     ["malformed JSON", post("{nope"), 400, "bad_request", /not valid JSON/],
     ["a form body", post("title=hi", "application/x-www-form-urlencoded"), 400, "bad_request", /Content-Type: application\/json/],
