@@ -83,8 +83,8 @@ const NAMES: Record<"user" | "admin" | "default", Record<LimitKind, string>> = {
 export function limitsOf(budgets: Budgets): BudgetLimit[] {
   const limits: BudgetLimit[] = [];
   const personal = [
-    ["user", budgets.user && { ...budgets.user, dailyTokenLimit: null }],
-    ["admin", budgets.admin && { ...budgets.admin, dailyTokenLimit: null }],
+    ["user", budgets.user],
+    ["admin", budgets.admin],
     ["default", budgets.defaults],
   ] as const;
   for (const [source, budget] of personal) {
@@ -93,7 +93,8 @@ export function limitsOf(budgets: Budgets): BudgetLimit[] {
       monthly_cost: budget.monthlyCostLimitNano,
       daily_cost: budget.dailyCostLimitNano,
       monthly_tokens: budget.monthlyTokenLimit,
-      daily_tokens: budget.dailyTokenLimit,
+      // A daily token limit is the organisation default's only.
+      daily_tokens: source === "default" ? budget.dailyTokenLimit : null,
     };
     for (const kind of Object.keys(values) as LimitKind[]) {
       const limit = values[kind];

@@ -64,7 +64,8 @@ function metadataOf(call: MeteredCall, base: ChatMessageMetadata, status: ChatMe
   const t = call.totals();
   // An answer cut off where its budget reservation ended (the provider ignored the output cap) was stopped.
   const stopped = status === "ok" && call.records.some((r) => r.stopReason === "budget");
-  return { ...base, ...t, status: stopped ? "aborted" : status };
+  // Object.assign, not a literal of spreads (several µs each on this Node).
+  return Object.assign({}, base, t, { status: stopped ? "aborted" : status });
 }
 
 /** UI chunks that show how the answer started: content, or an error before any content. */

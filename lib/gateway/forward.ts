@@ -79,7 +79,7 @@ export async function answered(call: MeteredCall, step: Step, forwarded: Extract
     } catch {
       // Not JSON: recorded from the estimate.
     }
-    call.endStep(call.recordOf(step, { status: "ok", partialText: "", ttftMs: null, finishedAt, ...outcome }));
+    call.endStep(call.recordOf(step, Object.assign({ status: "ok" as const, partialText: "", ttftMs: null, finishedAt }, outcome)));
     await call.record();
   });
   return new Response(text, { status: forwarded.upstream.status, headers: { "content-type": forwarded.contentType, ...AS_SENT } });

@@ -115,13 +115,11 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
     const capField = body.max_tokens != null || resolved.provider !== "openai" ? "max_tokens" : "max_completion_tokens";
     const clamped = step.reservation && step.maxOutputTokens < (asked ?? Number.MAX_SAFE_INTEGER);
     const clientWantsUsage = body.stream_options?.include_usage === true;
-    const upstreamBody = {
-      ...body,
-      model: resolved.modelId,
-      ...(clamped ? { [capField]: step.maxOutputTokens } : {}),
-      ...(body.stream ? { stream_options: { ...body.stream_options, include_usage: true } } : {}),
-      ...(resolved.provider === "openrouter" ? { usage: { ...(body.usage as object | undefined), include: true } } : {}),
-    };
+    // Built with Object.assign rather than a literal of spreads, which cost several µs per request on this Node.
+    const upstreamBody: Record<string, unknown> = Object.assign({}, body, { model: resolved.modelId });
+    if (clamped) upstreamBody[capField] = step.maxOutputTokens;
+    if (body.stream) upstreamBody.stream_options = Object.assign({}, body.stream_options, { include_usage: true });
+    if (resolved.provider === "openrouter") upstreamBody.usage = Object.assign({}, body.usage as object | undefined, { include: true });
 
     const forwarded = await forward({
       call,
@@ -140,7 +138,7 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
     return await answered(call, step, forwarded, (json) => {
       const answer = json as { usage?: Record<string, unknown>; choices?: { message?: { content?: unknown } }[] };
       const content = answer.choices?.map((c) => (typeof c.message?.content === "string" ? c.message.content : "")).join("") ?? "";
-      return { ...(answer.usage ? { usage: openAIUsage(answer.usage), wireUsage: answer.usage } : {}), partialText: content };
+      return answer.usage ? { usage: openAIUsage(answer.usage), wireUsage: answer.usage, partialText: content } : { partialText: content };
     });
   } catch (error) {
     return gatewayError("openai", error, request);

@@ -113,7 +113,7 @@ export function relayEvents(options: {
     ended = true;
     const outcome = observer.outcome();
     if (!outcome.usage) readDeferred();
-    call.endStep(call.recordOf(step, { ...outcome, status, partialText: text, ttftMs, ...extra }));
+    call.endStep(call.recordOf(step, Object.assign({}, outcome, { status, partialText: text, ttftMs }, extra)));
     if (options.settle) options.settle();
     else runInBackground(`gateway ${call.requestId}`, () => call.record());
     return rewrite ? rewrite.end(status, extra) : "";

@@ -241,7 +241,7 @@ export function meteredModel(call: MeteredCall): LanguageModel {
         const room = Math.max(0, (cap ?? 0) - estimateTokens(partialText));
         const head = part.type === "tool-input-delta" ? "" : truncateToTokens(part.delta, room);
         if (head) {
-          const piece = { ...part, delta: head };
+          const piece = Object.assign({}, part, { delta: head });
           observe(piece);
           controller.enqueue(piece);
         }
