@@ -34,7 +34,8 @@ export function insertText<T extends Table>(table: T, rows: T["$inferInsert"][],
       if (value === undefined && column.defaultFn) value = column.defaultFn();
       else if (value === undefined && column.default === undefined && column.onUpdateFn) value = column.onUpdateFn();
       if (value === undefined) return "default";
-      if (is(value, SQL)) throw new Error(`insertText: column ${column.name} has an SQL value; use drizzle's insert`);
+      // (drizzle's `is` walks the prototype chain: only objects can be SQL.)
+      if (typeof value === "object" && value !== null && is(value, SQL)) throw new Error(`insertText: column ${column.name} has an SQL value; use drizzle's insert`);
       params.push(value === null ? null : column.mapToDriverValue(value));
       return `$${params.length}`;
     });

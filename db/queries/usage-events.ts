@@ -25,16 +25,16 @@ type RollupCounters = { [K in (typeof SUMMED)[number] | "requests" | "errorReque
 
 function countersOf(event: NewUsageEvent): RollupCounters {
   const one = (flag: boolean) => (flag ? 1 : 0);
-  const summed = Object.fromEntries(SUMMED.map((column) => [column, Number(event[column] ?? 0)])) as Pick<RollupCounters, (typeof SUMMED)[number]>;
-  return {
-    ...summed,
-    requests: 1,
-    errorRequests: one(event.status === "error"),
-    unpricedRequests: one(event.costNano === null || event.costNano === undefined),
-    estimatedRequests: one(event.estimated === true),
-    serverToolRequests: Object.values(event.serverToolRequests ?? {}).reduce((sum, n) => sum + (n ?? 0), 0),
-    costNano: event.costNano ?? 0,
-  };
+  const counters = {} as RollupCounters;
+  for (const column of SUMMED) counters[column] = Number(event[column] ?? 0);
+  // Assigned, not spread into a literal: that costs several µs per event on this Node.
+  counters.requests = 1;
+  counters.errorRequests = one(event.status === "error");
+  counters.unpricedRequests = one(event.costNano === null || event.costNano === undefined);
+  counters.estimatedRequests = one(event.estimated === true);
+  counters.serverToolRequests = Object.values(event.serverToolRequests ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
+  counters.costNano = event.costNano ?? 0;
+  return counters;
 }
 
 /**
