@@ -20,27 +20,34 @@ export async function runText(executor: DbExecutor, text: string, params: unknow
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
- * `insert into <table> (<every column>) values (…), (…)` for these rows, followed by `tail` (e.g. `on conflict do
- * nothing returning …`). Values are converted as drizzle converts them (timestamps, JSON, arrays); a column a row
- * leaves undefined gets its `$defaultFn` (or `$onUpdateFn`) value, else `default` — as drizzle's own insert does.
+ * `insert into <table> (<columns>) select … from json_populate_recordset(null::<table>, <param>::json)` for these rows,
+ * followed by `tail` (e.g. `on conflict do nothing returning …`), and the rows as that one JSON parameter: one parameter
+ * however many rows, where a VALUES list took one per column per row (some 45 a usage event), each serialized and
+ * sent on its own. Values are those drizzle's insert would store (timestamps as ISO text, JSON values nested, arrays as
+ * JSON arrays); a column a row leaves undefined gets its `$defaultFn` (or `$onUpdateFn`) value, else its JS default;
+ * a column no row gives, with a default the database computes (`defaultNow()`, `defaultRandom()`), is left to it.
  */
-export function insertText<T extends Table>(table: T, rows: T["$inferInsert"][], tail = ""): { text: string; params: unknown[] } {
+export function insertJsonText<T extends Table>(table: T, rows: T["$inferInsert"][], param: string, tail = ""): { text: string; json: string } {
   // As drizzle's insert: every column but those the database always generates.
   const columns = Object.entries(getTableColumns(table)).filter(([, column]) => column.generated === undefined || column.generated.type === "byDefault");
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const values = columns.map(([key, column]) => {
-      let value = (row as TextRow)[key];
-      if (value === undefined && column.defaultFn) value = column.defaultFn();
-      else if (value === undefined && column.default === undefined && column.onUpdateFn) value = column.onUpdateFn();
-      if (value === undefined) return "default";
-      // (drizzle's `is` walks the prototype chain: only objects can be SQL.)
-      if (typeof value === "object" && value !== null && is(value, SQL)) throw new Error(`insertText: column ${column.name} has an SQL value; use drizzle's insert`);
-      params.push(value === null ? null : column.mapToDriverValue(value));
-      return `$${params.length}`;
-    });
-    return `(${values.join(", ")})`;
+  const valueOf = (row: TextRow, key: string, column: (typeof columns)[number][1]): unknown => {
+    let value = row[key];
+    if (value === undefined && column.defaultFn) value = column.defaultFn();
+    else if (value === undefined && column.default === undefined && column.onUpdateFn) value = column.onUpdateFn();
+    else if (value === undefined) value = column.default;
+    // (drizzle's `is` walks the prototype chain: only objects can be SQL.)
+    if (typeof value === "object" && value !== null && is(value, SQL)) {
+      throw new Error(`insertJsonText: column ${column.name} has an SQL value (or an SQL default some rows leave to it); use drizzle's insert`);
+    }
+    return typeof value === "bigint" ? value.toString() : value;
+  };
+  const used = columns.filter(([key, column]) => rows.some((row) => (row as TextRow)[key] !== undefined) || column.defaultFn || (column.default !== undefined && !is(column.default, SQL)));
+  const objects = rows.map((row) => {
+    const out: TextRow = {};
+    for (const [key, column] of used) out[column.name] = valueOf(row as TextRow, key, column);
+    return out;
   });
-  const names = columns.map(([, column]) => quoted(column.name)).join(", ");
-  return { text: `insert into ${quoted(getTableName(table))} (${names}) values ${tuples.join(", ")}${tail ? ` ${tail}` : ""}`, params };
+  const names = used.map(([, column]) => quoted(column.name)).join(", ");
+  const name = quoted(getTableName(table));
+  return { text: `insert into ${name} (${names}) select ${names} from json_populate_recordset(null::${name}, ${param}::json)${tail ? ` ${tail}` : ""}`, json: JSON.stringify(objects) };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { assistants, conversations, NO_ASSISTANT, usageDaily, usageEvents, users, type NewUsageEvent } from "@/db/schema";
-import { insertText, runText } from "@/db/statement-text";
+import { insertJsonText, runText } from "@/db/statement-text";
 import { sideWriteCtes, type UsageSideWrite } from "./usage-side-writes";
 import { rowsOf } from "./usage-rows";
 
@@ -59,7 +59,7 @@ export async function withoutDanglingReferences(events: NewUsageEvent[], executo
   }));
 }
 
-/** Rows per statement: an event has about 40 columns and its rollup 23, PostgreSQL takes at most 65,535 parameters. */
+/** Rows per statement (a bound on one statement's size). */
 const CHUNK = 500;
 
 function chunks<T>(items: T[]): T[][] {
@@ -73,10 +73,13 @@ const ROLLUP_KEY = ["userId", "day", "provider", "model", "feature", "assistantI
 const COUNTERS = Object.keys(countersOf({} as NewUsageEvent)) as (keyof RollupCounters)[];
 const KEY_NAMES = ROLLUP_KEY.map((key) => usageDaily[key].name);
 const COUNTER_NAMES = COUNTERS.map((key) => usageDaily[key].name);
-/** The SQL types a rollup row's VALUES are cast to (request id, key, counters): enum types quoted. */
-const ROLLUP_TYPES = [usageEvents.requestId, ...[...ROLLUP_KEY, ...COUNTERS].map((key) => usageDaily[key])]
-  .map((column) => column.getSQLType())
-  .map((type) => (/^[a-z_]+$/.test(type) && !["text", "uuid", "bigint", "integer", "boolean"].includes(type) ? `"${type}"` : type));
+/** A rollup row's columns as json_to_recordset reads them (request id, key, counters): names and SQL types, enums quoted. */
+const ROLLUP_COLUMNS = [usageEvents.requestId, ...[...ROLLUP_KEY, ...COUNTERS].map((key) => usageDaily[key])]
+  .map((column) => {
+    const type = column.getSQLType();
+    return `${column.name} ${/^[a-z_]+$/.test(type) && !["text", "uuid", "bigint", "integer", "boolean", "date"].includes(type) ? `"${type}"` : type}`;
+  })
+  .join(", ");
 
 /**
  * Stores model calls' events and adds them to their daily rollups (each event's `day`, in its user's time zone): one
@@ -89,20 +92,24 @@ export async function insertUsageEvents(entries: { event: NewUsageEvent; day: st
   const stored = new Set<string>();
   const requestId = usageEvents.requestId.name;
   for (const [index, part] of chunks(entries).entries()) {
-    // As text: drizzle's builder would spend more CPU on these rows than the database does (db/statement-text.ts).
-    const { text, params } = insertText(usageEvents, part.map((e) => e.event), `on conflict do nothing returning ${requestId}`);
-    const tuples = part.map(({ event, day }) => {
+    // As text with the rows as JSON: drizzle's builder would spend more CPU on these rows than the database does, and
+    // a VALUES list takes a parameter per column per row (db/statement-text.ts).
+    const { text, json } = insertJsonText(usageEvents, part.map((e) => e.event), "$1", `on conflict do nothing returning ${requestId}`);
+    const rollups = part.map(({ event, day }) => {
       const key = { userId: event.userId, day, provider: event.provider, model: event.model, feature: event.feature, assistantId: event.assistantId ?? NO_ASSISTANT, source: event.source ?? "chat" };
       const counters = countersOf(event);
-      const values = [event.requestId, ...ROLLUP_KEY.map((name) => key[name]), ...COUNTERS.map((name) => counters[name])];
-      return `(${values.map((value, i) => (params.push(value), `$${params.length}::${ROLLUP_TYPES[i]}`)).join(", ")})`;
+      const row: Record<string, unknown> = { [requestId]: event.requestId };
+      ROLLUP_KEY.forEach((name, i) => (row[KEY_NAMES[i]!] = key[name]));
+      COUNTERS.forEach((name, i) => (row[COUNTER_NAMES[i]!] = counters[name]));
+      return row;
     });
+    const params: unknown[] = [json, JSON.stringify(rollups)];
     const keys = KEY_NAMES.map((name) => `v.${name}`).join(", ");
     const sides = index === 0 ? sideWriteCtes(sideWrites, params).map((cte) => `${cte},\n`).join("") : "";
     const rows = await runText(
       executor,
       `with ${sides}ins as (${text}),
-      v (${requestId}, ${[...KEY_NAMES, ...COUNTER_NAMES].join(", ")}) as (values ${tuples.join(", ")}),
+      v as (select * from json_to_recordset($2::json) as v (${ROLLUP_COLUMNS})),
       rollup as (
         insert into usage_daily (${[...KEY_NAMES, ...COUNTER_NAMES].join(", ")})
         select ${keys}, ${COUNTER_NAMES.map((name) => `sum(v.${name})`).join(", ")} from v join ins on ins.${requestId} = v.${requestId} group by ${keys}

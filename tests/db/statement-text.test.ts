@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { eq, getTableColumns } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { inTransaction } from "@/db/queries/transaction";
 import { usageEvents, type NewUsageEvent } from "@/db/schema";
-import { insertText, runText } from "@/db/statement-text";
+import { insertJsonText, runText } from "@/db/statement-text";
 import { newUser } from "@/tests/support/chat";
 import { freshDatabasePerFile } from "@/tests/support/test-db";
 
@@ -48,13 +48,13 @@ async function stored(requestId: string) {
   return rest;
 }
 
-describe("insertText (a multi-row insert as text, for the usage recorder's hot path)", () => {
+describe("insertJsonText (a multi-row insert as text with the rows as one JSON parameter, for the usage recorder's hot path)", () => {
   it("stores exactly what drizzle's own insert stores, value for value", async () => {
     const user = await newUser("text-insert");
     const viaText = eventOf(user.id);
     const viaDrizzle = { ...eventOf(user.id), requestId: `req-${randomUUID()}` };
-    const { text, params } = insertText(usageEvents, [viaText]);
-    await runText(await getDb(), text, params);
+    const { text, json } = insertJsonText(usageEvents, [viaText], "$1");
+    await runText(await getDb(), text, [json]);
     await (await getDb()).insert(usageEvents).values(viaDrizzle);
 
     const a = await stored(viaText.requestId);
@@ -73,28 +73,32 @@ describe("insertText (a multi-row insert as text, for the usage recorder's hot p
     });
   });
 
-  it("numbers one parameter per given value across rows, runs inside a transaction and returns the RETURNING rows", async () => {
+  it("takes one parameter for any number of rows, runs inside a transaction and returns the RETURNING rows", async () => {
     const user = await newUser("text-insert");
-    const events = [eventOf(user.id), eventOf(user.id, { costNano: null, priced: false, costSource: "unpriced" })];
-    const { text, params } = insertText(usageEvents, events, `on conflict do nothing returning ${usageEvents.requestId.name}`);
-    const columns = Object.keys(getTableColumns(usageEvents)).length;
-    expect(text.match(/\$\d+/g)!.at(-1)).toBe(`$${params.length}`);
-    expect(params.length).toBeLessThan(2 * columns);
+    const events = [eventOf(user.id), eventOf(user.id, { costNano: null, priced: false, costSource: "unpriced" }), eventOf(user.id, { feature: "x".repeat(2000) })];
+    const { text, json } = insertJsonText(usageEvents, events, "$1", `on conflict do nothing returning ${usageEvents.requestId.name}`);
+    expect(text.match(/\$\d+/g)).toEqual(["$1"]);
 
-    const returned = await inTransaction((tx) => runText(tx, text, params));
+    const returned = await inTransaction((tx) => runText(tx, text, [json]));
     expect(returned.map((r) => r.request_id).sort()).toEqual(events.map((e) => e.requestId).sort());
     // The same rows again: the conflict skips them and nothing is returned.
-    expect(await runText(await getDb(), text, params)).toEqual([]);
+    expect(await runText(await getDb(), text, [json])).toEqual([]);
     expect((await stored(events[1]!.requestId)).costNano).toBeNull();
+    expect((await stored(events[2]!.requestId)).feature).toHaveLength(2000);
+  });
+
+  it("refuses a column some rows leave to a default only the database computes", () => {
+    const rows = [eventOf(randomUUID(), { createdAt: new Date() }), eventOf(randomUUID())];
+    expect(() => insertJsonText(usageEvents, rows, "$1")).toThrow(/created_at/);
   });
 
   it("writes nothing when the transaction it runs in rolls back", async () => {
     const user = await newUser("text-insert");
     const event = eventOf(user.id);
-    const { text, params } = insertText(usageEvents, [event]);
+    const { text, json } = insertJsonText(usageEvents, [event], "$1");
     await expect(
       inTransaction(async (tx) => {
-        await runText(tx, text, params);
+        await runText(tx, text, [json]);
         throw new Error("simulated");
       }),
     ).rejects.toThrow("simulated");
