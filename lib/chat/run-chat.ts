@@ -228,7 +228,7 @@ export async function runChatTurn(claimed: ClaimedUser, body: ChatBody, signal: 
     const status: ChatMessageMetadata["status"] = end?.isAborted || signal.aborted || stop.signal.aborted ? "aborted" : failure ? "error" : "ok";
     const parts = (end?.responseMessage.parts ?? []).filter((p) => p.type !== "step-start");
     // The answer and its usage commit together (the answer is left out if the conversation was deleted meanwhile).
-    const answer: UsageSideWrite = { kind: "message", id: assistantMessageId, conversationId, role: "assistant", parts, metadata: { ...metadataOf(metered, base, status) } };
+    const answer: UsageSideWrite = { kind: "message", id: assistantMessageId, conversationId, role: "assistant", parts, metadata: metadataOf(metered, base, status) as Record<string, unknown> };
     // The title is asked for while the answer is recorded (it needs only the user's message), so both can share a
     // group commit.
     const titled = stored && isFirstTurn && !failure
