@@ -102,34 +102,20 @@ export function limitsOf(budgets: Budgets): BudgetLimit[] {
       limits.push({ kind, source, limit, mode: budget.mode, thresholds: budget.alertThresholds, name: NAMES[source][kind], period: PERIOD[kind] });
     }
   }
-  if (budgets.team) {
-    const t = budgets.team;
-    limits.push({
-      kind: "monthly_cost",
-      source: "team",
-      limit: t.monthlyCostLimitNano,
-      mode: t.mode,
-      thresholds: t.alertThresholds,
-      name: `team monthly budget (${t.name})`,
-      period: "month",
-      scope: "team",
-      scopeKey: teamScope(t.teamId),
-    });
-  }
-  if (budgets.org) {
-    const o = budgets.org;
-    limits.push({
-      kind: "monthly_cost",
-      source: "org",
-      limit: o.monthlyCostLimitNano,
-      mode: o.mode,
-      thresholds: o.alertThresholds,
-      name: "organisation monthly cap",
-      period: "month",
-      scope: "org",
-      scopeKey: ORG_SCOPE,
-    });
-  }
+  // The shared monthly limits: the team's budget, then the organisation's cap.
+  const shared = (scope: "team" | "org", row: { monthlyCostLimitNano: number; mode: BudgetLimit["mode"]; alertThresholds: number[] }, name: string, scopeKey: string): BudgetLimit => ({
+    kind: "monthly_cost",
+    source: scope,
+    limit: row.monthlyCostLimitNano,
+    mode: row.mode,
+    thresholds: row.alertThresholds,
+    name,
+    period: "month",
+    scope,
+    scopeKey,
+  });
+  if (budgets.team) limits.push(shared("team", budgets.team, `team monthly budget (${budgets.team.name})`, teamScope(budgets.team.teamId)));
+  if (budgets.org) limits.push(shared("org", budgets.org, "organisation monthly cap", ORG_SCOPE));
   return limits;
 }
 

@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { DbExecutor } from "@/db";
 import { getOrSeedOrgSettings, saveOrgSettings } from "@/db/queries/org-settings";
 import type { OrgSettingsRow } from "@/db/schema";
-import { formatUsdExact, parseUsdToNano } from "@/lib/money";
-import { thresholdsField } from "@/lib/settings/schemas";
+import { formatUsdExact } from "@/lib/money";
+import { optionalUsdLimit, thresholdsField } from "@/lib/settings/schemas";
 import { text } from "@/lib/validation/text";
 import { orgSeedFromEnv } from "./org-seed";
 
@@ -12,24 +12,8 @@ import { orgSeedFromEnv } from "./org-seed";
 export const MAX_ORG_LIMIT_USD = 100_000_000;
 const MAX_TOKENS = 1_000_000_000_000;
 
-/** An optional USD amount: empty → null (no limit); else more than $0 and at most the maximum, exact to the nano. */
-export const optionalUsdLimit = (label: string, maxUsd = MAX_ORG_LIMIT_USD) =>
-  text()
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
-      if (!value) return null;
-      const nano = parseUsdToNano(value);
-      if (nano === null) {
-        ctx.addIssue({ code: "custom", message: `Enter the ${label} in dollars, like 20 or 12.50.` });
-        return z.NEVER;
-      }
-      if (nano <= 0 || nano > maxUsd * 1e9) {
-        ctx.addIssue({ code: "custom", message: `The ${label} must be more than $0 and at most ${formatUsdExact(maxUsd * 1e9)}.` });
-        return z.NEVER;
-      }
-      return nano;
-    });
+/** An optional organisation-level USD limit (lib/settings/schemas.ts optionalUsdLimit), at most $100M by default. */
+export const optionalOrgUsdLimit = (label: string, maxUsd = MAX_ORG_LIMIT_USD) => optionalUsdLimit(label, maxUsd);
 
 const optionalTokens = (label: string) =>
   text()
@@ -48,8 +32,8 @@ const optionalTokens = (label: string) =>
 const mode = z.enum(["enforce", "warn"], { error: "Choose whether the limit blocks requests or only warns." });
 
 export const defaultBudgetFormSchema = z.object({
-  monthlyUsd: optionalUsdLimit("default monthly budget"),
-  dailyUsd: optionalUsdLimit("default daily budget"),
+  monthlyUsd: optionalOrgUsdLimit("default monthly budget"),
+  dailyUsd: optionalOrgUsdLimit("default daily budget"),
   monthlyTokens: optionalTokens("default monthly token budget"),
   dailyTokens: optionalTokens("default daily token budget"),
   mode,
@@ -57,7 +41,7 @@ export const defaultBudgetFormSchema = z.object({
 });
 
 export const orgCapFormSchema = z.object({
-  monthlyUsd: optionalUsdLimit("organisation monthly cap"),
+  monthlyUsd: optionalOrgUsdLimit("organisation monthly cap"),
   mode,
   alertThresholds: thresholdsField,
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { text } from "@/lib/validation/text";
 import { BUILT_IN_PROVIDERS } from "@/lib/providers/registry";
-import { parseUsdToNano } from "@/lib/money";
+import { formatUsdExact, parseUsdToNano } from "@/lib/money";
 import { isValidTimeZone } from "@/lib/budgets/periods";
 
 /** Alert thresholds as typed: whole percentages from 1 to 100, separated by commas; at most 10, sorted, once each. */
@@ -67,7 +67,8 @@ export type SaveKeyInput = z.infer<typeof saveKeySchema>;
 
 const MAX_BUDGET_USD = 1_000_000;
 
-const optionalUsd = (label: string) =>
+/** An optional USD amount: empty → null (no limit); else more than $0 and at most `maxUsd`, exact to the nano. */
+export const optionalUsdLimit = (label: string, maxUsd: number) =>
   text()
     .trim()
     .optional()
@@ -78,12 +79,14 @@ const optionalUsd = (label: string) =>
         ctx.addIssue({ code: "custom", message: `Enter the ${label} in dollars, like 20 or 12.50.` });
         return z.NEVER;
       }
-      if (nano <= 0 || nano > MAX_BUDGET_USD * 1e9) {
-        ctx.addIssue({ code: "custom", message: `The ${label} must be more than $0 and at most $1,000,000.` });
+      if (nano <= 0 || nano > maxUsd * 1e9) {
+        ctx.addIssue({ code: "custom", message: `The ${label} must be more than $0 and at most ${formatUsdExact(maxUsd * 1e9)}.` });
         return z.NEVER;
       }
       return nano;
     });
+
+const optionalUsd = (label: string) => optionalUsdLimit(label, MAX_BUDGET_USD);
 
 export const budgetSchema = z.object({
   monthlyUsd: optionalUsd("monthly budget"),

@@ -6,7 +6,7 @@ import { setSystemKeyTeam } from "@/db/queries/prices";
 import { createTeam, deleteTeam, getTeam, updateTeam } from "@/db/queries/teams";
 import { inTransaction } from "@/db/queries/transaction";
 import { recordAudit } from "@/lib/audit/audit-log";
-import { optionalUsdLimit } from "@/lib/budgets/org-policy";
+import { optionalOrgUsdLimit } from "@/lib/budgets/org-policy";
 import { adminAction } from "@/lib/http/action";
 import { formatUsdExact } from "@/lib/money";
 import { BUILT_IN_PROVIDERS, PROVIDERS } from "@/lib/providers/registry";
@@ -38,7 +38,7 @@ export const createTeamAction = adminAction(z.object({ name }), async (values, a
 });
 
 export const saveTeamBudgetAction = adminAction(
-  z.object({ teamId: uuid(), monthlyUsd: optionalUsdLimit("team monthly budget"), mode: z.enum(["enforce", "warn"], { error: "Choose enforce or warn." }) }),
+  z.object({ teamId: uuid(), monthlyUsd: optionalOrgUsdLimit("team monthly budget"), mode: z.enum(["enforce", "warn"], { error: "Choose enforce or warn." }) }),
   async (values, admin) => {
     const team = await inTransaction(async (tx) => {
       const updated = await updateTeam({ id: values.teamId, values: { monthlyCostLimitNano: values.monthlyUsd, mode: values.mode } }, tx);
