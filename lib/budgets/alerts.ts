@@ -5,6 +5,7 @@ import { insertNotificationOnce } from "@/db/queries/notifications";
 import { listEnabledAdminIds } from "@/db/queries/registration";
 import { listTeamAdminIds } from "@/db/queries/teams";
 import type { Notification } from "@/db/schema";
+import { formatDate } from "@/lib/format";
 import { formatUsdExact } from "@/lib/money";
 import { isTokenLimit, scopePeriodAt, type BudgetLimit, type Periods } from "./limits";
 
@@ -34,7 +35,7 @@ export async function raiseBudgetAlerts(
     const format = (v: number) => (isTokenLimit(limit.kind) ? `${v.toLocaleString("en-US")} tokens` : formatUsdExact(v));
     for (const threshold of limit.thresholds) {
       if (value * 100 < threshold * limit.limit) continue;
-      const resets = resetDate(period.end, timeZone);
+      const resets = formatDate(period.end.toISOString(), timeZone);
       const title = threshold >= 100 ? `Your ${limit.name} is used up` : `${threshold}% of your ${limit.name} used`;
       const body = `${format(value)} of ${format(limit.limit)} used this ${limit.period}; it resets ${resets}.${
         threshold >= 100 && limit.mode === "enforce" ? " New requests are refused until then." : ""
@@ -55,17 +56,6 @@ export async function raiseBudgetAlerts(
   }
   if (shared.length > 0) created.push(...(await raiseSharedAlerts(tx, shared)));
   return created;
-}
-
-/**
- * "Jan 1, 2027" in the time zone. Formatters are made once per zone: building one costs a few hundred microseconds,
- * and every usage write checks the thresholds.
- */
-const resetFormats = new Map<string, Intl.DateTimeFormat>();
-function resetDate(end: Date, timeZone: string): string {
-  let format = resetFormats.get(timeZone);
-  if (!format) resetFormats.set(timeZone, (format = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "medium" })));
-  return format.format(end);
 }
 
 /**
@@ -91,7 +81,7 @@ async function raiseSharedAlerts(tx: DbExecutor, limits: BudgetLimit[]): Promise
   const period = scopePeriodAt();
   const rows = await readScopeLedger({ scopes: limits.map((l) => l.scopeKey!), period }, tx);
   const created: Notification[] = [];
-  const resets = resetDate(period.end, "UTC");
+  const resets = formatDate(period.end.toISOString(), "UTC");
   for (const limit of limits) {
     if (limit.limit <= 0) continue;
     const spent = rows.get(limit.scopeKey!)?.spentNano ?? 0;

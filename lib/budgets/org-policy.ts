@@ -12,8 +12,8 @@ import { orgSeedFromEnv } from "./org-seed";
 export const MAX_ORG_LIMIT_USD = 100_000_000;
 const MAX_TOKENS = 1_000_000_000_000;
 
-/** An optional organisation-level USD limit (lib/settings/schemas.ts optionalUsdLimit), at most $100M by default. */
-export const optionalOrgUsdLimit = (label: string, maxUsd = MAX_ORG_LIMIT_USD) => optionalUsdLimit(label, maxUsd);
+/** An optional organisation-level USD limit (lib/settings/schemas.ts optionalUsdLimit): at most $100M. */
+export const optionalOrgUsdLimit = (label: string) => optionalUsdLimit(label, MAX_ORG_LIMIT_USD);
 
 const optionalTokens = (label: string) =>
   text()

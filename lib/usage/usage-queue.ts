@@ -1,8 +1,8 @@
 import "server-only";
+import type { UsageSideWrite } from "@/db/queries/usage-side-writes";
 import { releaseIdleLeases } from "@/lib/budgets/leases";
 import { logFailure } from "@/lib/log";
 import { waitForBackgroundWork } from "./background";
-import type { UsageSideWrite } from "@/db/queries/usage-side-writes";
 import { recordUsage, writeUsageOnce, type UsageRecord } from "./recorder";
 
 /**
