@@ -237,7 +237,6 @@ export async function relayTurn(options: {
           step,
           observer: translated.observer,
           rewrite: translated.rewrite,
-          abortUpstream: () => forwarded.abort.abort(),
           clientSignal: signal,
           headers: {},
           settle: options.settle,

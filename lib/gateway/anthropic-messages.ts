@@ -131,8 +131,7 @@ export async function anthropicMessages(request: Request): Promise<Response> {
     });
     if (forwarded.kind === "refused") return forwarded.response;
     if (body.stream && forwarded.contentType.includes("text/event-stream")) {
-      const { upstream, abort } = forwarded;
-      return relayEvents({ upstream, call, step, observer: observer(), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
+      return relayEvents({ upstream: forwarded.upstream, call, step, observer: observer(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
     }
     return await answered(call, step, forwarded, (json) => {
       const answer = json as { usage?: Record<string, unknown>; content?: { text?: unknown }[] };

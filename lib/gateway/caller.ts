@@ -46,6 +46,21 @@ const HOW_TO_LIST = "GET /api/v1/models lists the models this token can call.";
  * on the first provider, among those, the user can call.
  */
 export function resolveGatewayModel(sources: ModelSources, model: string, providers?: readonly ProviderKind[]): ResolvedModel {
+  // Remembered per sources object (a user's cached metering context, renewed every second or on any change to their
+  // keys): a client's stream of requests names the same few models.
+  let known = resolvedModels.get(sources);
+  const key = providers ? `${providers.join(",")} ${model}` : model;
+  const remembered = known?.get(key);
+  if (remembered) return remembered;
+  const resolved = resolveNamedModel(sources, model, providers);
+  if (!known) resolvedModels.set(sources, (known = new Map()));
+  if (known.size < 100) known.set(key, resolved);
+  return resolved;
+}
+
+const resolvedModels = new WeakMap<ModelSources, Map<string, ResolvedModel>>();
+
+function resolveNamedModel(sources: ModelSources, model: string, providers?: readonly ProviderKind[]): ResolvedModel {
   const allowed = (provider: ProviderKind) => !providers || providers.includes(provider);
   const ref = parseModelRef(model);
   if (ref) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { upstreamFetch } from "@/lib/providers/upstream-fetch";
+import { upstreamSend, type UpstreamAnswer } from "@/lib/providers/upstream-fetch";
 import { runInBackground } from "@/lib/usage/background";
 import type { MeteredCall, Step, StepOutcome } from "@/lib/usage/metered-call";
 import { scrubbed } from "./errors";
@@ -20,7 +20,7 @@ export const AS_SENT = { "cache-control": "no-transform" } as const;
  */
 
 export type Forwarded =
-  | { kind: "answer"; upstream: Response; contentType: string; abort: AbortController }
+  | { kind: "answer"; upstream: UpstreamAnswer & { body: NonNullable<UpstreamAnswer["body"]> }; contentType: string }
   | { kind: "refused"; response: Response };
 
 function finish(call: MeteredCall, step: Step, outcome: StepOutcome, settle?: () => void): void {
@@ -32,7 +32,10 @@ function finish(call: MeteredCall, step: Step, outcome: StepOutcome, settle?: ()
 export async function forward(options: {
   call: MeteredCall;
   step: Step;
-  /** The client's: the upstream request is aborted with it. */
+  /**
+   * The client's: the upstream request is aborted with it. (Whoever reads the answer stops the provider by cancelling
+   * its body, which closes the connection.)
+   */
   signal: AbortSignal;
   url: string;
   headers: Record<string, string>;
@@ -42,12 +45,10 @@ export async function forward(options: {
   settle?: () => void;
 }): Promise<Forwarded> {
   const { call, step, signal } = options;
-  const abort = new AbortController();
-  signal.addEventListener("abort", () => abort.abort(), { once: true });
   call.beginStep();
-  let upstream: Response;
+  let upstream: UpstreamAnswer;
   try {
-    upstream = await upstreamFetch(options.url, { method: "POST", headers: options.headers, body: JSON.stringify(options.body), signal: abort.signal });
+    upstream = await upstreamSend(options.url, { method: "POST", headers: options.headers, body: JSON.stringify(options.body), signal });
   } catch (error) {
     const aborted = signal.aborted;
     finish(call, step, { status: aborted ? "aborted" : "error", partialText: "", ttftMs: aborted ? 0 : null, error, stopReason: aborted ? "client" : null }, options.settle);
@@ -60,7 +61,7 @@ export async function forward(options: {
     finish(call, step, { status: "error", partialText: "", ttftMs: null, error: Object.assign(new Error(text.slice(0, 300)), { statusCode: upstream.status }) }, options.settle);
     return { kind: "refused", response: new Response(text, { status: upstream.status, headers: { "content-type": contentType, ...AS_SENT } }) };
   }
-  return { kind: "answer", upstream, contentType, abort };
+  return { kind: "answer", upstream: upstream as Extract<Forwarded, { kind: "answer" }>["upstream"], contentType };
 }
 
 /**

@@ -57,6 +57,8 @@ function chunkText(chunk: { choices?: { delta?: { content?: unknown; reasoning?:
 
 /** A chunk that may carry usage or an error (`"usage": {…}`, `"error"` as a key: inside a string they are escaped). */
 const NOTEWORTHY = /"usage"\s*:\s*\{|"error"/;
+/** NOTEWORTHY, or the end of the stream. */
+const NOTABLE = /"usage"\s*:\s*\{|"error"|data: \[DONE\]/g;
 
 /** The text a chunk generated (0 when it is not a chunk). */
 function textOfChunk(data: string): string {
@@ -73,7 +75,10 @@ export function openAIChatObserver(clientWantsUsage: boolean): StreamObserver {
   return {
     closing: "data: [DONE]\n\n",
     textOf: textOfChunk,
-    plain: (events) => !NOTEWORTHY.test(events) && !events.includes("data: [DONE]"),
+    notableAt(events, from) {
+      NOTABLE.lastIndex = from;
+      return NOTABLE.exec(events)?.index ?? -1;
+    },
     see(data) {
       if (data === "[DONE]") return { done: true };
       // An ordinary content chunk: its text is read only if the relay needs it.
@@ -132,8 +137,7 @@ export async function openAIChatCompletions(request: Request): Promise<Response>
     });
     if (forwarded.kind === "refused") return forwarded.response;
     if (body.stream && forwarded.contentType.includes("text/event-stream")) {
-      const { upstream, abort } = forwarded;
-      return relayEvents({ upstream, call, step, observer: openAIChatObserver(clientWantsUsage), abortUpstream: () => abort.abort(), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
+      return relayEvents({ upstream: forwarded.upstream, call, step, observer: openAIChatObserver(clientWantsUsage), clientSignal: request.signal, headers: { "content-type": forwarded.contentType, "cache-control": "no-cache, no-transform" } });
     }
     return await answered(call, step, forwarded, (json) => {
       const answer = json as { usage?: Record<string, unknown>; choices?: { message?: { content?: unknown } }[] };

@@ -1,6 +1,7 @@
 import type { LanguageModel } from "ai";
 import { describe, expect, it, vi } from "vitest";
 import type { ResolvedModel } from "@/lib/providers/resolve-model";
+import { answerOf } from "@/lib/providers/upstream-fetch";
 import { meteredCall, type Step } from "@/lib/usage/metered-call";
 import * as tokens from "@/lib/usage/tokens";
 import { openAIChatObserver } from "./openai-chat";
@@ -10,6 +11,12 @@ import { relayEvents } from "./relay";
 
 const target: ResolvedModel = { model: {} as LanguageModel, provider: "openai", modelId: "gpt-4o-mini", keySource: "user" };
 const context = { userId: "00000000-0000-4000-8000-000000000001", feature: "api", source: "gateway" as const, overrides: [], requestId: "relay-1" };
+
+/** A provider's answer as the forwarder hands it to the relay. */
+function sourceOf(response: Response) {
+  const answer = answerOf(response);
+  return { status: answer.status, body: answer.body! };
+}
 
 const chunk = (content: string) => `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content } }] })}\n\n`;
 
@@ -36,11 +43,10 @@ function relay(words: number, cap: number, clientWantsUsage = true) {
   call.beginStep();
   const { response, bytes } = providerStream(words, { prompt_tokens: 10, completion_tokens: words * 2 });
   const relayed = relayEvents({
-    upstream: response,
+    upstream: sourceOf(response),
     call,
     step,
     observer: openAIChatObserver(clientWantsUsage),
-    abortUpstream: () => undefined,
     clientSignal: new AbortController().signal,
     headers: { "content-type": "text/event-stream" },
     settle: () => undefined,
@@ -83,7 +89,7 @@ describe("the stream relay", () => {
         else controller.enqueue(encoder.encode(next));
       },
     });
-    const relayed = relayEvents({ upstream: new Response(body), call, step, observer: openAIChatObserver(false), abortUpstream: () => undefined, clientSignal: new AbortController().signal, headers: {}, settle: () => undefined });
+    const relayed = relayEvents({ upstream: sourceOf(new Response(body)), call, step, observer: openAIChatObserver(false), clientSignal: new AbortController().signal, headers: {}, settle: () => undefined });
     await relayed.text();
     // Ended without [DONE] or usage: an error, with the output estimated from all 30 chunks' text.
     expect(call.records[0]).toMatchObject({ status: "error", estimated: true, usage: { output: tokens.estimateTokens(words.join("")) } });
@@ -103,5 +109,57 @@ describe("the stream relay", () => {
     const words = passedOn.split(" ").length - 1;
     expect(tokens.estimateTokens(`${passedOn}word${words % 10} `)).toBeGreaterThan(300);
     expect(call.records[0]).toMatchObject({ status: "aborted", stopReason: "budget", usage: { output: 300 }, estimated: true });
+  });
+
+  /** A stream of `events` cut into reads of `size` bytes (through characters, as TCP may cut them). */
+  function cutInto(events: string[], size: number): Response {
+    const bytes = new TextEncoder().encode(events.join(""));
+    let at = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, at + size));
+        at += size;
+      },
+    });
+    return new Response(body);
+  }
+
+  function relayOf(upstream: Response, clientWantsUsage: boolean, reservation: Step["reservation"] = null) {
+    const call = meteredCall(target, context);
+    const step: Step = { reservation, promptTokens: 10, maxOutputTokens: 1_000, startedAt: Date.now() };
+    call.beginStep();
+    const relayed = relayEvents({ upstream: sourceOf(upstream), call, step, observer: openAIChatObserver(clientWantsUsage), clientSignal: new AbortController().signal, headers: {}, settle: () => undefined });
+    return { call, relayed };
+  }
+
+  it("relays text cut inside its characters byte for byte, and reads that text whole", async () => {
+    const words = ["héllo ", "wörld ", "日本語 ", "🎉🎉 ", "naïve ", "ok"];
+    const usage = `data: ${JSON.stringify({ id: "c1", choices: [], usage: { prompt_tokens: 10, completion_tokens: 12, total_tokens: 22 } })}\n\n`;
+    const events = [...words.map(chunk), usage, "data: [DONE]\n\n"];
+    for (const size of [1, 2, 3, 5, 7, 64, 10_000]) {
+      // With the usage chunk: passed on as it came.
+      const withUsage = relayOf(cutInto(events, size), true);
+      expect(await withUsage.relayed.text()).toBe(events.join(""));
+      expect(withUsage.call.records[0]).toMatchObject({ status: "ok", usage: { output: 12 } });
+      // Without it (the client did not ask): everything else, byte for byte.
+      const without = relayOf(cutInto(events, size), false);
+      expect(await without.relayed.text()).toBe(events.filter((event) => event !== usage).join(""));
+      // No usage at all: the output is estimated from the whole text, every character intact.
+      const unreported = relayOf(cutInto([...words.map(chunk), "data: [DONE]\n\n"], size), false);
+      await unreported.relayed.text();
+      expect(unreported.call.records[0]).toMatchObject({ status: "ok", estimated: true, usage: { output: tokens.estimateTokens(words.join("")) } });
+    }
+  });
+
+  it("reads events separated by CRLF blank lines, and leaves out only the usage chunk", async () => {
+    const crlf = (event: string) => event.replace(/\n/g, "\r\n");
+    const usage = crlf(`data: ${JSON.stringify({ id: "c1", choices: [], usage: { prompt_tokens: 10, completion_tokens: 8, total_tokens: 18 } })}\n\n`);
+    const events = [...["a ", "b ", "c ", "d"].map((word) => crlf(chunk(word))), usage, "data: [DONE]\r\n\r\n"];
+    for (const size of [4, 10_000]) {
+      const { call, relayed } = relayOf(cutInto(events, size), false);
+      expect(await relayed.text()).toBe(events.filter((event) => event !== usage).join(""));
+      expect(call.records[0]).toMatchObject({ status: "ok", usage: { output: 8 }, ttftMs: expect.any(Number) });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { runInBackground } from "@/lib/usage/background";
+import type { UpstreamAnswer } from "@/lib/providers/upstream-fetch";
 import type { MeteredCall, Step, StepOutcome } from "@/lib/usage/metered-call";
 import { ProviderStreamBroke } from "@/lib/usage/stream-errors";
 import { estimateTokens } from "@/lib/usage/tokens";
@@ -33,10 +34,11 @@ export interface StreamObserver {
   /** The text of an event `see` deferred. */
   textOf?(data: string): string;
   /**
-   * Whether a run of whole events is plain: nothing in it but events `see` would defer (no usage, error or end).
-   * Such a read is passed on without being split into events; its text is read only when needed (as `textOf`'s).
+   * Where, at or after `from`, the first thing is that may make an event other than plain (-1: nowhere). A plain event
+   * is one `see` would defer: no usage, error or end. A run of whole plain events is passed on without being split
+   * into events; its text is read only when needed (as `textOf`'s).
    */
-  plain?(events: string): boolean;
+  notableAt?(events: string, from: number): number;
 }
 
 /**
@@ -51,6 +53,55 @@ export interface EventRewrite {
 
 const encoder = new TextEncoder();
 
+/**
+ * The text of each read, with a character cut at a read's end kept for the next (TextDecoder's stream mode, at a
+ * fraction of its cost; invalid bytes become U+FFFD alike, and a byte-order mark at the start is dropped).
+ */
+function utf8Reads(): { decode(value: Uint8Array): string; rest(): string } {
+  let carry: Buffer | null = null;
+  let first = true;
+  return {
+    decode(value) {
+      let bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      if (carry) {
+        bytes = Buffer.concat([carry, bytes]);
+        carry = null;
+      }
+      const whole = completeLength(bytes);
+      if (whole < bytes.length) carry = Buffer.from(bytes.subarray(whole));
+      let text = bytes.toString("utf8", 0, whole);
+      if (first && text) {
+        first = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      return text;
+    },
+    rest: () => (carry ? carry.toString("utf8") : ""),
+  };
+}
+
+/** The bytes of `bytes` up to the start of a last character that is not all there yet. */
+function completeLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const byte = bytes[i]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return i + size > n ? i : n;
+  }
+  return n;
+}
+
+/** Where the last event separator (a blank line) before `limit` ends, at or after `from`; -1 if there is none. */
+function lastSeparatorEnd(text: string, from: number, limit: number): number {
+  const lf = text.lastIndexOf("\n\n", limit - 2);
+  const crlf = text.lastIndexOf("\n\r\n", limit - 3);
+  const end = Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 3);
+  return end > from ? end : -1;
+}
+
+const SEPARATOR = /\r?\n\r?\n/g;
+
 /** `data:` and `event:` of one SSE event (data lines joined). */
 function fieldsOf(raw: string): { data: string; event?: string } {
   let data = "";
@@ -62,13 +113,17 @@ function fieldsOf(raw: string): { data: string; event?: string } {
   return { data, event };
 }
 
+function pairs(flat: number[]): [number, number][] {
+  const result: [number, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
+  return result;
+}
+
 export function relayEvents(options: {
-  upstream: Response;
+  upstream: Pick<UpstreamAnswer, "status"> & { body: NonNullable<UpstreamAnswer["body"]> };
   call: MeteredCall;
   step: Step;
   observer: StreamObserver;
-  /** Aborts the upstream request (the client left, or the cap was passed). */
-  abortUpstream: () => void;
   /** The client's request: when it is aborted the provider's stream ends with an abort error, which is a hang-up. */
   clientSignal: AbortSignal;
   headers: HeadersInit;
@@ -77,8 +132,8 @@ export function relayEvents(options: {
   settle?: () => void;
 }): Response {
   const { upstream, call, step, observer, rewrite } = options;
-  const reader = upstream.body!.getReader();
-  const decoder = new TextDecoder();
+  const reader = upstream.body;
+  const utf8 = utf8Reads();
   const cap = step.reservation?.maxOutputTokens;
   let buffer = "";
   let text = "";
@@ -95,7 +150,7 @@ export function relayEvents(options: {
   // Events whose text is read only when needed: the first (time to first token), near the cap, and at the end when
   // the provider reported no usage (the text is then the output's estimate). Their data's bytes bound their text's.
   let deferred: string[] = [];
-  // Whole reads passed on unsplit (observer.plain): their events' text, when needed, as deferred events'.
+  // Runs of whole plain events passed on unsplit (observer.notableAt): their text, when needed, as deferred events'.
   let plainReads: string[] = [];
   const readDeferred = () => {
     for (const data of deferred) text += observer.textOf!(data);
@@ -123,8 +178,9 @@ export function relayEvents(options: {
     async pull(controller) {
       try {
         for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
+          const value = await reader.read();
+          if (value === null) {
+            buffer += utf8.rest();
             if (buffer.trim() && !rewrite) controller.enqueue(encoder.encode(buffer));
             let closing: string;
             if (streamError) closing = finish("error", { error: new Error(streamError) });
@@ -137,28 +193,49 @@ export function relayEvents(options: {
           // A read that holds whole events only, none left out, goes to the client as the very bytes that came.
           const startsClean = buffer === "";
           let dropped = false;
-          const read = decoder.decode(value, { stream: true });
+          const read = utf8.decode(value);
+          const fits = (bytes: number) => cap === undefined || counted.tokens + (textBytes - counted.bytes) + bytes <= cap;
           // After the first text, a read of whole plain events with room under the cap is passed on unsplit.
-          if (
-            startsClean &&
-            !rewrite &&
-            observer.plain &&
-            ttftMs !== null &&
-            read.endsWith("\n\n") &&
-            (cap === undefined || counted.tokens + (textBytes - counted.bytes) + value.byteLength <= cap) &&
-            observer.plain(read)
-          ) {
+          if (startsClean && !rewrite && observer.notableAt && ttftMs !== null && read.endsWith("\n\n") && fits(value.byteLength) && observer.notableAt(read, 0) < 0) {
             plainReads.push(read);
             textBytes += value.byteLength;
             controller.enqueue(value);
             return;
           }
           buffer += read;
+          // A clean read whose every character is one byte (ASCII): its kept events are ranges of its bytes.
+          const bytewise = startsClean && read.length === value.byteLength;
+          const kept: number[] = [];
+          const keep = (from: number, to: number) => {
+            if (kept.length > 0 && kept[kept.length - 1] === from) kept[kept.length - 1] = to;
+            else kept.push(from, to);
+          };
           let out = "";
-          for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
-            const separator = buffer.slice(end).match(/^\r?\n\r?\n/)![0];
-            const raw = buffer.slice(0, end + separator.length);
-            buffer = buffer.slice(end + separator.length);
+          let at = 0;
+          let runs = !rewrite && observer.notableAt !== undefined;
+          for (;;) {
+            if (runs && ttftMs !== null) {
+              // After the first text, the run of whole plain events ahead is taken in one piece.
+              const notable = observer.notableAt!(buffer, at);
+              const end = lastSeparatorEnd(buffer, at, notable < 0 ? buffer.length : notable);
+              if (end > 0) {
+                const run = buffer.slice(at, end);
+                const runBytes = bytewise ? run.length : Buffer.byteLength(run);
+                if (fits(runBytes)) {
+                  plainReads.push(run);
+                  textBytes += runBytes;
+                  out += run;
+                  keep(at, end);
+                  at = end;
+                } else runs = false; // near the cap: event by event from here on
+              }
+            }
+            SEPARATOR.lastIndex = at;
+            const separator = SEPARATOR.exec(buffer);
+            if (!separator) break;
+            const eventStart = at;
+            at = separator.index + separator[0].length;
+            const raw = buffer.slice(eventStart, at);
             const { data, event } = fieldsOf(raw);
             const seen = data ? observer.see(data, event) : {};
             if (seen.error) streamError = seen.error;
@@ -180,21 +257,28 @@ export function relayEvents(options: {
               counted = { tokens: estimateTokens(text), bytes: textBytes };
               if (counted.tokens > cap) {
                 // Past what the reservation covers: end here, as if the cap was reached.
+                buffer = "";
                 const closing = finish("aborted", { stopReason: "budget", outputCap: cap });
                 if (rewrite) out += closing;
                 else if (observer.closing) out += observer.closing;
                 if (out) controller.enqueue(encoder.encode(out));
-                options.abortUpstream();
-                await reader.cancel("budget").catch(() => undefined);
+                // Cancelling the provider's body closes its connection: the provider stops.
+                reader.cancel("budget");
                 controller.close();
                 return;
               }
             }
             if (seen.drop) dropped = true;
-            else out += rewrite ? rewrite.event(data, seen) : raw;
+            else {
+              out += rewrite ? rewrite.event(data, seen) : raw;
+              keep(eventStart, at);
+            }
           }
+          buffer = at === buffer.length ? "" : buffer.slice(at);
           if (out) {
-            controller.enqueue(startsClean && !dropped && !rewrite && buffer === "" ? value : encoder.encode(out));
+            if (!rewrite && startsClean && !dropped && buffer === "") controller.enqueue(value);
+            else if (!rewrite && bytewise) controller.enqueue(kept.length === 2 ? value.subarray(kept[0], kept[1]) : Buffer.concat(pairs(kept).map(([from, to]) => value.subarray(from, to))));
+            else controller.enqueue(encoder.encode(out));
             return;
           }
         }
@@ -216,10 +300,9 @@ export function relayEvents(options: {
       }
     },
     async cancel(reason) {
-      // The client hung up: stop the provider and keep what it reported so far.
+      // The client hung up: stop the provider (cancelling its body closes its connection) and keep what it reported.
       finish("aborted", { stopReason: "client" });
-      options.abortUpstream();
-      await reader.cancel(reason).catch(() => undefined);
+      reader.cancel(reason);
     },
   });
   return new Response(stream, { status: upstream.status, headers: options.headers });

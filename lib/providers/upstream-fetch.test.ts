@@ -131,6 +131,26 @@ describe("upstreamFetch (fetch-compatible, over undici's request)", () => {
     expect((error as DOMException).name).toBe("AbortError");
   });
 
+  it("cancelling the body closes the connection: the server sees its client go (the gateway stops a provider so)", async () => {
+    const closed = new Promise<void>((resolve) => {
+      routes["/endless"] = (req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: one\n\n");
+        const timer = setInterval(() => res.write("data: more\n\n"), 10);
+        res.on("close", () => {
+          clearInterval(timer);
+          resolve();
+        });
+      };
+    });
+    const response = await upstreamFetch(`${base}/endless`, { method: "POST", body: "{}" });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel("budget");
+    await closed;
+    expect(await reader.closed).toBeUndefined();
+  });
+
   it("an aborted signal before the request throws its reason and sends nothing", async () => {
     const before = seen.length;
     const reason = new Error("stop");

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { z } from "zod";
 import { AppError, validationError } from "@/lib/errors";
 import { assertStorable } from "./text";
@@ -25,8 +26,6 @@ export interface ReadJsonOptions {
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const FORBIDDEN_WORD = /__proto__|constructor|prototype/;
-/** Stateless when not streaming: one decoder for every body. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.floor(bytes / 1024)} KB`;
@@ -83,12 +82,10 @@ export async function readJsonBody(request: Request, options: ReadJsonOptions = 
     });
   if (request.bodyUsed) throw new AppError("bad_request", "The request body was already read.");
   const bytes = await readLimited(request, maxBytes, tooLarge);
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw new AppError("bad_request", "The request body is not valid UTF-8 text.");
-  }
+  // Checked, then decoded (as a fatal TextDecoder would, byte-order mark dropped, at a fraction of its cost).
+  if (!isUtf8(bytes)) throw new AppError("bad_request", "The request body is not valid UTF-8 text.");
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") {
     if ("whenEmpty" in options) return options.whenEmpty;
     throw new AppError("bad_request", "Send a JSON body (Content-Type: application/json).");

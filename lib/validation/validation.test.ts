@@ -139,6 +139,9 @@ describe("the JSON body reader", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Without escapes: a plain parse, the same value.
     expect(await readJsonBody(post('{"a":{"b":["café",1,null,true]},"c":"\u{1F600}"}'))).toEqual({ a: { b: ["café", 1, null, true] }, c: "\u{1F600}" });
+    // A byte-order mark before the JSON is dropped, as a text decoder drops it; a truncated character is refused.
+    expect(await readJsonBody(post(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":"é"}')])))).toEqual({ a: "é" });
+    expect((await refusal(readJsonBody(post(new Uint8Array([0x22, 0xc3, 0x22]))))).message).toMatch(/UTF-8/);
     const error = await refusal(readJsonBody(post('{"ok":"x","nested":{"list":["fine","\\udc00"]}}')));
     expect([error.status, error.code, error.message]).toEqual([400, "validation_failed", "nested.list.1: This text contains characters that cannot be stored (NUL or an unpaired surrogate)."]);
   });
