@@ -35,8 +35,8 @@ export function insertJsonText<T extends Table>(table: T, rows: T["$inferInsert"
     if (value === undefined && column.defaultFn) value = column.defaultFn();
     else if (value === undefined && column.default === undefined && column.onUpdateFn) value = column.onUpdateFn();
     else if (value === undefined) value = column.default;
-    // (drizzle's `is` walks the prototype chain: only objects can be SQL.)
-    if (typeof value === "object" && value !== null && is(value, SQL)) {
+    // (drizzle's `is` walks the prototype chain: only objects can be SQL, and dates, arrays and plain objects are not.)
+    if (typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && is(value, SQL)) {
       throw new Error(`insertJsonText: column ${column.name} has an SQL value (or an SQL default some rows leave to it); use drizzle's insert`);
     }
     return typeof value === "bigint" ? value.toString() : value;

@@ -57,6 +57,11 @@ function chunkText(chunk: { choices?: { delta?: { content?: unknown; reasoning?:
 
 /** A chunk that may carry usage or an error (`"usage": {…}`, `"error"` as a key: inside a string they are escaped). */
 const NOTEWORTHY = /"usage"\s*:\s*\{|"error"/;
+/**
+ * A chunk with text: a non-empty string under one of the keys chunkText reads. (Raw JSON holds `"key":"` only where
+ * that key is a key: a quote inside a string is escaped.)
+ */
+const HAS_TEXT = /"(?:content|reasoning|reasoning_content|arguments)"\s*:\s*"(?!")/;
 /** NOTEWORTHY, or the end of the stream. */
 const NOTABLE = /"usage"\s*:\s*\{|"error"|data: \[DONE\]/g;
 
@@ -75,6 +80,7 @@ export function openAIChatObserver(clientWantsUsage: boolean): StreamObserver {
   return {
     closing: "data: [DONE]\n\n",
     textOf: textOfChunk,
+    hasText: (data) => HAS_TEXT.test(data),
     notableAt(events, from) {
       NOTABLE.lastIndex = from;
       return NOTABLE.exec(events)?.index ?? -1;

@@ -34,6 +34,11 @@ export interface StreamObserver {
   /** The text of an event `see` deferred. */
   textOf?(data: string): string;
   /**
+   * Whether an event `see` deferred holds text (for the time to the first token), told without reading it; without
+   * this, the first events' text is read.
+   */
+  hasText?(data: string): boolean;
+  /**
    * Where, at or after `from`, the first thing is that may make an event other than plain (-1: nowhere). A plain event
    * is one `see` would defer: no usage, error or end. A run of whole plain events is passed on without being split
    * into events; its text is read only when needed (as `textOf`'s).
@@ -92,11 +97,15 @@ function completeLength(bytes: Uint8Array): number {
   return n;
 }
 
-/** Where the last event separator (a blank line) before `limit` ends, at or after `from`; -1 if there is none. */
-function lastSeparatorEnd(text: string, from: number, limit: number): number {
+/**
+ * Where the last event separator (a blank line) before `limit` ends, at or after `from`; -1 if there is none. Blank
+ * lines ended by CRLF are looked for only in a stream that has shown one (`crlf`): else a separator found may not be
+ * the last, which only makes a shorter run.
+ */
+function lastSeparatorEnd(text: string, from: number, limit: number, crlf: boolean): number {
   const lf = text.lastIndexOf("\n\n", limit - 2);
-  const crlf = text.lastIndexOf("\n\r\n", limit - 3);
-  const end = Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 3);
+  const cr = crlf ? text.lastIndexOf("\n\r\n", limit - 3) : -1;
+  const end = Math.max(lf < 0 ? -1 : lf + 2, cr < 0 ? -1 : cr + 3);
   return end > from ? end : -1;
 }
 
@@ -146,6 +155,8 @@ export function relayEvents(options: {
   let completed = false;
   let streamError: string | undefined;
   let ended = false;
+  // Whether the stream has shown a blank line ended by CRLF (most providers end lines with LF only).
+  let crlf = false;
 
   // Events whose text is read only when needed: the first (time to first token), near the cap, and at the end when
   // the provider reported no usage (the text is then the output's estimate). Their data's bytes bound their text's.
@@ -217,7 +228,7 @@ export function relayEvents(options: {
             if (runs && ttftMs !== null) {
               // After the first text, the run of whole plain events ahead is taken in one piece.
               const notable = observer.notableAt!(buffer, at);
-              const end = lastSeparatorEnd(buffer, at, notable < 0 ? buffer.length : notable);
+              const end = lastSeparatorEnd(buffer, at, notable < 0 ? buffer.length : notable, crlf);
               if (end > 0) {
                 const run = buffer.slice(at, end);
                 const runBytes = bytewise ? run.length : Buffer.byteLength(run);
@@ -235,14 +246,16 @@ export function relayEvents(options: {
             if (!separator) break;
             const eventStart = at;
             at = separator.index + separator[0].length;
+            if (separator[0].length > 2) crlf = true;
             const raw = buffer.slice(eventStart, at);
             const { data, event } = fieldsOf(raw);
             const seen = data ? observer.see(data, event) : {};
             if (seen.error) streamError = seen.error;
             if (seen.done) completed = true;
             if (seen.deferred) {
-              if (ttftMs === null) seen.text = observer.textOf!(data);
+              if (ttftMs === null && !observer.hasText) seen.text = observer.textOf!(data);
               else {
+                if (ttftMs === null && observer.hasText!(data)) ttftMs = Date.now() - step.startedAt;
                 deferred.push(data);
                 textBytes += Buffer.byteLength(data);
               }
