@@ -26,7 +26,7 @@ export type Forwarded =
 function finish(call: MeteredCall, step: Step, outcome: StepOutcome, settle?: () => void): void {
   call.endStep(call.recordOf(step, outcome));
   if (settle) settle();
-  else runInBackground(`gateway ${call.requestId}`, () => call.record());
+  else runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true }));
 }
 
 export async function forward(options: {
@@ -81,7 +81,7 @@ export async function answered(call: MeteredCall, step: Step, forwarded: Extract
       // Not JSON: recorded from the estimate.
     }
     call.endStep(call.recordOf(step, Object.assign({ status: "ok" as const, partialText: "", ttftMs: null, finishedAt }, outcome)));
-    await call.record();
+    await call.record({ background: true });
   });
   return new Response(text, { status: forwarded.upstream.status, headers: { "content-type": forwarded.contentType, ...AS_SENT } });
 }

@@ -121,7 +121,7 @@ export async function translatedChatCompletion(options: {
         // The provider's failure in our terms (502 rejected key or failing provider, 503 rate-limited), never a 500.
         throw error instanceof AppError ? error : toChatError(error, resolved.provider, resolved.keySource, resolved.endpointName);
       })
-      .finally(() => runInBackground(`gateway ${call.requestId}`, () => call.record()));
+      .finally(() => runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true })));
     const toolCalls = result.toolCalls.map((c) => ({ id: c.toolCallId, type: "function", function: { name: c.toolName, arguments: JSON.stringify(c.input) } }));
     await call.idle();
     return Response.json({
@@ -136,7 +136,7 @@ export async function translatedChatCompletion(options: {
   const result = streamText({ ...settings, onError: () => {} });
   runInBackground(`gateway ${call.requestId}`, async () => {
     await result.consumeStream({ onError: () => {} });
-    await call.record();
+    await call.record({ background: true });
   });
   const encoder = new TextEncoder();
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>

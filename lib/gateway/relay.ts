@@ -181,7 +181,7 @@ export function relayEvents(options: {
     if (!outcome.usage) readDeferred();
     call.endStep(call.recordOf(step, Object.assign({}, outcome, { status, partialText: text, ttftMs }, extra)));
     if (options.settle) options.settle();
-    else runInBackground(`gateway ${call.requestId}`, () => call.record());
+    else runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true }));
     return rewrite ? rewrite.end(status, extra) : "";
   };
 

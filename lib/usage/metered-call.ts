@@ -203,7 +203,7 @@ export class MeteredCall {
     const held = this.held;
     this.held = null;
     if (held?.reservation) await releaseCall(held.reservation);
-    await enqueueUsage([...this.steps.records], options?.sideWrites);
+    await enqueueUsage([...this.steps.records], options?.sideWrites, { background: options?.background });
   }
 
   /** The call's tokens and cost so far, for the answer's metadata. */

@@ -134,6 +134,8 @@ export interface RecordOptions {
    * statement as their events: guarded writes that cannot fail on their own (db/queries/usage-side-writes.ts).
    */
   sideWrites?: UsageSideWrite[];
+  /** Nobody waits for the commit (the answer has gone out): it may wait longer to share a group commit. */
+  background?: boolean;
 }
 
 /**

@@ -19,6 +19,7 @@ const db = freshDatabasePerFile();
 afterEach(() => {
   vi.restoreAllMocks();
   usageQueue.intervalMs = 5;
+  usageQueue.backgroundMs = 50;
   usageQueue.maxRows = 500;
 });
 
@@ -99,6 +100,29 @@ describe("usage queue (group commits)", () => {
     await flushUsageQueue();
     await pending;
     expect(await totals(user.id)).toMatchObject({ events: 11, event_sum: 57, month_spent: 57 });
+  });
+
+  it("records nobody waits for wait for the longer window, and go with the first record someone waits for", async () => {
+    const user = await newUser("queue-background");
+    const writes = vi.spyOn(recorder, "writeUsageOnce");
+    usageQueue.intervalMs = 20;
+    usageQueue.backgroundMs = 400;
+    const started = performance.now();
+    const background = enqueueUsage([record(user.id, 1_000)], [], { background: true });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Past the interval, the background record still waits.
+    expect(queuedUsageRows()).toBe(1);
+    expect(writes).not.toHaveBeenCalled();
+    // A record someone waits for is written within the interval, with the background one in the same commit.
+    await Promise.all([enqueueUsage([record(user.id, 2_000)]), background]);
+    expect(performance.now() - started).toBeLessThan(400);
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(writes.mock.calls[0]![0]).toHaveLength(2);
+    // Alone, a background record is written once its window has passed.
+    const alone = performance.now();
+    await enqueueUsage([record(user.id, 3_000)], [], { background: true });
+    expect(performance.now() - alone).toBeGreaterThanOrEqual(395);
+    expect(await totals(user.id)).toMatchObject({ events: 3, event_sum: 6_000, month_spent: 6_000 });
   });
 
   it("a record stored again (same request id) is counted once", async () => {
