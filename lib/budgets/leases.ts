@@ -6,7 +6,8 @@ import { inTransactionRetried } from "@/db/queries/transaction";
 import { getUserById } from "@/db/queries/users";
 import { logFailure } from "@/lib/log";
 import { enforcedLimits, holdFor, ledgerUsageFor, lockAndPlan, reserveBudget, RESERVATION_TTL_MS, type CallEstimate, type PlanRows, type Reservation, type ReserveContext } from "./ledger";
-import { isTokenLimit, periodsAt, scopePeriodAt, type BudgetLimit } from "./limits";
+import { isTokenLimit, type BudgetLimit } from "./limits";
+import { periodStartMs } from "./periods";
 
 /**
  * Budget leases: how model calls reserve without a database round trip each. A process reserves a slice of a user's
@@ -53,10 +54,14 @@ const pool: Pool = ((globalThis as Record<symbol, Pool | undefined>)[POOL] ??= {
 
 const leasesOn = () => process.env.BUDGET_LEASES !== "off";
 
+/** The lease's key: the user, the periods `now` falls in (as periodsAt and scopePeriodAt give them) and the limits. */
 function keyOf(userId: string, limits: BudgetLimit[], timeZone: string, now: Date): string {
-  const periods = periodsAt(timeZone, now);
-  const limitKeys = limits.map((l) => `${l.scopeKey ?? "user"}/${l.kind}/${l.limit}`).sort();
-  return [userId, periods.month.start.getTime(), periods.day.start.getTime(), scopePeriodAt(now).start.getTime(), ...limitKeys].join("|");
+  const scopeMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  let key = `${userId}|${periodStartMs("month", timeZone, now)}|${periodStartMs("day", timeZone, now)}|${scopeMonth}`;
+  const limitKeys = limits.map((l) => `${l.scopeKey ?? "user"}/${l.kind}/${l.limit}`);
+  if (limitKeys.length > 1) limitKeys.sort();
+  for (const limitKey of limitKeys) key += `|${limitKey}`;
+  return key;
 }
 
 function currentLease(key: string, userId: string): Lease {

@@ -123,6 +123,14 @@ export function currentPeriod(kind: PeriodKind, timeZone: string, now: Date = ne
   return { kind, start: new Date(period.start), end: new Date(period.end) };
 }
 
+/** When the period `now` falls in starts (epoch ms): `currentPeriod(…).start`, without copying dates. */
+export function periodStartMs(kind: PeriodKind, timeZone: string, now: Date): number {
+  const last = lastPeriods.get(`${kind} ${timeZone}`);
+  const t = now.getTime();
+  if (last && t >= last.start.getTime() && t < last.end.getTime()) return last.start.getTime();
+  return currentPeriod(kind, timeZone, now).start.getTime();
+}
+
 function workOutPeriod(kind: PeriodKind, timeZone: string, now: Date): Period {
   const p = partsIn(now, timeZone);
   if (kind === "day") {
