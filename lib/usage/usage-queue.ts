@@ -70,7 +70,10 @@ export function queuedUsageRows(): number {
   return waitingRows;
 }
 
-/** Sets the flush timer for the earliest due record (`due`: that of the one just queued; else all are looked at). */
+/**
+ * Sets the flush timer for the earliest due record (`due`: that of the one just queued; else all are looked at, and
+ * the timer is set no sooner than an interval from now: records that came during a flush wait for others, as ever).
+ */
 function schedule(due?: number): void {
   if (flushing) return; // the running flush schedules the next one when it ends
   if (draining || waitingRows >= usageQueue.maxRows) {
@@ -80,6 +83,7 @@ function schedule(due?: number): void {
   if (due === undefined) {
     due = Infinity;
     for (const w of waiting) due = Math.min(due, w.due);
+    due = Math.max(due, performance.now() + usageQueue.intervalMs);
   }
   if (timer && timerDue <= due) return;
   if (timer) clearTimeout(timer);
