@@ -6,7 +6,7 @@ import { inTransactionRetried } from "@/db/queries/transaction";
 import { getUserById } from "@/db/queries/users";
 import { logFailure } from "@/lib/log";
 import { enforcedLimits, holdFor, ledgerUsageFor, lockAndPlan, reserveBudget, RESERVATION_TTL_MS, type CallEstimate, type PlanRows, type Reservation, type ReserveContext } from "./ledger";
-import { isTokenLimit, type BudgetLimit } from "./limits";
+import { isTokenLimit, scopePeriodStartMs, type BudgetLimit } from "./limits";
 import { periodStartMs } from "./periods";
 
 /**
@@ -56,8 +56,7 @@ const leasesOn = () => process.env.BUDGET_LEASES !== "off";
 
 /** The lease's key: the user, the periods `now` falls in (as periodsAt and scopePeriodAt give them) and the limits. */
 function keyOf(userId: string, limits: BudgetLimit[], timeZone: string, now: Date): string {
-  const scopeMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  let key = `${userId}|${periodStartMs("month", timeZone, now)}|${periodStartMs("day", timeZone, now)}|${scopeMonth}`;
+  let key = `${userId}|${periodStartMs("month", timeZone, now)}|${periodStartMs("day", timeZone, now)}|${scopePeriodStartMs(now)}`;
   const limitKeys = limits.map((l) => `${l.scopeKey ?? "user"}/${l.kind}/${l.limit}`);
   if (limitKeys.length > 1) limitKeys.sort();
   for (const limitKey of limitKeys) key += `|${limitKey}`;

@@ -132,5 +132,10 @@ export function periodsAt(timeZone: string, now: Date = new Date()): Periods {
 
 /** The shared (team, organisation) ledgers' period: the calendar month in UTC. */
 export function scopePeriodAt(now: Date = new Date()): { start: Date; end: Date } {
-  return { start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+  return { start: new Date(scopePeriodStartMs(now)), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+}
+
+/** When the shared ledgers' period `now` falls in starts (epoch ms): `scopePeriodAt(now).start`, without dates. */
+export function scopePeriodStartMs(now: Date): number {
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
 }

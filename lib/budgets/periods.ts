@@ -114,21 +114,22 @@ export function addDays(day: string, days: number): string {
 }
 
 export function currentPeriod(kind: PeriodKind, timeZone: string, now: Date = new Date()): Period {
-  const key = `${kind} ${timeZone}`;
-  const last = lastPeriods.get(key);
-  const t = now.getTime();
-  if (last && t >= last.start.getTime() && t < last.end.getTime()) return { kind, start: new Date(last.start), end: new Date(last.end) };
-  const period = workOutPeriod(kind, timeZone, now);
-  remembered(lastPeriods, key, period);
+  const period = rememberedPeriod(kind, timeZone, now);
   return { kind, start: new Date(period.start), end: new Date(period.end) };
 }
 
 /** When the period `now` falls in starts (epoch ms): `currentPeriod(…).start`, without copying dates. */
 export function periodStartMs(kind: PeriodKind, timeZone: string, now: Date): number {
-  const last = lastPeriods.get(`${kind} ${timeZone}`);
+  return rememberedPeriod(kind, timeZone, now).start.getTime();
+}
+
+/** The period `now` falls in, as remembered (shared: not to be changed). */
+function rememberedPeriod(kind: PeriodKind, timeZone: string, now: Date): Period {
+  const key = `${kind} ${timeZone}`;
+  const last = lastPeriods.get(key);
   const t = now.getTime();
-  if (last && t >= last.start.getTime() && t < last.end.getTime()) return last.start.getTime();
-  return currentPeriod(kind, timeZone, now).start.getTime();
+  if (last && t >= last.start.getTime() && t < last.end.getTime()) return last;
+  return remembered(lastPeriods, key, workOutPeriod(kind, timeZone, now));
 }
 
 function workOutPeriod(kind: PeriodKind, timeZone: string, now: Date): Period {

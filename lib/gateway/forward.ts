@@ -23,10 +23,15 @@ export type Forwarded =
   | { kind: "answer"; upstream: UpstreamAnswer & { body: NonNullable<UpstreamAnswer["body"]> }; contentType: string }
   | { kind: "refused"; response: Response };
 
+/** Records a gateway call once its steps have ended, in the background: the client has its answer already. */
+export function recordInBackground(call: MeteredCall): void {
+  runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true }));
+}
+
 function finish(call: MeteredCall, step: Step, outcome: StepOutcome, settle?: () => void): void {
   call.endStep(call.recordOf(step, outcome));
   if (settle) settle();
-  else runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true }));
+  else recordInBackground(call);
 }
 
 export async function forward(options: {

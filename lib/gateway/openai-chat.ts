@@ -63,7 +63,7 @@ const NOTEWORTHY = /"usage"\s*:\s*\{|"error"/;
  */
 const HAS_TEXT = /"(?:content|reasoning|reasoning_content|arguments)"\s*:\s*"(?!")/;
 /** NOTEWORTHY, or the end of the stream. */
-const NOTABLE = /"usage"\s*:\s*\{|"error"|data: \[DONE\]/g;
+const NOTABLE = new RegExp(`${NOTEWORTHY.source}|data: \\[DONE\\]`, "g");
 
 /** The text a chunk generated (0 when it is not a chunk). */
 function textOfChunk(data: string): string {

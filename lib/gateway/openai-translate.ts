@@ -7,7 +7,7 @@ import type { ResolvedModel } from "@/lib/providers/resolve-model";
 import type { MeteredCall } from "@/lib/usage/metered-call";
 import { runInBackground } from "@/lib/usage/background";
 import { meteredModel } from "@/lib/usage/model-middleware";
-import { AS_SENT } from "./forward";
+import { AS_SENT, recordInBackground } from "./forward";
 
 /**
  * Anthropic and Gemini models behind the OpenAI-compatible endpoint: the chat-completions request is translated to the
@@ -121,7 +121,7 @@ export async function translatedChatCompletion(options: {
         // The provider's failure in our terms (502 rejected key or failing provider, 503 rate-limited), never a 500.
         throw error instanceof AppError ? error : toChatError(error, resolved.provider, resolved.keySource, resolved.endpointName);
       })
-      .finally(() => runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true })));
+      .finally(() => recordInBackground(call));
     const toolCalls = result.toolCalls.map((c) => ({ id: c.toolCallId, type: "function", function: { name: c.toolName, arguments: JSON.stringify(c.input) } }));
     await call.idle();
     return Response.json({

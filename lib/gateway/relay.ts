@@ -1,9 +1,9 @@
 import "server-only";
-import { runInBackground } from "@/lib/usage/background";
 import type { UpstreamAnswer } from "@/lib/providers/upstream-fetch";
 import type { MeteredCall, Step, StepOutcome } from "@/lib/usage/metered-call";
 import { ProviderStreamBroke } from "@/lib/usage/stream-errors";
 import { estimateTokens } from "@/lib/usage/tokens";
+import { recordInBackground } from "./forward";
 
 /**
  * Passes a provider's server-sent events to the client as they come, event by event and byte for byte, while a
@@ -122,10 +122,12 @@ function fieldsOf(raw: string): { data: string; event?: string } {
   return { data, event };
 }
 
-function pairs(flat: number[]): [number, number][] {
-  const result: [number, number][] = [];
-  for (let i = 0; i < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
-  return result;
+/** The bytes of `value` in the ranges `kept` lists (start, end, start, end, …). */
+function bytesIn(value: Uint8Array, kept: number[]): Uint8Array {
+  if (kept.length === 2) return value.subarray(kept[0], kept[1]);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < kept.length; i += 2) parts.push(value.subarray(kept[i], kept[i + 1]));
+  return Buffer.concat(parts);
 }
 
 export function relayEvents(options: {
@@ -181,7 +183,7 @@ export function relayEvents(options: {
     if (!outcome.usage) readDeferred();
     call.endStep(call.recordOf(step, Object.assign({}, outcome, { status, partialText: text, ttftMs }, extra)));
     if (options.settle) options.settle();
-    else runInBackground(`gateway ${call.requestId}`, () => call.record({ background: true }));
+    else recordInBackground(call);
     return rewrite ? rewrite.end(status, extra) : "";
   };
 
@@ -290,7 +292,7 @@ export function relayEvents(options: {
           buffer = at === buffer.length ? "" : buffer.slice(at);
           if (out) {
             if (!rewrite && startsClean && !dropped && buffer === "") controller.enqueue(value);
-            else if (!rewrite && bytewise) controller.enqueue(kept.length === 2 ? value.subarray(kept[0], kept[1]) : Buffer.concat(pairs(kept).map(([from, to]) => value.subarray(from, to))));
+            else if (!rewrite && bytewise) controller.enqueue(bytesIn(value, kept));
             else controller.enqueue(encoder.encode(out));
             return;
           }

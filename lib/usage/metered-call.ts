@@ -195,9 +195,10 @@ export class MeteredCall {
   /**
    * Waits for every step, then stores the records, with the rows that belong with them (`options.sideWrites`: the
    * answer, a title), in the next group commit of the usage queue (lib/usage/usage-queue.ts). Resolves once committed.
+   * `options.background`: nobody waits for the commit (the answer has gone out), which may then wait longer to be shared.
    * The call's last act: what it reserved ahead and never used is given back.
    */
-  async record(options?: RecordOptions): Promise<void> {
+  async record(options?: RecordOptions & { background?: boolean }): Promise<void> {
     await this.idle();
     // A reservation made ahead for a step that never started (the request ended first) is given back.
     const held = this.held;

@@ -134,8 +134,6 @@ export interface RecordOptions {
    * statement as their events: guarded writes that cannot fail on their own (db/queries/usage-side-writes.ts).
    */
   sideWrites?: UsageSideWrite[];
-  /** Nobody waits for the commit (the answer has gone out): it may wait longer to share a group commit. */
-  background?: boolean;
 }
 
 /**
@@ -152,8 +150,7 @@ export async function recordUsage(records: UsageRecord[], options: RecordOptions
   let repair = false;
   for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length + 1; attempt++) {
     try {
-      const { alerts } = await writeUsage(records, options, repair);
-      if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
+      await writeUsageOnce(records, options, repair);
       return;
     } catch (error) {
       lastError = error;
@@ -178,9 +175,9 @@ export async function recordUsage(records: UsageRecord[], options: RecordOptions
  * webhooks once committed. The usage queue (lib/usage/usage-queue.ts) writes a group of callers' records with it and,
  * if the group fails, falls back to `recordUsage` per caller.
  */
-export async function writeUsageOnce(records: UsageRecord[], options: RecordOptions = {}): Promise<void> {
+export async function writeUsageOnce(records: UsageRecord[], options: RecordOptions = {}, repair = false): Promise<void> {
   if (records.length === 0 && !options.sideWrites?.length) return;
-  const { alerts } = await writeUsage(records, options);
+  const { alerts } = await writeUsage(records, options, repair);
   if (alerts.length > 0) runInBackground(`alert webhooks for ${alerts.length} budget alert(s)`, () => deliverAlertWebhooks(alerts));
 }
 
